@@ -1,0 +1,4 @@
+#!/usr/bin/env node
+'use strict';
+// Runs the compiled CLI (npm run build); during development use `npm run cli -- <command>`.
+require('../dist/src/cli/main.js');

@@ -1,0 +1,20 @@
+/** @type {import('jest').Config} */
+module.exports = {
+  testEnvironment: 'node',
+  roots: ['<rootDir>/test'],
+  testMatch: ['**/*.test.ts'],
+  transform: {
+    '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.json', diagnostics: false }],
+  },
+  // Without the Functions host, @azure/functions would skip registrations; the local host's
+  // stand-in records them instead (see local/host).
+  moduleNameMapper: {
+    '^@azure/functions-core$': '<rootDir>/local/host/functionsCore.ts',
+  },
+  collectCoverageFrom: ['src/core/**/*.ts'],
+  coverageReporters: ['text-summary', 'lcov'],
+  coverageThreshold: {
+    './src/core/': { lines: 90 },
+  },
+  testTimeout: 60000,
+};
