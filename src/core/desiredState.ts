@@ -1,0 +1,86 @@
+import { sameIps, sortIps } from './ipv4';
+import { zoneForFqdn } from './zoneCatalogue';
+import type { Conflict, CurrentRecordSet, DesiredRecord, EndpointDnsEntry, Skip } from './types';
+
+export interface DesiredState {
+  readonly records: DesiredRecord[];
+  readonly conflicts: Conflict[];
+  readonly skips: Skip[];
+}
+
+export const recordKey = (zone: string, name: string): string => `${zone}|${name}`;
+
+const byZoneThenName = (a: { zone: string; name: string }, b: { zone: string; name: string }): number =>
+  a.zone === b.zone ? (a.name < b.name ? -1 : a.name > b.name ? 1 : 0) : a.zone < b.zone ? -1 : 1;
+
+/**
+ * Merges the DNS entries of many endpoints into the records the hub should hold.
+ *
+ * - Each FQDN maps to a zone and record name (unknown suffix or geo → a skip, never a guess).
+ * - Endpoints that publish the same FQDN with the same IPs share one record and are all its owners.
+ * - Endpoints that disagree produce a conflict, resolved without flapping: when a record already stands
+ *   (`current`) with the IPs of one of the claims, that claim wins; otherwise the claim of the endpoint with
+ *   the lowest canonical id wins (ids are stable, so repeated runs choose the same winner). Only the
+ *   endpoints whose IPs won are owners.
+ */
+export function desiredRecords(
+  entries: readonly EndpointDnsEntry[],
+  current: readonly CurrentRecordSet[] = [],
+): DesiredState {
+  const skips: Skip[] = [];
+  // key → endpoint id → ips
+  const claims = new Map<string, { zone: string; name: string; byEndpoint: Map<string, string[]> }>();
+  for (const entry of entries) {
+    const lookup = zoneForFqdn(entry.fqdn);
+    if (!lookup.ok) {
+      skips.push({
+        code: lookup.code,
+        message: lookup.message,
+        endpointId: entry.endpointId,
+        fqdn: entry.fqdn,
+      });
+      continue;
+    }
+    const key = recordKey(lookup.zone, lookup.name);
+    let claim = claims.get(key);
+    if (!claim) {
+      claim = { zone: lookup.zone, name: lookup.name, byEndpoint: new Map() };
+      claims.set(key, claim);
+    }
+    const endpointId = entry.endpointId.toLowerCase();
+    claim.byEndpoint.set(endpointId, sortIps([...(claim.byEndpoint.get(endpointId) ?? []), entry.ip]));
+  }
+
+  const standing = new Map(current.map((c) => [recordKey(c.zone, c.name), c]));
+  const records: DesiredRecord[] = [];
+  const conflicts: Conflict[] = [];
+  for (const [key, claim] of claims) {
+    const endpointIds = [...claim.byEndpoint.keys()].sort();
+    const ipSets = endpointIds.map((id) => claim.byEndpoint.get(id) ?? []);
+    const first = ipSets[0] ?? [];
+    if (ipSets.every((ips) => sameIps(ips, first))) {
+      records.push({ zone: claim.zone, name: claim.name, ips: first, owners: endpointIds });
+      continue;
+    }
+    const stands = standing.get(key);
+    const standingClaim = stands ? ipSets.find((ips) => sameIps(ips, stands.ips)) : undefined;
+    const kept = standingClaim ?? first;
+    const owners = endpointIds.filter((id) => sameIps(claim.byEndpoint.get(id) ?? [], kept));
+    records.push({ zone: claim.zone, name: claim.name, ips: kept, owners });
+    conflicts.push({
+      code: 'endpoints-disagree',
+      zone: claim.zone,
+      name: claim.name,
+      message:
+        `${claim.name}.${claim.zone}: ${endpointIds.length} endpoints publish different IPs; keeping ${kept.join(',')} ` +
+        (standingClaim ? '(the record standing in the zone)' : '(claim of the lowest endpoint id)'),
+      keptIps: kept,
+      claims: endpointIds.map((owner) => ({ owner, ips: claim.byEndpoint.get(owner) ?? [] })),
+    });
+  }
+  records.sort(byZoneThenName);
+  conflicts.sort(byZoneThenName);
+  return { records, conflicts, skips };
+}
+
+export { byZoneThenName };

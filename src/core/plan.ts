@@ -1,0 +1,296 @@
+import { byZoneThenName, recordKey } from './desiredState';
+import { sameIps, sortIps } from './ipv4';
+import { decodeOwnership, encodeOwnership } from './ownership';
+import { parseResourceId } from './resourceId';
+import type {
+  Conflict,
+  CurrentRecordSet,
+  DesiredRecord,
+  Plan,
+  PlanSummary,
+  RecordChange,
+  Skip,
+  SyncPolicy,
+} from './types';
+
+export const SYNC_POLICIES = ['sync', 'upsert-only', 'create-only'] as const satisfies readonly SyncPolicy[];
+
+export type ChangeKind = 'create' | 'update' | 'delete' | 'adopt';
+
+/**
+ * What each policy lets through. `sync` does everything; `upsert-only` never deletes; `create-only` only adds
+ * records that do not exist (it neither rewrites nor adopts existing ones).
+ */
+export function policyAllows(policy: SyncPolicy, change: ChangeKind): boolean {
+  switch (policy) {
+    case 'sync':
+      return true;
+    case 'upsert-only':
+      return change !== 'delete';
+    case 'create-only':
+      return change === 'create';
+  }
+}
+
+/**
+ * Which endpoints the desired records are complete for. A plan only removes owners (and deletes records left
+ * without owners) among endpoints in scope; owners outside the scope are kept. Every field narrows; an empty
+ * scope (or none) means the desired records cover every endpoint. Ids and names compare lower-cased.
+ */
+export interface PlanScope {
+  readonly endpointIds?: string[];
+  readonly subscriptionIds?: string[];
+  /** `subscriptionId/resourceGroup` entries. */
+  readonly resourceGroups?: string[];
+  /** Only records in these zones are considered at all. */
+  readonly zones?: string[];
+}
+
+export interface PlanOptions {
+  readonly policy?: SyncPolicy;
+  readonly ownerId: string;
+  /** Adopt foreign records (no owner metadata) whose IPs already match. */
+  readonly adopt?: boolean;
+  readonly ttl: number;
+  readonly scope?: PlanScope;
+  /** Conflicts and skips found while building the desired state; carried into the plan. */
+  readonly conflicts?: readonly Conflict[];
+  readonly skips?: readonly Skip[];
+}
+
+export function endpointInScope(endpointId: string, scope: PlanScope | undefined): boolean {
+  if (!scope) return true;
+  const id = endpointId.toLowerCase();
+  if (scope.endpointIds && !scope.endpointIds.some((e) => e.toLowerCase() === id)) return false;
+  if (scope.subscriptionIds || scope.resourceGroups) {
+    const parsed = parseResourceId(id);
+    if (!parsed) return false;
+    if (
+      scope.subscriptionIds &&
+      !scope.subscriptionIds.some((s) => s.toLowerCase() === parsed.subscriptionId)
+    ) {
+      return false;
+    }
+    const rg = `${parsed.subscriptionId}/${parsed.resourceGroup}`.toLowerCase();
+    if (scope.resourceGroups && !scope.resourceGroups.some((r) => r.toLowerCase() === rg)) return false;
+  }
+  return true;
+}
+
+function isPartialScope(scope: PlanScope | undefined): boolean {
+  return !!scope && !!(scope.endpointIds || scope.subscriptionIds || scope.resourceGroups);
+}
+
+function sameList(a: readonly string[], b: readonly string[]): boolean {
+  return a.length === b.length && a.every((x, i) => x === b[i]);
+}
+
+/**
+ * Compares the records the hub should hold with the records that stand and lists the writes that bring them in
+ * step. Records without our owner id are foreign: never updated or deleted; with `adopt`, an unowned record
+ * whose IPs already match becomes ours. A record owned by another owner id is never adopted.
+ */
+export function planChanges(
+  desired: readonly DesiredRecord[],
+  current: readonly CurrentRecordSet[],
+  options: PlanOptions,
+): Plan {
+  const policy = options.policy ?? 'sync';
+  const { ownerId, ttl, scope } = options;
+  const zoneFilter = scope?.zones?.map((z) => z.toLowerCase());
+  const inZones = (zone: string): boolean => !zoneFilter || zoneFilter.includes(zone.toLowerCase());
+
+  const creates: RecordChange[] = [];
+  const updates: RecordChange[] = [];
+  const deletes: RecordChange[] = [];
+  const adoptions: RecordChange[] = [];
+  const conflicts: Conflict[] = [...(options.conflicts ?? [])];
+  const unchanged: Plan['unchanged'] = [];
+  const skips: Skip[] = [...(options.skips ?? [])];
+
+  const propose = (kind: ChangeKind, change: RecordChange): void => {
+    if (!policyAllows(policy, kind)) {
+      skips.push({
+        code: 'policy',
+        message: `would ${kind} ${change.name}.${change.zone}, but policy ${policy} does not allow it`,
+        zone: change.zone,
+        name: change.name,
+      });
+      return;
+    }
+    const target = { create: creates, update: updates, delete: deletes, adopt: adoptions }[kind];
+    target.push(change);
+  };
+
+  const desiredByKey = new Map<string, DesiredRecord>();
+  for (const d of desired) if (inZones(d.zone)) desiredByKey.set(recordKey(d.zone, d.name), d);
+  const currentByKey = new Map<string, CurrentRecordSet>();
+  for (const c of current) {
+    if (inZones(c.zone)) currentByKey.set(recordKey(c.zone.toLowerCase(), c.name.toLowerCase()), c);
+  }
+
+  for (const [key, d] of desiredByKey) {
+    const c = currentByKey.get(key);
+    const ips = sortIps(d.ips);
+    if (!c) {
+      propose('create', {
+        zone: d.zone,
+        name: d.name,
+        ips,
+        ttl,
+        metadata: encodeOwnership(ownerId, d.owners),
+        owners: d.owners,
+        etag: '',
+      });
+      continue;
+    }
+    const ownership = decodeOwnership(c.metadata);
+    const currentIps = sortIps(c.ips);
+    if (ownership?.ownerId !== ownerId) {
+      const unowned = ownership === undefined;
+      if (sameIps(currentIps, ips) && unowned && options.adopt) {
+        propose('adopt', {
+          zone: d.zone,
+          name: d.name,
+          ips: currentIps,
+          ttl: c.ttl,
+          metadata: encodeOwnership(ownerId, d.owners, c.metadata),
+          owners: d.owners,
+          etag: c.etag,
+          previousIps: currentIps,
+        });
+      } else if (sameIps(currentIps, ips)) {
+        skips.push({
+          code: 'foreign-record',
+          message: unowned
+            ? `${d.name}.${d.zone} already resolves to ${ips.join(',')} but is not ours; adoption would take it over`
+            : `${d.name}.${d.zone} already resolves to ${ips.join(',')} and belongs to owner "${ownership.ownerId}"`,
+          zone: d.zone,
+          name: d.name,
+        });
+      } else {
+        conflicts.push({
+          code: 'foreign-record',
+          zone: d.zone,
+          name: d.name,
+          message: `${d.name}.${d.zone} stands with ${currentIps.join(',') || 'no IPs'} and is not ours (${
+            unowned ? 'no owner' : `owner "${ownership.ownerId}"`
+          }); leaving it, wanted ${ips.join(',')}`,
+          keptIps: currentIps,
+          claims: [{ owner: 'foreign', ips: currentIps }, ...d.owners.map((owner) => ({ owner, ips }))],
+        });
+      }
+      continue;
+    }
+    // Ours. Owners outside the scope keep their claim.
+    const outside = ownership.endpointIds.filter((id) => !endpointInScope(id, scope));
+    if (outside.length > 0 && !sameIps(currentIps, ips)) {
+      conflicts.push({
+        code: 'endpoints-disagree',
+        zone: d.zone,
+        name: d.name,
+        message: `${d.name}.${d.zone} stands with ${currentIps.join(',')} for endpoints outside this run; keeping it, wanted ${ips.join(',')}`,
+        keptIps: currentIps,
+        claims: [
+          ...outside.map((owner) => ({ owner, ips: currentIps })),
+          ...d.owners.map((owner) => ({ owner, ips })),
+        ],
+      });
+      continue;
+    }
+    const owners = [...new Set([...outside, ...d.owners])].sort();
+    if (sameIps(currentIps, ips) && sameList(owners, ownership.endpointIds) && c.ttl === ttl) {
+      unchanged.push({ zone: d.zone, name: d.name, ips });
+      continue;
+    }
+    propose('update', {
+      zone: d.zone,
+      name: d.name,
+      ips,
+      ttl,
+      metadata: encodeOwnership(ownerId, owners, c.metadata),
+      owners,
+      etag: c.etag,
+      previousIps: currentIps,
+    });
+  }
+
+  // Owned records no desired record needs: drop the owners in scope; delete when none is left.
+  for (const [key, c] of currentByKey) {
+    if (desiredByKey.has(key)) continue;
+    const ownership = decodeOwnership(c.metadata);
+    if (ownership?.ownerId !== ownerId) continue;
+    const zone = c.zone.toLowerCase();
+    const name = c.name.toLowerCase();
+    const currentIps = sortIps(c.ips);
+    const remaining = ownership.endpointIds.filter((id) => !endpointInScope(id, scope));
+    const partial = isPartialScope(scope);
+    // Not touched by this run: none of its owners is in scope.
+    if (partial && remaining.length === ownership.endpointIds.length) continue;
+    if (remaining.length > 0) {
+      propose('update', {
+        zone,
+        name,
+        ips: currentIps,
+        ttl: c.ttl,
+        metadata: encodeOwnership(ownerId, remaining, c.metadata),
+        owners: remaining,
+        etag: c.etag,
+        previousIps: currentIps,
+      });
+      continue;
+    }
+    // The metadata could not list every owner: only a full reconcile may delete it.
+    if (ownership.overflow && partial) continue;
+    propose('delete', {
+      zone,
+      name,
+      ips: currentIps,
+      ttl: c.ttl,
+      metadata: c.metadata,
+      owners: [],
+      etag: c.etag,
+      previousIps: currentIps,
+    });
+  }
+
+  for (const list of [creates, updates, deletes, adoptions, unchanged]) list.sort(byZoneThenName);
+  conflicts.sort(byZoneThenName);
+  const summary: PlanSummary = {
+    creates: creates.length,
+    updates: updates.length,
+    deletes: deletes.length,
+    adoptions: adoptions.length,
+    conflicts: conflicts.length,
+    unchanged: unchanged.length,
+    skips: skips.length,
+  };
+  return {
+    policy,
+    ownerId,
+    creates,
+    updates,
+    deletes,
+    adoptions,
+    conflicts,
+    unchanged,
+    skips,
+    summary,
+    hasChanges: creates.length + updates.length + deletes.length + adoptions.length > 0,
+  };
+}
+
+/** One line per change, for logs and dry runs: `would create a.zone [10.0.0.4]`. */
+export function describePlan(plan: Plan): string[] {
+  const lines: string[] = [];
+  const add = (verb: string, list: readonly RecordChange[]): void => {
+    for (const c of list) lines.push(`would ${verb} ${c.name}.${c.zone} [${c.ips.join(', ')}]`);
+  };
+  add('create', plan.creates);
+  add('update', plan.updates);
+  add('adopt', plan.adoptions);
+  add('delete', plan.deletes);
+  for (const c of plan.conflicts) lines.push(`conflict: ${c.message}`);
+  if (!plan.hasChanges) lines.push('no changes');
+  return lines;
+}
