@@ -348,58 +348,68 @@ function hasStorageEntries(state: EndpointState): boolean {
   );
 }
 
+/** A resource that could not be read: where (`$[3].properties.ipConfigurations`) and why. */
+export interface InvalidResource {
+  readonly index: number;
+  /** JSON path inside the input list. */
+  readonly path: string;
+  readonly message: string;
+}
+
 export interface ResourceSet {
   readonly endpoints: PrivateEndpointResource[];
   readonly nics: NetworkInterfaceResource[];
+  /** Malformed endpoints or NICs (also reported as `invalid-resource` skips). */
+  readonly invalid: InvalidResource[];
   readonly skips: Skip[];
+}
+
+/** `$[3].properties.fqdns[0]` from a zod issue path below list item `index`. */
+export function jsonPath(index: number, path: readonly PropertyKey[] = []): string {
+  return `$[${index}]${path.map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`)).join('')}`;
 }
 
 /**
  * Splits a mixed list of ARM resources (as `az` or Resource Graph export them) into endpoints and NICs.
- * Resources of other types are ignored; malformed endpoints or NICs become `invalid-resource` skips naming
- * their index.
+ * Resources of other types are ignored; malformed endpoints or NICs are listed in `invalid` with their JSON
+ * path and reported as `invalid-resource` skips.
  */
 export function splitResources(resources: readonly unknown[]): ResourceSet {
   const endpoints: PrivateEndpointResource[] = [];
   const nics: NetworkInterfaceResource[] = [];
+  const invalid: InvalidResource[] = [];
   const skips: Skip[] = [];
+  const reject = (index: number, path: readonly PropertyKey[], message: string): void => {
+    const where = jsonPath(index, path);
+    invalid.push({ index, path: where, message });
+    skips.push({ code: 'invalid-resource', message: `${where}: ${message}` });
+  };
   resources.forEach((raw, index) => {
     const base = resourceBase.safeParse(raw);
     if (!base.success) {
-      skips.push({ code: 'invalid-resource', message: `[${index}]: ${describeZodError(base.error)}` });
+      const issue = base.error.issues[0];
+      reject(index, issue?.path ?? [], issue?.message ?? 'not a resource');
       return;
     }
     const type = base.data.type.toLowerCase();
-    const schema =
-      type === PRIVATE_ENDPOINT_TYPE.toLowerCase()
-        ? privateEndpointResource
-        : type === NETWORK_INTERFACE_TYPE.toLowerCase()
-          ? networkInterfaceResource
-          : undefined;
-    if (!schema) return;
-    const parsed = schema.safeParse(raw);
+    const isEndpoint = type === PRIVATE_ENDPOINT_TYPE.toLowerCase();
+    if (!isEndpoint && type !== NETWORK_INTERFACE_TYPE.toLowerCase()) return;
     const id = parseResourceId(base.data.id);
-    if (!parsed.success || !id || !isResourceType(id, base.data.type)) {
-      skips.push({
-        code: 'invalid-resource',
-        message: `[${index}] ${base.data.id}: ${parsed.success ? 'resource id does not match its type' : describeZodError(parsed.error)}`,
-      });
+    if (!id || !isResourceType(id, base.data.type)) {
+      reject(index, ['id'], `"${base.data.id}" is not a ${base.data.type} resource id`);
       return;
     }
-    if (schema === privateEndpointResource) endpoints.push(parsed.data);
-    else nics.push(parsed.data);
+    if (isEndpoint) {
+      const parsed = privateEndpointResource.safeParse(raw);
+      if (parsed.success) endpoints.push(parsed.data);
+      else reject(index, parsed.error.issues[0]?.path ?? [], parsed.error.issues[0]?.message ?? 'invalid');
+    } else {
+      const parsed = networkInterfaceResource.safeParse(raw);
+      if (parsed.success) nics.push(parsed.data);
+      else reject(index, parsed.error.issues[0]?.path ?? [], parsed.error.issues[0]?.message ?? 'invalid');
+    }
   });
-  return { endpoints, nics, skips };
-}
-
-export function describeZodError(error: z.ZodError): string {
-  const issue = error.issues[0];
-  if (!issue) return 'invalid value';
-  const path =
-    issue.path.length > 0
-      ? issue.path.map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`)).join('')
-      : '';
-  return `${path ? `${path.replace(/^\./, '')}: ` : ''}${issue.message}`;
+  return { endpoints, nics, invalid, skips };
 }
 
 /**

@@ -1,0 +1,75 @@
+import type { Command } from 'commander';
+import { InvalidArgumentError, Option } from 'commander';
+import { OUTPUT_FORMATS, renderHosts, renderJson, renderTable, renderTsv } from '../../core/format';
+import type { OutputFormat } from '../../core/format';
+import { SYNC_POLICIES } from '../../core/plan';
+import { planForResources } from '../../core/resourcePlan';
+import type { SyncPolicy } from '../../core/types';
+import { readRecordSetFile, readResourceFile } from '../inputFiles';
+import type { CliIo } from '../io';
+import { EXIT_OK } from '../io';
+
+export interface PlanCommandOptions {
+  readonly input: string;
+  readonly current?: string;
+  readonly format: OutputFormat;
+  readonly policy: SyncPolicy;
+  readonly owner: string;
+  readonly adopt: boolean;
+  readonly ttl: number;
+}
+
+export const DEFAULT_OWNER_ID = 'privatelink-dns-sync';
+
+/** Offline plan: endpoints and NICs from a file, optional current records from another, no Azure calls. */
+export function runPlan(options: PlanCommandOptions, io: CliIo): number {
+  const resources = readResourceFile(options.input);
+  const current = options.current ? readRecordSetFile(options.current) : [];
+  const { desired, plan } = planForResources(resources, current, {
+    policy: options.policy,
+    ownerId: options.owner,
+    adopt: options.adopt,
+    ttl: options.ttl,
+  });
+  const render: Record<OutputFormat, () => string> = {
+    table: () => renderTable(plan),
+    tsv: () => renderTsv(desired),
+    hosts: () => renderHosts(desired),
+    json: () => renderJson(plan),
+  };
+  io.stdout(render[options.format]());
+  return EXIT_OK;
+}
+
+export function registerPlanCommand(program: Command, io: CliIo, setExitCode: (code: number) => void): void {
+  program
+    .command('plan')
+    .description(
+      'Show the DNS records private endpoints need and the changes that would bring hub zones in step',
+    )
+    .requiredOption(
+      '--input <file>',
+      'JSON array (or {"value": [...]}) of private endpoints and network interfaces',
+    )
+    .option(
+      '--current <file>',
+      'existing A record sets in ARM list format; without it every record is a create',
+    )
+    .addOption(new Option('--format <format>', 'output format').choices(OUTPUT_FORMATS).default('table'))
+    .addOption(new Option('--policy <policy>', 'sync policy').choices(SYNC_POLICIES).default('sync'))
+    .option('--owner <id>', 'owner id written into record metadata', DEFAULT_OWNER_ID)
+    .option('--adopt', 'adopt unowned records whose IPs already match', false)
+    .option('--ttl <seconds>', 'TTL of the records', parseTtl, 10)
+    .action((options: PlanCommandOptions) => {
+      setExitCode(runPlan(options, io));
+    });
+}
+
+function parseTtl(value: string): number {
+  const ttl = Number(value);
+  if (!Number.isInteger(ttl) || ttl < 1) {
+    // commander turns this into a usage error (exit 2 in main).
+    throw new InvalidArgumentError(`--ttl must be a positive whole number, got "${value}"`);
+  }
+  return ttl;
+}

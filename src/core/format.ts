@@ -1,0 +1,78 @@
+import { byZoneThenName } from './desiredState';
+import { recordFqdn } from './zoneCatalogue';
+import type { DesiredRecord, Plan } from './types';
+
+export const OUTPUT_FORMATS = ['table', 'tsv', 'json', 'hosts'] as const;
+export type OutputFormat = (typeof OUTPUT_FORMATS)[number];
+
+/** One row per (record, IP), sorted by zone, then record name, then IP order as stored. */
+function rows(records: readonly DesiredRecord[]): { zone: string; name: string; ip: string }[] {
+  return [...records]
+    .sort(byZoneThenName)
+    .flatMap((r) => r.ips.map((ip) => ({ zone: r.zone, name: r.name, ip })));
+}
+
+/**
+ * The columns of Microsoft's `PrivateIP.ps1` (its output feeds `CreateDNSEntries.ps1`): `ResourceName` is the
+ * record name inside the zone, `DNS` is the zone, `PrivateIP` the address. Tab-separated, one row per IP.
+ */
+export function renderTsv(records: readonly DesiredRecord[]): string {
+  const lines = [
+    'ResourceName\tDNS\tPrivateIP',
+    ...rows(records).map((r) => `${r.name}\t${r.zone}\t${r.ip}`),
+  ];
+  return `${lines.join('\n')}\n`;
+}
+
+/** Host-file lines (`<ip> <record>.<zone>`) for custom DNS servers and host files. */
+export function renderHosts(records: readonly DesiredRecord[]): string {
+  return rows(records)
+    .map((r) => `${r.ip} ${recordFqdn(r.zone, r.name)}\n`)
+    .join('');
+}
+
+export function renderJson(plan: Plan): string {
+  return `${JSON.stringify(plan, null, 2)}\n`;
+}
+
+function columns(table: readonly string[][]): string {
+  const widths: number[] = [];
+  for (const row of table) row.forEach((cell, i) => (widths[i] = Math.max(widths[i] ?? 0, cell.length)));
+  return table
+    .map((row) =>
+      row
+        .map((cell, i) => (i === row.length - 1 ? cell : cell.padEnd(widths[i] ?? 0)))
+        .join('  ')
+        .trimEnd(),
+    )
+    .join('\n');
+}
+
+/** A human summary of a plan: one row per record touched or checked, then conflicts, skips and totals. */
+export function renderTable(plan: Plan): string {
+  const table: string[][] = [['ACTION', 'ZONE', 'RECORD', 'IPS', 'OWNERS']];
+  const changeRows: { action: string; zone: string; name: string; ips: string[]; owners: string }[] = [
+    ...plan.creates.map((c) => ({ action: 'create', ...c, owners: String(c.owners.length) })),
+    ...plan.updates.map((c) => ({ action: 'update', ...c, owners: String(c.owners.length) })),
+    ...plan.adoptions.map((c) => ({ action: 'adopt', ...c, owners: String(c.owners.length) })),
+    ...plan.deletes.map((c) => ({ action: 'delete', ...c, owners: '-' })),
+    ...plan.unchanged.map((c) => ({ action: 'unchanged', ...c, owners: '-' })),
+  ];
+  changeRows.sort(byZoneThenName);
+  for (const r of changeRows) table.push([r.action, r.zone, r.name, r.ips.join(','), r.owners]);
+  const out = [changeRows.length > 0 ? columns(table) : 'No records.'];
+  if (plan.conflicts.length > 0) {
+    out.push('', 'Conflicts:', ...plan.conflicts.map((c) => `  [${c.code}] ${c.message}`));
+  }
+  if (plan.skips.length > 0) {
+    out.push('', 'Skipped:', ...plan.skips.map((s) => `  [${s.code}] ${s.message}`));
+  }
+  const s = plan.summary;
+  out.push(
+    '',
+    `Plan (${plan.policy}, owner ${plan.ownerId}): ${s.creates} to create, ${s.updates} to update, ` +
+      `${s.adoptions} to adopt, ${s.deletes} to delete, ${s.unchanged} unchanged, ${s.conflicts} conflicts, ` +
+      `${s.skips} skipped.${plan.hasChanges ? '' : ' Nothing to do.'}`,
+  );
+  return `${out.join('\n')}\n`;
+}

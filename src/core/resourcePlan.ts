@@ -1,0 +1,32 @@
+import { desiredRecords } from './desiredState';
+import { dnsEntries, readEndpoints, splitResources } from './endpoint';
+import type { EndpointState } from './endpoint';
+import { planChanges } from './plan';
+import type { PlanOptions } from './plan';
+import type { CurrentRecordSet, DesiredRecord, Plan } from './types';
+
+export interface ResourcePlan {
+  readonly endpoints: EndpointState[];
+  readonly desired: DesiredRecord[];
+  readonly plan: Plan;
+}
+
+/**
+ * The whole pure pipeline: ARM resources (endpoints and NICs) → endpoint states → desired records → plan
+ * against the current record sets. Endpoint, desired-state and resource skips all end up in the plan.
+ */
+export function planForResources(
+  resources: readonly unknown[],
+  current: readonly CurrentRecordSet[],
+  options: Omit<PlanOptions, 'conflicts' | 'skips'>,
+): ResourcePlan {
+  const set = splitResources(resources);
+  const endpoints = readEndpoints(set);
+  const desired = desiredRecords(dnsEntries(endpoints), current);
+  const plan = planChanges(desired.records, current, {
+    ...options,
+    conflicts: desired.conflicts,
+    skips: [...set.skips, ...endpoints.flatMap((e) => e.skips), ...desired.skips],
+  });
+  return { endpoints, desired: desired.records, plan };
+}
