@@ -114,6 +114,8 @@ export interface CapturedResponse {
   url: string;
   status: number;
   body: unknown;
+  /** Parsed JSON the client sent (undefined without a body). */
+  requestBody: unknown;
 }
 
 /** Records every raw response a real SDK client receives (a pipeline policy; the client is otherwise unchanged). */
@@ -124,7 +126,7 @@ export function captureResponses(client: {
   client.pipeline.addPolicy({
     name: 'captureEmulatorResponses',
     async sendRequest(
-      request: { method: string; url: string },
+      request: { method: string; url: string; body?: unknown },
       next: (r: unknown) => Promise<{ status: number; bodyAsText?: string | null }>,
     ) {
       const response = await next(request);
@@ -134,7 +136,9 @@ export function captureResponses(client: {
       } catch {
         body = response.bodyAsText;
       }
-      captured.push({ method: request.method, url: request.url, status: response.status, body });
+      const requestBody =
+        typeof request.body === 'string' ? (JSON.parse(request.body) as unknown) : undefined;
+      captured.push({ method: request.method, url: request.url, status: response.status, body, requestBody });
       return response;
     },
   });
