@@ -31,8 +31,19 @@ export interface ScopeFlags {
 
 const collect = (value: string, previous: string[] | undefined): string[] => [...(previous ?? []), value];
 
+export interface ScopeOptionChoices {
+  /** `doctor` needs `--vault`. */
+  readonly vaultRequired?: boolean;
+  /** Commands that define `--owner` themselves (plan) pass false. */
+  readonly owner?: boolean;
+}
+
 /** Adds the shared scope flags to a command. */
-export function addScopeOptions(command: Command): Command {
+export function addScopeOptions(command: Command, choices: ScopeOptionChoices = {}): Command {
+  const vaultHelp = 'only endpoints of this Recovery Services vault (and their Backup siblings)';
+  if (choices.vaultRequired) command.requiredOption('--vault <id>', 'Recovery Services vault id');
+  else command.option('--vault <id>', vaultHelp);
+  if (choices.owner !== false) command.option('--owner <id>', 'owner id written into record metadata (OWNER_ID)');
   return command
     .option('--subscription <id>', 'spoke subscription to read endpoints from (repeatable)', collect)
     .option(
@@ -40,7 +51,6 @@ export function addScopeOptions(command: Command): Command {
       'only this resource group: <rg> (in every --subscription) or <subscriptionId>/<rg> (repeatable)',
       collect,
     )
-    .option('--vault <id>', 'only endpoints of this Recovery Services vault (and their Backup siblings)')
     .option('--endpoint <id>', 'only this private endpoint (and its Backup siblings)')
     .option('--hub-subscription <id>', 'subscription holding the privatelink.* zones (HUB_SUBSCRIPTION_ID)')
     .option('--zone-resource-group <rg>', 'default resource group of the hub zones (HUB_ZONE_RESOURCE_GROUP)')
@@ -52,7 +62,6 @@ export function addScopeOptions(command: Command): Command {
     .option('--config <file>', 'JSON file of app settings (same keys as the Function App; {"Values": {...}} too)')
     .option('--arm-endpoint <url>', 'ARM endpoint (e.g. local/arm); env ARM_ENDPOINT')
     .option('--arm-ca <file>', 'PEM CA to trust for --arm-endpoint; env ARM_CA_FILE')
-    .option('--owner <id>', 'owner id written into record metadata (OWNER_ID)')
     .addOption(new Option('--no-resource-graph', 'list endpoints with ARM calls instead of Resource Graph'));
 }
 
