@@ -103,7 +103,6 @@ export function describeIfShared(name: string, fn: () => void): void {
     describe(name, fn);
   } else {
     describe.skip(`${name} (skipped: ${SHARED_REFERENCE} is absent)`, fn);
-    // eslint-disable-next-line no-console
     console.log(`Skipping "${name}": shared Azure reference folder ${SHARED_REFERENCE} not found`);
   }
 }
