@@ -1,4 +1,11 @@
-import { dnsEntries, jsonPath, readEndpoint, readEndpoints, splitResources } from '../../src/core/endpoint';
+import {
+  backupFamily,
+  dnsEntries,
+  jsonPath,
+  readEndpoint,
+  readEndpoints,
+  splitResources,
+} from '../../src/core/endpoint';
 import type { NetworkInterfaceResource, PrivateEndpointResource } from '../../src/core/endpoint';
 import { BACKUP_ROLES, RG, SUB, backupFqdn, canonicalPeId, endpointResources, peId } from './support/arm';
 
@@ -55,6 +62,15 @@ describe('readEndpoints', () => {
       expect(state?.entries).toHaveLength(1);
     }
     expect(dnsEntries(states)).toHaveLength(11);
+    const family = [
+      canonicalPeId('pe-vault'),
+      canonicalPeId('pe-vault_ecs_blob'),
+      canonicalPeId('pe-vault_ecs_queue'),
+      canonicalPeId('pe-vault_prot_blob'),
+    ];
+    expect(backupFamily(states, peId('pe-vault_ecs_queue'))).toEqual(family);
+    expect(backupFamily(states, canonicalPeId('pe-vault'))).toEqual(family);
+    expect(backupFamily(states, canonicalPeId('pe-unknown'))).toEqual([canonicalPeId('pe-unknown')]);
   });
 
   it('marks a vault endpoint whose NIC gained storage FQDNs as v2 and publishes them', () => {
