@@ -67,6 +67,8 @@ export interface LocalHostOptions {
   /** Run timer triggers on their schedules (default true; `runTimerNow` works either way). */
   runTimerTriggers?: boolean;
   maxConcurrentActivities?: number;
+  /** How long `stop()` waits for running invocations (their results are discarded); default 5000 ms. */
+  stopGraceMs?: number;
   /** Log sink; default: errors and warnings to stderr. */
   log?: HostLog;
 }
@@ -577,7 +579,7 @@ export async function startLocalHost(options: LocalHostOptions): Promise<LocalHo
       stopped = true;
       for (const handle of timerHandles) clearTimeout(handle);
       await Promise.all([close(mainServer), close(rpcServer)]);
-      await engine.stop();
+      await engine.stop(options.stopGraceMs ?? 5000);
       clock.stop();
       await invoker.runAppHook('appTerminate').catch(() => undefined);
       restoreEnv(savedEnv);
