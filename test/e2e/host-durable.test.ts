@@ -40,6 +40,19 @@ describe('local host: durable patterns through the real replay (fast time)', () 
     expect(viaClient.output).toEqual(status.output);
   });
 
+  it('runs the activities of a fan-out concurrently, and different instances side by side', async () => {
+    const client = realClient(host);
+    const a = await client.startNew('concurrent', { input: { key: 'b1', size: 4 } });
+    const b = await client.startNew('concurrent', { input: { key: 'b2', size: 3 } });
+    const [sa, sb] = await Promise.all([
+      host.durable.waitForCompletion(a, 20000),
+      host.durable.waitForCompletion(b, 20000),
+    ]);
+    expect(sa.runtimeStatus).toBe('Completed');
+    expect(sb.runtimeStatus).toBe('Completed');
+    expect((sa.output as number[]).every((n) => n === 4)).toBe(true);
+  });
+
   it('keeps the history in the host format (PascalCase, numeric EventType)', () => {
     const status = host.durable.getStatus('fan-1', { showHistory: true });
     const history = status?.historyEvents ?? [];
