@@ -159,9 +159,11 @@ const defaultLog: HostLog = (level, message) => {
 export async function startLocalHost(options: LocalHostOptions): Promise<LocalHost> {
   const log = options.log ?? defaultLog;
   const savedEnv = new Map<string, string | undefined>();
+  const setValues = new Map<string, string>();
   const setEnv = (name: string, value: string) => {
     if (!savedEnv.has(name)) savedEnv.set(name, process.env[name]);
     process.env[name] = value;
+    setValues.set(name, value);
   };
   for (const [name, value] of Object.entries(options.settings ?? {})) setEnv(name, value);
 
@@ -184,7 +186,12 @@ export async function startLocalHost(options: LocalHostOptions): Promise<LocalHo
   const port = (mainServer.address() as AddressInfo).port;
   const baseUrl = `http://127.0.0.1:${port}`;
   const rpcBaseUrl = `http://127.0.0.1:${(rpcServer.address() as AddressInfo).port}/durabletask/`;
-  if (!process.env.WEBSITE_HOSTNAME) setEnv('WEBSITE_HOSTNAME', `127.0.0.1:${port}`);
+  // The durable client rewrites management URLs to localhost:7071 unless WEBSITE_HOSTNAME is set.
+  const ownHostname = `127.0.0.1:${port}`;
+  if (!process.env.WEBSITE_HOSTNAME || hostnamesSetByLocalHosts.has(process.env.WEBSITE_HOSTNAME)) {
+    setEnv('WEBSITE_HOSTNAME', ownHostname);
+    hostnamesSetByLocalHosts.add(ownHostname);
+  }
 
   installFunctionsCore();
   setSystemLogSink((level, category, message) => log(level.toLowerCase(), `${category}: ${message}`));
@@ -194,7 +201,8 @@ export async function startLocalHost(options: LocalHostOptions): Promise<LocalHo
     for (const entry of entries) require(path.resolve(entry));
   } catch (error) {
     await Promise.all([close(mainServer), close(rpcServer)]);
-    restoreEnv(savedEnv);
+    hostnamesSetByLocalHosts.delete(ownHostname);
+    restoreEnv(savedEnv, setValues);
     throw error;
   }
   const functions = new Map(registry);
@@ -582,7 +590,8 @@ export async function startLocalHost(options: LocalHostOptions): Promise<LocalHo
       await engine.stop(options.stopGraceMs ?? 5000);
       clock.stop();
       await invoker.runAppHook('appTerminate').catch(() => undefined);
-      restoreEnv(savedEnv);
+      hostnamesSetByLocalHosts.delete(ownHostname);
+      restoreEnv(savedEnv, setValues);
     },
   };
 }
@@ -653,8 +662,13 @@ function close(server: http.Server): Promise<void> {
   });
 }
 
-function restoreEnv(saved: Map<string, string | undefined>): void {
+/** WEBSITE_HOSTNAME values this module set, so a later host in the same process may replace them. */
+const hostnamesSetByLocalHosts = new Set<string>();
+
+/** Puts back the variables a host changed, unless something else changed them since. */
+function restoreEnv(saved: Map<string, string | undefined>, setValues?: Map<string, string>): void {
   for (const [name, value] of saved) {
+    if (setValues && process.env[name] !== setValues.get(name)) continue;
     if (value === undefined) delete process.env[name];
     else process.env[name] = value;
   }

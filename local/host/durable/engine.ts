@@ -653,8 +653,12 @@ export class DurableEngine {
         canceledTimerIds: [],
       };
     }
-    const { openTasks, canceledTimerIds } = this.inspectOpenTasks(context);
-    return { kind: 'continue', customStatus: state.customStatus, actions, openTasks, canceledTimerIds };
+    try {
+      const { openTasks, canceledTimerIds } = this.inspectOpenTasks(context);
+      return { kind: 'continue', customStatus: state.customStatus, actions, openTasks, canceledTimerIds };
+    } catch (error) {
+      return this.failedOutcome(errorParts(error).message);
+    }
   }
 
   /**
