@@ -1,4 +1,4 @@
-import { randomBytes, timingSafeEqual } from 'node:crypto';
+import { randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
@@ -19,9 +19,11 @@ import {
 } from './durable/engine';
 import { DurableStore } from './durable/store';
 import {
+  getProgrammingModel,
   installFunctionsCore,
   registry,
   setSystemLogSink,
+  type ProgrammingModel,
   type RegisteredFunction,
   type RpcTypedData,
 } from './functionsCore';
@@ -205,6 +207,8 @@ export async function startLocalHost(options: LocalHostOptions): Promise<LocalHo
     restoreEnv(savedEnv, setValues);
     throw error;
   }
+  // As the worker does after loading the app: lock `app.setup` and learn whether HTTP streaming is on.
+  const streamingUri = await negotiateCapabilities();
   const functions = new Map(registry);
   if (functions.size === 0) {
     log('warning', `No functions were registered by ${entries.join(', ')}.`);
@@ -295,11 +299,15 @@ export async function startLocalHost(options: LocalHostOptions): Promise<LocalHo
         res.writeHead(401).end();
         return;
       }
-      const body = await readBody(req);
       const headers: Record<string, string> = {};
       for (const [name, value] of Object.entries(req.headers)) {
         if (value !== undefined) headers[name] = Array.isArray(value) ? value.join(', ') : value;
       }
+      if (streamingUri) {
+        await invokeStreaming(entry.fn, req, res, url, headers, params);
+        return;
+      }
+      const body = await readBody(req);
       const query: Record<string, string> = {};
       for (const [k, v] of url.searchParams) query[k] = v;
       const rpcHttp = {
@@ -315,6 +323,68 @@ export async function startLocalHost(options: LocalHostOptions): Promise<LocalHo
       return;
     }
     res.writeHead(matched ? 405 : 404).end();
+  };
+
+  /**
+   * With `app.setup({ enableHttpStream: true })` the library reads the request from, and writes the
+   * response to, its own HTTP proxy; the host forwards the raw request there, as the real host does.
+   */
+  const invokeStreaming = async (
+    fn: RegisteredFunction,
+    req: IncomingMessage,
+    res: ServerResponse,
+    url: URL,
+    headers: Record<string, string>,
+    params: Record<string, string>,
+  ) => {
+    const invocationId = randomUUID();
+    const triggerMetadata: Record<string, RpcTypedData> = { Headers: { json: JSON.stringify(headers) } };
+    for (const [name, value] of Object.entries(params)) triggerMetadata[name] = { string: value };
+    const invocation = invoker.invoke(fn, undefined, extraInputsFor(fn), triggerMetadata, invocationId);
+    const proxyReq = http.request(new URL(url.pathname + url.search, streamingUri), {
+      method: req.method,
+      // One connection per request: a kept-alive socket would hold the process open after stop.
+      agent: false,
+      headers: {
+        ...headers,
+        connection: 'close',
+        'x-ms-invocation-id': invocationId,
+        'x-forwarded-host': url.host,
+        'x-forwarded-proto': 'http',
+      },
+    });
+    const proxied = new Promise<IncomingMessage>((resolve, reject) => {
+      proxyReq.on('response', resolve);
+      proxyReq.on('error', reject);
+    });
+    req.pipe(proxyReq);
+    const failed = invocation.then(
+      () => undefined,
+      (error: unknown) => error ?? new Error('The function failed.'),
+    );
+    const first = await Promise.race([
+      proxied.then((r) => ({ response: r })),
+      failed.then((error) => ({ error })),
+    ]);
+    if ('error' in first && first.error !== undefined) {
+      proxyReq.destroy();
+      proxied.catch(() => undefined);
+      log(
+        'error',
+        `HTTP function '${fn.metadata.name}' failed: ${first.error instanceof Error ? first.error.message : String(first.error)}`,
+      );
+      sendJson(res, 500, { message: 'The function failed.' });
+      return;
+    }
+    const proxyRes = 'response' in first ? first.response : await proxied;
+    const outHeaders: Record<string, string | string[]> = {};
+    for (const [name, value] of Object.entries(proxyRes.headers)) {
+      if (value !== undefined && !['transfer-encoding', 'connection', 'x-ms-invocation-id'].includes(name))
+        outHeaders[name] = value;
+    }
+    res.writeHead(proxyRes.statusCode ?? 500, outHeaders);
+    proxyRes.pipe(res);
+    await failed;
   };
 
   const handleEventGrid = async (req: IncomingMessage, res: ServerResponse, url: URL) => {
@@ -635,6 +705,37 @@ function writeHttpResponse(
   else bytes = Buffer.alloc(0);
   res.writeHead(Number(httpData.statusCode ?? 200), headers);
   res.end(bytes);
+}
+
+const capabilityResults = new WeakMap<ProgrammingModel, Promise<string | undefined>>();
+
+/**
+ * Calls `getCapabilities` once per programming model. When the app enabled HTTP streaming this
+ * starts the library's HTTP proxy and returns its URL; the proxy server is unref'd so it does not
+ * keep the process alive.
+ */
+function negotiateCapabilities(): Promise<string | undefined> {
+  const programmingModel = getProgrammingModel();
+  if (!programmingModel?.getCapabilities) return Promise.resolve(undefined);
+  let result = capabilityResults.get(programmingModel);
+  if (!result) {
+    const getCapabilities = programmingModel.getCapabilities.bind(programmingModel);
+    result = (async () => {
+      const originalListen = http.Server.prototype.listen;
+      http.Server.prototype.listen = function (this: http.Server, ...args: unknown[]) {
+        this.unref();
+        return (originalListen as (...a: unknown[]) => http.Server).apply(this, args);
+      } as typeof originalListen;
+      try {
+        const capabilities = await getCapabilities({});
+        return capabilities.HttpUri;
+      } finally {
+        http.Server.prototype.listen = originalListen;
+      }
+    })();
+    capabilityResults.set(programmingModel, result);
+  }
+  return result;
 }
 
 function idOf(event: Record<string, unknown>): string {
