@@ -369,10 +369,7 @@ export async function startLocalHost(options: LocalHostOptions): Promise<LocalHo
     if ('error' in first && first.error !== undefined) {
       proxyReq.destroy();
       proxied.catch(() => undefined);
-      log(
-        'error',
-        `HTTP function '${fn.metadata.name}' failed: ${first.error instanceof Error ? first.error.message : String(first.error)}`,
-      );
+      log('error', `HTTP function '${fn.metadata.name}' failed: ${describeError(first.error)}`);
       sendJson(res, 500, { message: 'The function failed.' });
       return;
     }
@@ -721,6 +718,7 @@ function negotiateCapabilities(): Promise<string | undefined> {
   if (!result) {
     const getCapabilities = programmingModel.getCapabilities.bind(programmingModel);
     result = (async () => {
+      // eslint-disable-next-line @typescript-eslint/unbound-method -- restored unchanged below
       const originalListen = http.Server.prototype.listen;
       http.Server.prototype.listen = function (this: http.Server, ...args: unknown[]) {
         this.unref();
@@ -736,6 +734,11 @@ function negotiateCapabilities(): Promise<string | undefined> {
     capabilityResults.set(programmingModel, result);
   }
   return result;
+}
+
+function describeError(error: unknown): string {
+  if (error instanceof Error) return error.message;
+  return typeof error === 'string' ? error : JSON.stringify(error);
 }
 
 function idOf(event: Record<string, unknown>): string {
