@@ -2,6 +2,8 @@ import { randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
+import { InvocationContext } from '@azure/functions';
+import { getClient, type DurableClient } from 'durable-functions';
 import { HostClock, type TimeMode } from './clock';
 import {
   handleDurableApi,
@@ -661,6 +663,22 @@ export async function startLocalHost(options: LocalHostOptions): Promise<LocalHo
       restoreEnv(savedEnv, setValues);
     },
   };
+}
+
+/**
+ * A real `DurableClient` bound to the host, built the way `df.getClient(context)` builds it inside
+ * a client function (the `durableClient` input binding value comes from the host).
+ */
+export function createDurableClient(host: LocalHost): DurableClient {
+  const context = new InvocationContext({
+    functionName: 'localHostClient',
+    options: {
+      trigger: { name: 'trigger', type: 'httpTrigger' },
+      extraInputs: [{ name: 'starter', type: 'durableClient' }],
+    },
+  });
+  context.extraInputs.set('starter', host.durable.clientInput());
+  return getClient(context);
 }
 
 /** Durable management links for an instance (what `createCheckStatusResponse` returns). */
