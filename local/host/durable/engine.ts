@@ -80,7 +80,7 @@ interface RawAction {
   instanceId?: string;
   operation?: string;
   externalEventName?: string;
-  fireAt?: string;
+  fireAt?: string | Date;
   isCanceled?: boolean;
   compoundActions?: RawAction[];
   retryOptions?: RetryOptionsLike;
@@ -735,7 +735,7 @@ export class DurableEngine {
       case ActionType.CallActivityWithRetry:
         return this.planActivity(record, id, action.functionName ?? '', inputToJson(action.input));
       case ActionType.CreateTimer:
-        return this.planTimer(record, id, action.fireAt ?? new Date(this.options.clock.now()).toISOString());
+        return this.planTimer(record, id, new Date(action.fireAt ?? this.options.clock.now()).toISOString());
       case ActionType.CallEntity:
         return this.planEntityCall(record, id, action);
       case ActionType.CallSubOrchestrator:
