@@ -438,3 +438,17 @@ export function readEndpoints(resources: ResourceSet): EndpointState[] {
 export function dnsEntries(states: readonly EndpointState[]): EndpointDnsEntry[] {
   return states.flatMap((s) => s.entries);
 }
+
+/**
+ * The Backup family an endpoint belongs to: the vault endpoint and its v1 siblings (canonical ids, sorted).
+ * For an endpoint outside any Backup family, just itself.
+ */
+export function backupFamily(states: readonly EndpointState[], endpointId: string): string[] {
+  const id = endpointId.toLowerCase();
+  const self = states.find((s) => s.id === id);
+  const vaultId = self?.backup?.kind === 'sibling' ? self.backup.parentId : id;
+  const members = states
+    .filter((s) => s.id === vaultId || (s.backup?.kind === 'sibling' && s.backup.parentId === vaultId))
+    .map((s) => s.id);
+  return [...new Set([id, ...members])].sort();
+}

@@ -8,10 +8,11 @@ import { parseResourceId } from './resourceId';
  *
  * - `pldsowner`   = the owner id (≤ 256 characters, checked by the config schema);
  * - `pldsversion` = encoding version (`1`);
- * - `pldsep0` … `pldsep47` = one endpoint each, written compactly as `<subscriptionId>/<resourceGroup>/<name>`
+ * - `pldsep0`, `pldsep1`, … = one endpoint each, written compactly as `<subscriptionId>/<resourceGroup>/<name>`
  *   (lower-case). The type is always `Microsoft.Network/privateEndpoints`, so the full id is rebuilt on read.
  *   ARM caps resource-group names at 90 and endpoint names at 80 characters, so this always fits in 256.
- * - `pldsoverflow` = `true` when more than 48 endpoints need the record. The first 48 (sorted) are listed;
+ * - `pldsoverflow` = `true` when more endpoints need the record than pairs are left (50, minus the three
+ *   keys above, minus metadata others wrote: at most 47 endpoints). The first ones (sorted) are listed;
  *   a record marked overflowing is never deleted by a per-endpoint sync, only by a full reconcile that
  *   sees every endpoint.
  *
@@ -21,7 +22,7 @@ export const OWNER_KEY = 'pldsowner';
 export const VERSION_KEY = 'pldsversion';
 export const ENDPOINT_KEY_PREFIX = 'pldsep';
 export const OVERFLOW_KEY = 'pldsoverflow';
-export const MAX_ENDPOINTS_IN_METADATA = 48;
+export const MAX_ENDPOINTS_IN_METADATA = 47;
 export const MAX_METADATA_VALUE_LENGTH = 256;
 export const MAX_METADATA_PAIRS = 50;
 
@@ -59,10 +60,12 @@ export function encodeOwnership(
   const sorted = [...new Set(endpointIds.map((id) => id.toLowerCase()))].sort();
   metadata[OWNER_KEY] = ownerId;
   metadata[VERSION_KEY] = '1';
-  sorted.slice(0, MAX_ENDPOINTS_IN_METADATA).forEach((id, i) => {
+  // Owner, version and a possible overflow flag take three pairs; what others wrote stays.
+  const capacity = Math.max(0, MAX_METADATA_PAIRS - Object.keys(metadata).length - 1);
+  sorted.slice(0, capacity).forEach((id, i) => {
     metadata[`${ENDPOINT_KEY_PREFIX}${i}`] = compactEndpointId(id);
   });
-  if (sorted.length > MAX_ENDPOINTS_IN_METADATA) metadata[OVERFLOW_KEY] = 'true';
+  if (sorted.length > capacity) metadata[OVERFLOW_KEY] = 'true';
   return metadata;
 }
 
