@@ -5,9 +5,18 @@ import { defaultProviders } from '../../local/arm/providers';
 import { resourceGraphProvider } from '../../local/arm/providers/resourceGraph';
 import type { EndpointMember, NetworkService } from '../../local/arm/providers/network';
 import type { PrivateDnsService } from '../../local/arm/providers/privateDns';
+import type { BackupSimulator } from '../../local/arm/backupSimulator';
 import { createAzureClients } from '../../src/azure/clients';
 import type { AzureClients } from '../../src/azure/clients';
-import { HUB_RG, HUB_SUBSCRIPTION, SPOKE_RG, SPOKE_SUBNET_ID, SPOKE_SUBSCRIPTION, SPOKE_VNET_ID, standardSeed } from './armEmulator';
+import {
+  HUB_RG,
+  HUB_SUBSCRIPTION,
+  SPOKE_RG,
+  SPOKE_SUBNET_ID,
+  SPOKE_SUBSCRIPTION,
+  SPOKE_VNET_ID,
+  standardSeed,
+} from './armEmulator';
 
 export { HUB_RG, HUB_SUBSCRIPTION, SPOKE_RG, SPOKE_SUBNET_ID, SPOKE_SUBSCRIPTION, SPOKE_VNET_ID };
 
@@ -39,7 +48,11 @@ export async function startFixture(options: ArmEmulatorOptions = {}): Promise<Fi
     const id = dns.createZone(HUB_SUBSCRIPTION, HUB_RG, zone).id;
     dns.linkVirtualNetwork(id, 'spoke-link', SPOKE_VNET_ID);
   }
-  const clients = createAzureClients({ credential: emu.credential(), armEndpoint: emu.url, caPem: emu.caPem });
+  const clients = createAzureClients({
+    credential: emu.credential(),
+    armEndpoint: emu.url,
+    caPem: emu.caPem,
+  });
   return { emu, clients, network, dns, zoneId: (zone) => dns.zoneId(HUB_SUBSCRIPTION, HUB_RG, zone) };
 }
 
@@ -58,7 +71,10 @@ export function createEndpoint(
     name,
     location: 'eastus',
     subnetId: SPOKE_SUBNET_ID,
-    connection: { privateLinkServiceId: options.target ?? VAULT_ID, groupIds: options.groupIds ?? ['AzureBackup'] },
+    connection: {
+      privateLinkServiceId: options.target ?? VAULT_ID,
+      groupIds: options.groupIds ?? ['AzureBackup'],
+    },
     ...(options.manual ? { manual: true } : {}),
     members,
     state: { status: options.status ?? 'Approved' },
@@ -72,4 +88,34 @@ export function backupMembers(vaultNumber: string, roles: string[]): EndpointMem
     requiredMemberName: role,
     fqdns: [`${vaultNumber}-ab-pod01-${role}.eus.backup.windowsazure.com`],
   }));
+}
+
+/** A Backup vault with its vault endpoint in the spoke, through the emulator's Backup simulator. */
+export function createBackupVault(
+  fx: Fixture,
+  name: string,
+  experience: 'v1' | 'v2',
+  options: { publicNetworkAccess?: 'Enabled' | 'Disabled'; endpointName?: string } = {},
+): { vaultId: string; endpointId: string } {
+  const backup = fx.emu.service<BackupSimulator>('backup');
+  const vault = backup.createVault({
+    subscriptionId: SPOKE_SUBSCRIPTION,
+    resourceGroup: SPOKE_RG,
+    name,
+    location: 'eastus',
+    experience,
+    publicNetworkAccess: options.publicNetworkAccess ?? 'Disabled',
+  });
+  const created = backup.createVaultEndpoint({
+    vaultId: vault.id,
+    subscriptionId: SPOKE_SUBSCRIPTION,
+    resourceGroup: SPOKE_RG,
+    name: options.endpointName ?? `pe-${name}`,
+    subnetId: SPOKE_SUBNET_ID,
+  });
+  return { vaultId: vault.id, endpointId: created.endpoint.id };
+}
+
+export function backupSimulator(fx: Fixture): BackupSimulator {
+  return fx.emu.service<BackupSimulator>('backup');
 }

@@ -67,10 +67,14 @@ export async function runDoctor(
   checks.push({
     ok: systemAssigned,
     title: 'system-assigned identity on',
-    detail: systemAssigned ? `principal ${vault.principalId ?? 'unknown'}` : `identity type is ${vault.identityType}`,
+    detail: systemAssigned
+      ? `principal ${vault.principalId ?? 'unknown'}`
+      : `identity type is ${vault.identityType}`,
     ...(systemAssigned
       ? {}
-      : { fix: 'turn on the vault\'s system-assigned managed identity (vault > Identity > System assigned > On)' }),
+      : {
+          fix: "turn on the vault's system-assigned managed identity (vault > Identity > System assigned > On)",
+        }),
   });
   const publicDenied = vault.publicNetworkAccess.toLowerCase() === 'disabled';
   checks.push({
@@ -79,13 +83,14 @@ export async function runDoctor(
     detail: `publicNetworkAccess is ${vault.publicNetworkAccess || 'not set (Enabled)'}`,
     ...(publicDenied
       ? {}
-      : { fix: 'deny public network access (vault > Networking > Deny; properties.publicNetworkAccess = Disabled)' }),
+      : {
+          fix: 'deny public network access (vault > Networking > Deny; properties.publicNetworkAccess = Disabled)',
+        }),
   });
 
   const state = await loadLiveState(ctx);
   const vaultEndpoints = state.endpoints.filter((e) => e.backup?.kind === 'vault');
   const backupConnections = vault.connections;
-  const approved = backupConnections.filter((c) => c.status.toLowerCase() === 'approved');
   if (backupConnections.length === 0 && vaultEndpoints.length === 0) {
     checks.push({
       ok: false,
@@ -147,7 +152,9 @@ export async function runDoctor(
       ok: missing.length === 0,
       title: `hub zone ${zone} exists and is linked to the endpoint VNet`,
       detail: missing.length === 0 ? `${links.length} VNet link(s)` : `no link to ${missing.join(', ')}`,
-      ...(missing.length === 0 ? {} : { fix: `add a virtual network link from ${zone} to ${missing.join(', ')}` }),
+      ...(missing.length === 0
+        ? {}
+        : { fix: `add a virtual network link from ${zone} to ${missing.join(', ')}` }),
     });
   }
 
@@ -177,15 +184,19 @@ export async function runDoctor(
     const bad: string[] = [];
     for (const d of state.desired) {
       const r = await checkResolution(resolver, recordFqdn(d.zone, d.name), d.ips);
-      if (r.status !== 'ok') bad.push(`${r.fqdn}: ${r.status}${r.actual.length ? ` ${r.actual.join(',')}` : ''}`);
+      if (r.status !== 'ok')
+        bad.push(`${r.fqdn}: ${r.status}${r.actual.length ? ` ${r.actual.join(',')}` : ''}`);
     }
     checks.push({
       ok: bad.length === 0,
       title: `names resolve through ${flags.dnsServer}`,
-      detail: bad.length === 0 ? `${state.desired.length} name(s) resolve to the endpoint IPs` : bad.join('; '),
+      detail:
+        bad.length === 0 ? `${state.desired.length} name(s) resolve to the endpoint IPs` : bad.join('; '),
       ...(bad.length === 0
         ? {}
-        : { fix: 'check the zone links of the VNet that DNS server resolves for, and its forwarders to 168.63.129.16' }),
+        : {
+            fix: 'check the zone links of the VNet that DNS server resolves for, and its forwarders to 168.63.129.16',
+          }),
     });
   }
   return finish(io, flags.output, vaultId, checks);
@@ -195,7 +206,9 @@ function experienceOf(
   vaultEndpoints: readonly EndpointState[],
   all: readonly EndpointState[],
 ): { label: string; detail: string } {
-  const kinds = new Set(vaultEndpoints.map((e) => (e.backup?.kind === 'vault' ? e.backup.experience : 'unknown')));
+  const kinds = new Set(
+    vaultEndpoints.map((e) => (e.backup?.kind === 'vault' ? e.backup.experience : 'unknown')),
+  );
   const siblings = all.filter((e) => e.backup?.kind === 'sibling').map((e) => e.name);
   if (kinds.has('v1')) return { label: 'v1', detail: `storage endpoints ${siblings.join(', ')}` };
   if (kinds.has('v2')) return { label: 'v2', detail: 'storage FQDNs on the vault endpoint itself' };
@@ -220,10 +233,16 @@ function finish(io: CliIo, output: OutputKind, vaultId: string, checks: Check[])
   return ok ? EXIT_OK : EXIT_FAILURE;
 }
 
-export function registerDoctorCommand(program: Command, io: CliIo, setExitCode: (code: number) => void): void {
+export function registerDoctorCommand(
+  program: Command,
+  io: CliIo,
+  setExitCode: (code: number) => void,
+): void {
   const command = program
     .command('doctor')
-    .description('Walk the private-endpoint checklist of a Recovery Services vault, with a fix for each problem');
+    .description(
+      'Walk the private-endpoint checklist of a Recovery Services vault, with a fix for each problem',
+    );
   addScopeOptions(command, { vaultRequired: true })
     .option('--dns-server <ip[:port]>', 'also resolve every record through this DNS server')
     .addOption(new Option('--output <kind>', 'output').choices(OUTPUT_KINDS).default('text'))

@@ -42,7 +42,11 @@ export function renderBind(records: readonly DesiredRecord[], ttl: number): stri
 }
 
 /** `export`: every `<ip> <fqdn>` the scope needs, for custom DNS servers and host files (no hub zone needed). */
-export async function runExport(flags: ExportFlags, io: CliIo, deps: Pick<ContextOptions, 'clients' | 'env'> = {}): Promise<number> {
+export async function runExport(
+  flags: ExportFlags,
+  io: CliIo,
+  deps: Pick<ContextOptions, 'clients' | 'env'> = {},
+): Promise<number> {
   const ctx = resolveLiveContext(flags, { needsHub: false, ...deps });
   const listing = await ctx.ports.endpoints.listScope(ctx.scope);
   const { desired, plan } = planForResources(listing.resources, [], { ownerId: ctx.config.ownerId, ttl: 1 });
@@ -58,7 +62,11 @@ export async function runExport(flags: ExportFlags, io: CliIo, deps: Pick<Contex
   return EXIT_OK;
 }
 
-export function registerExportCommand(program: Command, io: CliIo, setExitCode: (code: number) => void): void {
+export function registerExportCommand(
+  program: Command,
+  io: CliIo,
+  setExitCode: (code: number) => void,
+): void {
   const command = program
     .command('export')
     .description('Print every <ip> <fqdn> the endpoints in scope need (hosts, tsv, csv or bind zone files)');

@@ -33,7 +33,8 @@ export interface SyncDeps extends Pick<ContextOptions, 'clients' | 'env'> {
 export function positiveInteger(flag: string) {
   return (value: string): number => {
     const n = Number(value);
-    if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError(`${flag} must be a positive whole number, got "${value}"`);
+    if (!Number.isInteger(n) || n < 1)
+      throw new InvalidArgumentError(`${flag} must be a positive whole number, got "${value}"`);
     return n;
   };
 }
@@ -41,13 +42,18 @@ export function positiveInteger(flag: string) {
 function positiveNumber(flag: string) {
   return (value: string): number => {
     const n = Number(value);
-    if (!Number.isFinite(n) || n <= 0) throw new InvalidArgumentError(`${flag} must be a positive number, got "${value}"`);
+    if (!Number.isFinite(n) || n <= 0)
+      throw new InvalidArgumentError(`${flag} must be a positive number, got "${value}"`);
     return n;
   };
 }
 
 /** `sync`: read the scope live, plan, apply with conditional writes and pacing, print a summary. */
-export async function runSync(flags: SyncFlags, io: CliIo, deps: SyncDeps = {}): Promise<{ code: number; report?: ApplyReport }> {
+export async function runSync(
+  flags: SyncFlags,
+  io: CliIo,
+  deps: SyncDeps = {},
+): Promise<{ code: number; report?: ApplyReport }> {
   const ctx = resolveLiveContext(flags, {
     settings: {
       ...(flags.policy ? { SYNC_POLICY: flags.policy } : {}),
@@ -70,11 +76,12 @@ export async function runSync(flags: SyncFlags, io: CliIo, deps: SyncDeps = {}):
   }
 
   const total = plan.creates.length + plan.updates.length + plan.adoptions.length + plan.deletes.length;
-  const bar = flags.output === 'text' && isInteractive(io) && total > 0 ? new ProgressBar(io, 'sync') : undefined;
+  const bar =
+    flags.output === 'text' && isInteractive(io) && total > 0 ? new ProgressBar(io, 'sync') : undefined;
   const pacer = deps.pacer ?? new TokenBucketPacer({ timeScale: flags.timeScale ?? 1 });
   const report = await applyPlan(plan, {
     records: ctx.ports.records,
-    locateZone: ctx.locateZone,
+    locateZone: (zone) => ctx.locateZone(zone),
     pacer,
     concurrency: flags.concurrency,
     replan: { desired: state.desired, options: state.planOptions },
@@ -98,7 +105,12 @@ export async function runSync(flags: SyncFlags, io: CliIo, deps: SyncDeps = {}):
   return { code, report };
 }
 
-function listingInfo(listing: { source: string; requests: number; fallbackReason?: string; resources: unknown[] }) {
+function listingInfo(listing: {
+  source: string;
+  requests: number;
+  fallbackReason?: string;
+  resources: unknown[];
+}) {
   return {
     source: listing.source,
     requests: listing.requests,
@@ -107,7 +119,15 @@ function listingInfo(listing: { source: string; requests: number; fallbackReason
   };
 }
 
-function summaryLine(s: { creates: number; updates: number; deletes: number; adoptions: number; conflicts: number; unchanged: number; skips: number }): string {
+function summaryLine(s: {
+  creates: number;
+  updates: number;
+  deletes: number;
+  adoptions: number;
+  conflicts: number;
+  unchanged: number;
+  skips: number;
+}): string {
   return `plan: ${s.creates} to create, ${s.updates} to update, ${s.adoptions} to adopt, ${s.deletes} to delete, ${s.unchanged} unchanged, ${s.conflicts} conflicts, ${s.skips} skipped`;
 }
 
@@ -119,7 +139,10 @@ export function renderReport(report: ApplyReport, source: string): string {
     `unchanged ${report.unchanged}, conflicts ${report.conflicts.length}, skipped ${report.skips.length}, failed ${report.failures.length}`,
     `429s absorbed ${report.throttled}, retries ${report.retried}, 412 re-plans ${report.replans}, time ${seconds(report.durationMs)} (endpoints via ${source})`,
   );
-  for (const f of report.failures) lines.push(`FAILED  ${f.action} ${f.name}.${f.zone}: ${f.code}${f.statusCode ? ` (${f.statusCode})` : ''} on ${f.resourceId}`);
+  for (const f of report.failures)
+    lines.push(
+      `FAILED  ${f.action} ${f.name}.${f.zone}: ${f.code}${f.statusCode ? ` (${f.statusCode})` : ''} on ${f.resourceId}`,
+    );
   for (const c of report.conflicts) lines.push(`CONFLICT ${c.message}`);
   for (const s of report.skips) lines.push(`SKIPPED ${s.code}: ${s.message}`);
   return `${lines.join('\n')}\n`;

@@ -94,7 +94,11 @@ export async function runVerify(
   return ok ? EXIT_OK : EXIT_FAILURE;
 }
 
-export function registerVerifyCommand(program: Command, io: CliIo, setExitCode: (code: number) => void): void {
+export function registerVerifyCommand(
+  program: Command,
+  io: CliIo,
+  setExitCode: (code: number) => void,
+): void {
   const command = program
     .command('verify')
     .description('Resolve every FQDN the scope needs through a DNS server and check zone VNet links');

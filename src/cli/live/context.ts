@@ -43,7 +43,8 @@ export function addScopeOptions(command: Command, choices: ScopeOptionChoices = 
   const vaultHelp = 'only endpoints of this Recovery Services vault (and their Backup siblings)';
   if (choices.vaultRequired) command.requiredOption('--vault <id>', 'Recovery Services vault id');
   else command.option('--vault <id>', vaultHelp);
-  if (choices.owner !== false) command.option('--owner <id>', 'owner id written into record metadata (OWNER_ID)');
+  if (choices.owner !== false)
+    command.option('--owner <id>', 'owner id written into record metadata (OWNER_ID)');
   return command
     .option('--subscription <id>', 'spoke subscription to read endpoints from (repeatable)', collect)
     .option(
@@ -59,7 +60,10 @@ export function addScopeOptions(command: Command, choices: ScopeOptionChoices = 
       'zone in another resource group: zone=rg or zone=/subscriptions/<id>/resourceGroups/<rg> (repeatable)',
       collect,
     )
-    .option('--config <file>', 'JSON file of app settings (same keys as the Function App; {"Values": {...}} too)')
+    .option(
+      '--config <file>',
+      'JSON file of app settings (same keys as the Function App; {"Values": {...}} too)',
+    )
     .option('--arm-endpoint <url>', 'ARM endpoint (e.g. local/arm); env ARM_ENDPOINT')
     .option('--arm-ca <file>', 'PEM CA to trust for --arm-endpoint; env ARM_CA_FILE')
     .addOption(new Option('--no-resource-graph', 'list endpoints with ARM calls instead of Resource Graph'));
@@ -85,7 +89,9 @@ export function readSettingsFile(file: string): Record<string, string> {
     text = readFileSync(file, 'utf8');
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    throw new UserInputError(`${file}: cannot read file (${code === 'ENOENT' ? 'no such file' : (code ?? 'error')})`);
+    throw new UserInputError(
+      `${file}: cannot read file (${code === 'ENOENT' ? 'no such file' : (code ?? 'error')})`,
+    );
   }
   let data: unknown;
   try {
@@ -94,7 +100,9 @@ export function readSettingsFile(file: string): Record<string, string> {
     throw new UserInputError(`${file}: $: invalid JSON (${(error as Error).message})`);
   }
   const values =
-    data && typeof data === 'object' && 'Values' in data && typeof data.Values === 'object' ? data.Values : data;
+    data && typeof data === 'object' && 'Values' in data && typeof data.Values === 'object'
+      ? data.Values
+      : data;
   if (!values || typeof values !== 'object' || Array.isArray(values)) {
     throw new UserInputError(`${file}: $: expected an object of app settings`);
   }
@@ -102,8 +110,12 @@ export function readSettingsFile(file: string): Record<string, string> {
   const out: Record<string, string> = {};
   for (const [key, value] of Object.entries(values as Record<string, unknown>)) {
     if (!known.has(key)) continue;
-    if (Array.isArray(value)) out[key] = value.map(String).join(key === 'HUB_ZONE_OVERRIDES' ? ';' : ',');
-    else if (value !== null && value !== undefined) out[key] = String(value);
+    const scalar = (v: unknown): string =>
+      typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean'
+        ? String(v)
+        : JSON.stringify(v);
+    if (Array.isArray(value)) out[key] = value.map(scalar).join(key === 'HUB_ZONE_OVERRIDES' ? ';' : ',');
+    else if (value !== null && value !== undefined) out[key] = scalar(value);
   }
   return out;
 }
@@ -155,14 +167,20 @@ export function resolveLiveContext(flags: ScopeFlags, options: ContextOptions = 
   const narrowId = flags.endpoint ?? flags.vault;
   const narrowParsed = narrowId ? parseResourceId(narrowId) : undefined;
   if (narrowId && !narrowParsed) {
-    throw new UserInputError(`${flags.endpoint ? '--endpoint' : '--vault'}: "${narrowId}" is not a resource id`);
+    throw new UserInputError(
+      `${flags.endpoint ? '--endpoint' : '--vault'}: "${narrowId}" is not a resource id`,
+    );
   }
   if (flags.subscription?.length) set('SPOKE_SUBSCRIPTION_IDS', flags.subscription.join(','));
-  else if (!settings.SPOKE_SUBSCRIPTION_IDS && narrowParsed) set('SPOKE_SUBSCRIPTION_IDS', narrowParsed.subscriptionId);
+  else if (!settings.SPOKE_SUBSCRIPTION_IDS && narrowParsed)
+    set('SPOKE_SUBSCRIPTION_IDS', narrowParsed.subscriptionId);
   if (flags.resourceGroup?.length) {
     const subs = (settings.SPOKE_SUBSCRIPTION_IDS ?? '').split(',').filter((s) => s.trim() !== '');
-    const entries = flags.resourceGroup.flatMap((rg) => (rg.includes('/') ? [rg] : subs.map((s) => `${s.trim()}/${rg}`)));
-    if (entries.length === 0) throw new UserInputError('--resource-group <rg> needs --subscription (or use <subscriptionId>/<rg>)');
+    const entries = flags.resourceGroup.flatMap((rg) =>
+      rg.includes('/') ? [rg] : subs.map((s) => `${s.trim()}/${rg}`),
+    );
+    if (entries.length === 0)
+      throw new UserInputError('--resource-group <rg> needs --subscription (or use <subscriptionId>/<rg>)');
     set('SPOKE_RESOURCE_GROUPS', entries.join(','));
   }
   if (options.needsHub === false) {

@@ -29,7 +29,9 @@ export class ProgressBar {
     const bar = `${'#'.repeat(filled)}${'-'.repeat(this.width - filled)}`;
     const seconds = ((now - this.started) / 1000).toFixed(1);
     const counter = `${String(done).padStart(String(total).length)}/${total}`;
-    this.io.stderr(`\r${this.label} [${bar}] ${counter} ${String(Math.round(ratio * 100)).padStart(3)}% ${seconds}s`);
+    this.io.stderr(
+      `\r${this.label} [${bar}] ${counter} ${String(Math.round(ratio * 100)).padStart(3)}% ${seconds}s`,
+    );
   }
 
   finish(): void {
