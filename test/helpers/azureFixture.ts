@@ -56,9 +56,13 @@ export async function startFixture(options: ArmEmulatorOptions = {}): Promise<Fi
   return { emu, clients, network, dns, zoneId: (zone) => dns.zoneId(HUB_SUBSCRIPTION, HUB_RG, zone) };
 }
 
-export const VAULT_ID = `/subscriptions/${SPOKE_SUBSCRIPTION}/resourceGroups/${SPOKE_RG}/providers/Microsoft.RecoveryServices/vaults/rsv-spoke`;
+export const STORAGE_ID = `/subscriptions/${SPOKE_SUBSCRIPTION}/resourceGroups/${SPOKE_RG}/providers/Microsoft.Storage/storageAccounts/stspoke`;
 
-/** A vault-like endpoint whose NIC carries `members`; Approved unless `state` says otherwise. */
+/**
+ * An endpoint whose NIC carries exactly `members` (to a storage account unless `target` says otherwise; the
+ * emulator's Backup simulator validates vault targets, so vault endpoints come from `createBackupVault`).
+ * Approved unless `status` says otherwise.
+ */
 export function createEndpoint(
   fx: Fixture,
   name: string,
@@ -72,8 +76,8 @@ export function createEndpoint(
     location: 'eastus',
     subnetId: SPOKE_SUBNET_ID,
     connection: {
-      privateLinkServiceId: options.target ?? VAULT_ID,
-      groupIds: options.groupIds ?? ['AzureBackup'],
+      privateLinkServiceId: options.target ?? STORAGE_ID,
+      groupIds: options.groupIds ?? ['blob'],
     },
     ...(options.manual ? { manual: true } : {}),
     members,
