@@ -163,7 +163,7 @@ export async function runEmulatorBenchmark(args: string[]): Promise<void> {
       SUB,
       {
         endpoint: started.endpoint,
-        credentialScopes: ['https://management.azure.com/.default'],
+        credentials: { scopes: ['https://management.azure.com/.default'] },
         tlsOptions: { ca: started.ca },
       },
     );
