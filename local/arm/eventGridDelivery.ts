@@ -312,7 +312,13 @@ export class EventGridDelivery {
   }
 
   /** Builds the ARM event for a change and queues it for every matching subscription of its topic. */
-  publish(change: ResourceEventInput): EventGridEvent {
+  publish(change: ResourceEventInput): EventGridEvent | undefined {
+    // Nobody listens on this topic: skip building the event (keeps bulk writes cheap).
+    const topic = `/subscriptions/${change.resourceId.split('/')[2] ?? ''}`.toLowerCase();
+    if (
+      ![...this.subs.values()].some((e) => `/subscriptions/${e.spec.subscriptionId}`.toLowerCase() === topic)
+    )
+      return undefined;
     const event = buildResourceEvent(change, {
       tenantId: this.options.tenantId,
       eventId: randomUUID(),

@@ -306,6 +306,19 @@ describe('Event Grid delivery of ARM events to webhooks', () => {
     expect(letters.json.value).toHaveLength(1);
   });
 
+  it('gives up when the event time-to-live runs out before the next scheduled attempt', async () => {
+    const down = await receiver({ failWith: Array.from({ length: 10 }, () => 500) });
+    const name = await subscribe(down, { retryPolicy: { eventTimeToLiveInMinutes: 1 }, deadLetter: true });
+    createEndpoint();
+    await eventGrid.idle();
+    // Attempts at 0 s, 10 s and 40 s; the next one (100 s) would be past the 1-minute TTL.
+    expect(eventGrid.delivery.stats(name)).toMatchObject({ attempts: 3, retried: 2, deadLettered: 1 });
+    expect(eventGrid.delivery.deadLetters(name)[0]).toMatchObject({
+      deadLetterReason: 'TimeToLiveExceeded',
+      deliveryAttempts: 3,
+    });
+  });
+
   it('can duplicate, drop and reorder deliveries', async () => {
     const dup = await receiver();
     const dupName = await subscribe(dup, { chaos: { duplicateRate: 1 } });
