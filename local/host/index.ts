@@ -226,6 +226,7 @@ export async function startLocalHost(options: LocalHostOptions): Promise<LocalHo
     functions: () => functions,
     log,
     maxConcurrentActivities: options.maxConcurrentActivities,
+    extraInputsFor: (fn) => extraInputsFor(fn),
   });
 
   const webhookBase = `${baseUrl}/runtime/webhooks/durabletask`;
