@@ -424,7 +424,8 @@ export class DurableEngine {
           `Instance '${instanceId}' did not reach the expected state within ${timeoutMs} ms (status: ${status?.runtimeStatus ?? 'not found'}).`,
         );
       }
-      await this.nextChange(remaining);
+      // Re-check on every change, and now and then for predicates that look outside the engine.
+      await this.nextChange(Math.min(remaining, 50));
     }
   }
 
