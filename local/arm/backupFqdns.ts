@@ -120,7 +120,12 @@ export type BackupStorageKind = 'ecs' | 'prot';
  * A storage account name in Backup's style: a short stamp prefix, the pod, the purpose and a number
  * (`abcdeypod01ecs114`, `abcdeypod01prot120`). Always a valid account name (3–24 lower-case alphanumerics).
  */
-export function backupStorageAccountName(stamp: string, kind: BackupStorageKind, ordinal: number, pod = 'pod01'): string {
+export function backupStorageAccountName(
+  stamp: string,
+  kind: BackupStorageKind,
+  ordinal: number,
+  pod = 'pod01',
+): string {
   const name = `${stamp}${pod}${kind}${ordinal}`.toLowerCase();
   if (!/^[a-z0-9]{3,24}$/.test(name)) {
     throw new Error(`'${name}' is not a valid storage account name`);
@@ -147,7 +152,12 @@ export function backupConnectionName(endpointName: string, vaultId: string, guid
 }
 
 /** Names of the endpoints Backup v1 creates next to the vault endpoint. */
-export function v1StorageEndpointName(vaultEndpointName: string, kind: BackupStorageKind, service: StorageService, ordinal = 1): string {
+export function v1StorageEndpointName(
+  vaultEndpointName: string,
+  kind: BackupStorageKind,
+  service: StorageService,
+  ordinal = 1,
+): string {
   const suffix = ordinal <= 1 ? kind : `${kind}${ordinal}`;
   return `${vaultEndpointName}_${suffix}_${service}`;
 }

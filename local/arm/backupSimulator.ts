@@ -158,6 +158,7 @@ export class BackupSimulator {
 
   reset(): void {
     this.vaults.clear();
+    this.trusted.clear();
   }
 
   /** Internal state of a vault (by resource id), or undefined. */

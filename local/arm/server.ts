@@ -72,8 +72,16 @@ export interface ArmEmulator extends EmulatorContext {
   credential(): {
     getToken(scopes: string | string[]): Promise<{ token: string; expiresOnTimestamp: number }>;
   };
-  /** Client options for the @azure/arm-* clients: endpoint, credentialScopes, tlsOptions.ca. */
-  clientOptions(): { endpoint: string; credentialScopes: string[]; tlsOptions: { ca: string } };
+  /**
+   * Client options for the @azure/arm-* clients: endpoint, tlsOptions.ca, and the ARM scope both as
+   * `credentialScopes` (AutoRest clients) and `credentials.scopes` (TypeSpec clients such as arm-network 39).
+   */
+  clientOptions(): {
+    endpoint: string;
+    credentialScopes: string[];
+    credentials: { scopes: string[] };
+    tlsOptions: { ca: string };
+  };
   seed(doc: SeedDocument): void;
   /** Clears resources, operations, buckets, faults and the log, then re-seeds the start-up seed. */
   reset(options?: { reseed?: boolean }): void;
@@ -563,6 +571,7 @@ export async function startArmEmulator(options: ArmEmulatorOptions = {}): Promis
       return {
         endpoint,
         credentialScopes: ['https://management.azure.com/.default'],
+        credentials: { scopes: ['https://management.azure.com/.default'] },
         tlsOptions: { ca: cert.certPem },
       };
     },

@@ -7,7 +7,13 @@ import { privateZoneFor } from '../../local/arm/backupSimulator';
 import type { EventGridService } from '../../local/arm/eventGridProvider';
 import type { ArmEmulator } from '../../local/arm/server';
 import { WATCHED_EVENT_TYPES, WATCHED_OPERATIONS } from '../../src/core/operations';
-import { SPOKE_RG, SPOKE_SUBNET_ID, SPOKE_SUBSCRIPTION, startSeededEmulator } from '../helpers/armEmulator';
+import {
+  armRequest,
+  SPOKE_RG,
+  SPOKE_SUBNET_ID,
+  SPOKE_SUBSCRIPTION,
+  startSeededEmulator,
+} from '../helpers/armEmulator';
 import { EventGridReceiver } from './eventGridReceiver';
 
 const ROLES = ['fc1', 'fab1', 'prot1', 'rec2', 'ecs1', 'id1', 'tel1', 'wbcm1'];
@@ -281,6 +287,41 @@ describe('Backup simulator: vault endpoints through discovery and first backup',
     for (const entry of backup.dnsEntries(vault.id)) {
       expect(privateZoneFor(entry.fqdn).zone).toBe(entry.zone);
     }
+  });
+
+  it('drives the same simulator over the control API', async () => {
+    const call = (method: string, path: string, body?: unknown) =>
+      armRequest(emu, method, `/_emulator/backup${path}`, { body, token: null });
+    const created = await call('POST', '/vaults', {
+      subscriptionId: SPOKE_SUBSCRIPTION,
+      resourceGroup: SPOKE_RG,
+      name: 'rsv-ctl',
+      location: 'eastus',
+      experience: 'v1',
+    });
+    expect(created.status).toBe(201);
+    const vaultId = (created.json as { vault: { id: string } }).vault.id;
+    const ep = await call('POST', '/endpoints', {
+      vaultId,
+      subscriptionId: SPOKE_SUBSCRIPTION,
+      resourceGroup: SPOKE_RG,
+      name: 'pe-ctl',
+      subnetId: SPOKE_SUBNET_ID,
+    });
+    expect(ep.status).toBe(201);
+    expect((ep.json as { status: string }).status).toBe('Approved');
+    const early = await call('POST', '/firstBackup', { vaultId });
+    expect(early.status).toBe(409);
+    expect((early.json as { error: { code: string } }).error.code).toBe('UserErrorBackupNotRegistered');
+    expect((await call('POST', '/discover', { vaultId })).status).toBe(200);
+    const backedUp = await call('POST', '/firstBackup', { vaultId });
+    expect((backedUp.json as { createdEndpoints: string[] }).createdEndpoints).toHaveLength(1);
+    const view = await call('GET', `/vaults?vaultId=${encodeURIComponent(vaultId)}`);
+    const body = view.json as { discovered: boolean; backedUp: boolean; dnsEntries: unknown[] };
+    expect(body).toMatchObject({ discovered: true, backedUp: true });
+    expect(body.dnsEntries).toHaveLength(11);
+    const invalid = await call('POST', '/discover', {});
+    expect(invalid.status).toBe(400);
   });
 
   it('a vault endpoint from another subscription waits as Pending, without FQDNs', async () => {
