@@ -123,3 +123,59 @@ export function createBackupVault(
 export function backupSimulator(fx: Fixture): BackupSimulator {
   return fx.emu.service<BackupSimulator>('backup');
 }
+
+/**
+ * `count` blob FQDNs spread over endpoints of ten members each, all in one zone (privatelink.blob.core.windows.net),
+ * in a subnet big enough for them. Returns the endpoint ids.
+ */
+export function createBulkEndpoints(fx: Fixture, count: number, perEndpoint = 10): string[] {
+  fx.network.createVirtualNetwork({
+    subscriptionId: SPOKE_SUBSCRIPTION,
+    resourceGroup: SPOKE_RG,
+    name: 'vnet-bulk',
+    addressPrefixes: ['10.50.0.0/16'],
+    subnets: [{ name: 'snet-bulk', addressPrefix: '10.50.0.0/20' }],
+  });
+  const subnetId = `/subscriptions/${SPOKE_SUBSCRIPTION}/resourceGroups/${SPOKE_RG}/providers/Microsoft.Network/virtualNetworks/vnet-bulk/subnets/snet-bulk`;
+  const ids: string[] = [];
+  for (let start = 0; start < count; start += perEndpoint) {
+    const members = Array.from({ length: Math.min(perEndpoint, count - start) }, (_, k) => ({
+      groupId: 'blob',
+      requiredMemberName: `blob${k}`,
+      fqdns: [`stbulk${String(start + k).padStart(5, '0')}.blob.core.windows.net`],
+    }));
+    ids.push(
+      fx.network.createPrivateEndpoint({
+        subscriptionId: SPOKE_SUBSCRIPTION,
+        resourceGroup: SPOKE_RG,
+        name: `pe-bulk-${String(start / perEndpoint).padStart(4, '0')}`,
+        location: 'eastus',
+        subnetId,
+        connection: { privateLinkServiceId: STORAGE_ID, groupIds: ['blob'] },
+        members,
+        state: { status: 'Approved' },
+      }).id,
+    );
+  }
+  return ids;
+}
+
+/** Most successful writes in any window of `windowMs` emulated ms, from the emulator's request log. */
+export function maxWritesPerWindow(
+  fx: Fixture,
+  operationIds: readonly string[],
+  windowMs = 60_000,
+): { max: number; total: number; throttled: number } {
+  const entries = operationIds.flatMap((op) => fx.emu.log.list({ operationId: op }));
+  const ok = entries
+    .filter((e) => e.status >= 200 && e.status < 300)
+    .map((e) => e.time)
+    .sort((a, b) => a - b);
+  let max = 0;
+  let lo = 0;
+  for (let hi = 0; hi < ok.length; hi++) {
+    while ((ok[hi] ?? 0) - (ok[lo] ?? 0) >= windowMs) lo++;
+    max = Math.max(max, hi - lo + 1);
+  }
+  return { max, total: ok.length, throttled: entries.filter((e) => e.status === 429).length };
+}
