@@ -52,9 +52,14 @@ describe('verify, doctor and export against local/arm and local/dns', () => {
     expect(result.out).toContain('✓ public network access denied');
     expect(result.out).toMatch(/✓ private endpoint pe-rsv-doc Approved/);
     expect(result.out).toContain('i Backup v1 — storage endpoints pe-rsv-doc_ecs_blob, pe-rsv-doc_ecs_queue');
-    expect(result.out).toMatch(/✗ required records present with the right IP — .*missing/);
+    expect(result.out).toMatch(
+      /✗ required records present with the right IP — 10 of 10 record\(s\) missing or wrong\n {4}- \S+ missing \(want 10\.12\.0\.\d+\)\n/,
+    );
+    expect(result.out).toContain('    - … 5 more (--output json lists all)');
     expect(result.out).toContain(`fix: run: privatelink-dns-sync sync --vault ${vault.vaultId}`);
-    expect(result.out).toMatch(/✗ names resolve through .* nxdomain/);
+    expect(result.out).toMatch(
+      /✗ names resolve through .* — 10 of 10 name\(s\) do not resolve to the endpoint IPs\n {4}- \S+: nxdomain\n/,
+    );
   });
 
   it('verify reports NXDOMAIN before sync, OK after, and WRONG IP on drift', async () => {
