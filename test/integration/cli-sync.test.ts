@@ -152,6 +152,19 @@ describe('plan and sync against local/arm', () => {
     expect(names(BACKUP_ZONE).length).toBeGreaterThanOrEqual(16);
   });
 
+  it('fails (exit 1) when a hub zone the records need does not exist, and writes nothing there', async () => {
+    fx.emu.log.reset();
+    const result = await runCli('sync', ...env.flags, '--zone-override', `${BLOB_ZONE}=rg-missing`);
+    const puts = fx.emu.log.list({ operationId: 'RecordSets_CreateOrUpdate' });
+    expect(puts.filter((e) => e.path.toLowerCase().includes(BLOB_ZONE))).toEqual([]);
+    expect(result.code).toBe(1);
+    expect(result.out).toMatch(
+      new RegExp(
+        `SKIPPED out-of-scope: hub zone ${BLOB_ZONE.replace(/\./g, '\\.')} does not exist in /subscriptions/[^/]+/resourceGroups/rg-missing; \\d+ record\\(s\\) wait for it`,
+      ),
+    );
+  });
+
   it('rejects bad settings with exit 2 and names the flag', async () => {
     const bad = await runCli('sync', '--arm-endpoint', fx.emu.url, '--subscription', 'not-a-guid');
     expect(bad.code).toBe(2);

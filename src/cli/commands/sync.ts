@@ -91,7 +91,8 @@ export async function runSync(
     bar.update(total, total, true);
     bar.finish();
   }
-  const code = report.failures.length > 0 ? EXIT_FAILURE : EXIT_OK;
+  // A hub zone that does not exist leaves records unwritten: a failure the operator has to fix, not a skip.
+  const code = report.failures.length > 0 || state.missingZones.length > 0 ? EXIT_FAILURE : EXIT_OK;
   if (flags.output === 'json') {
     printJson(io, {
       listing: listingInfo(state.listing),
