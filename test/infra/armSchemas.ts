@@ -131,7 +131,7 @@ function closeObjects(node: unknown, isAllOfPart = false): void {
   if (inlineBranches.length > 0) {
     for (const branch of inlineBranches) {
       const branchProps = branch['properties'] as SchemaNode;
-      for (const key of hasProps ? Object.keys(props as SchemaNode) : []) branchProps[key] ??= {};
+      for (const key of hasProps ? Object.keys(props) : []) branchProps[key] ??= {};
       if (branch['additionalProperties'] === undefined) branch['additionalProperties'] = false;
     }
   } else if (
