@@ -383,6 +383,7 @@ export class EventGridDelivery {
     delayMs: number,
     firstPublished: Date,
   ): void {
+    if (this.closed) return;
     entry.stats.pending++;
     this.timer(() => {
       entry.stats.pending--;
@@ -396,6 +397,8 @@ export class EventGridDelivery {
       fn();
       this.checkIdle();
     }, ms);
+    // A pending retry (hours of emulated time) must not keep a finished test or process alive.
+    t.unref();
     this.timers.add(t);
     return t;
   }
