@@ -295,6 +295,14 @@ export class EventGridDelivery {
     return this.subs.delete(name.toLowerCase());
   }
 
+  /** Replaces the chaos options of an existing subscription (e.g. one the infra code created). */
+  setChaos(name: string, chaos: DeliveryChaos): boolean {
+    const entry = this.subs.get(name.toLowerCase());
+    if (!entry) return false;
+    entry.spec = { ...entry.spec, chaos };
+    return true;
+  }
+
   subscriptions(): {
     name: string;
     subscriptionId: string;

@@ -340,6 +340,25 @@ describe('Event Grid delivery of ARM events to webhooks', () => {
     expect(idsOf(shuffled).map((e) => e.subject)).toEqual([...ids].reverse());
   });
 
+  it('changes the chaos of an existing subscription over the control API', async () => {
+    const r = await receiver();
+    const name = await subscribe(r);
+    const set = await control(emu, 'PUT', `/eventGrid/subscriptions/${name}/chaos`, { dropRate: 1 });
+    expect(set.status).toBe(200);
+    createEndpoint();
+    await eventGrid.idle();
+    expect(r.accepted).toEqual([]);
+    await control(emu, 'PUT', `/eventGrid/subscriptions/${name}/chaos`, {});
+    createEndpoint();
+    await eventGrid.idle();
+    expect(r.accepted).toHaveLength(1);
+    expect(eventGrid.delivery.stats(name)).toMatchObject({ matched: 2, dropped: 1, delivered: 1 });
+    expect((await control(emu, 'PUT', '/eventGrid/subscriptions/none/chaos', {})).status).toBe(404);
+    expect(
+      (await control(emu, 'PUT', `/eventGrid/subscriptions/${name}/chaos`, { dropRate: 2 })).status,
+    ).toBe(400);
+  });
+
   it('delivers CloudEvents after the OPTIONS abuse-protection handshake', async () => {
     const r = await receiver();
     await subscribe(r, { eventDeliverySchema: 'CloudEventSchemaV1_0' });
