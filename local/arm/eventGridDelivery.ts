@@ -215,7 +215,8 @@ export class EventGridDelivery {
       const event = buildValidationEvent(
         topic,
         code,
-        `${spec.endpointUrl.split('?')[0] ?? ''}#validate?id=${code}`,
+        // Shaped like the service's; the emulator does not serve it (only the synchronous echo validates).
+        `https://rp-emulated.eventgrid.azure.net:553/eventsubscriptions/${encodeURIComponent(spec.name.toLowerCase())}/validate?id=${code}&t=${encodeURIComponent(this.now().toISOString())}&apiVersion=2022-06-15&token=${randomUUID()}`,
         randomUUID(),
         this.now(),
       );
