@@ -535,7 +535,15 @@ export async function startArmEmulator(options: ArmEmulatorOptions = {}): Promis
   endpoint = `https://${host}:${armPort}`;
   const identityEndpoint = `http://${host}:${identityPort}/msi/token`;
 
-  if (options.seed) seed(options.seed);
+  if (options.seed) {
+    try {
+      seed(options.seed);
+    } catch (err) {
+      // A bad seed must not leave listening servers behind.
+      await Promise.all([close(armServer), close(identityServer)]);
+      throw err;
+    }
+  }
 
   let stopped: Promise<void> | undefined;
   const emulator: ArmEmulator = {
