@@ -376,6 +376,11 @@ describe('Backup simulator: vault endpoints through discovery and first backup',
     expect(body.dnsEntries).toHaveLength(11);
     const invalid = await call('POST', '/discover', {});
     expect(invalid.status).toBe(400);
+    expect(
+      (await call('POST', '/trust', { vaultId, subscriptionId: '00000000-0000-4000-8000-00000000c0aa' }))
+        .status,
+    ).toBe(200);
+    expect((await call('POST', '/trust', { vaultId: `${vaultId}x`, subscriptionId: 'x' })).status).toBe(404);
   });
 
   it('a vault endpoint from another subscription waits as Pending, without FQDNs', async () => {
