@@ -85,7 +85,7 @@ export interface CreateVaultEndpointInput {
   /** Subnet resource id (must exist in the store). */
   subnetId: string;
   location?: string;
-  /** Who creates it: the vault's owner (approved at once) or someone else (`Pending`). Default: owner when the endpoint is in the vault's subscription. */
+  /** Who creates it: the vault's owner (approved at once) or someone else (`Pending`). Default: owner when the endpoint is in the vault's subscription or a trusted one. */
   byVaultOwner?: boolean;
   requestMessage?: string;
 }
@@ -410,8 +410,10 @@ export class BackupSimulator {
   /** Creates a private endpoint to the vault (group AzureBackup) through the Network provider. */
   createVaultEndpoint(input: CreateVaultEndpointInput): CreatedVaultEndpoint {
     const s = this.requireState(input.vaultId);
-    const owner = input.byVaultOwner ?? input.subscriptionId.toLowerCase() === s.subscriptionId.toLowerCase();
-    if (owner) this.trustSubscription(s.id, input.subscriptionId);
+    const owner =
+      input.byVaultOwner ??
+      (input.subscriptionId.toLowerCase() === s.subscriptionId.toLowerCase() ||
+        (this.trusted.get(s.id.toLowerCase())?.has(input.subscriptionId.toLowerCase()) ?? false));
     const endpoint = this.network.createPrivateEndpoint({
       subscriptionId: input.subscriptionId,
       resourceGroup: input.resourceGroup,
@@ -424,6 +426,13 @@ export class BackupSimulator {
         ...(input.requestMessage !== undefined ? { requestMessage: input.requestMessage } : {}),
       },
       manual: !owner,
+      // The owner's endpoint is approved whatever subscription it lives in.
+      ...(owner
+        ? {
+            state: { status: 'Approved', description: 'Auto-Approved', actionsRequired: 'None' },
+            members: this.serviceMembers(s),
+          }
+        : {}),
       context: this.ctx.internalContext('Microsoft.Network/privateEndpoints/write'),
     });
     const connection = [...s.connections.values()].find(

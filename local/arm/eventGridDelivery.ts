@@ -215,7 +215,8 @@ export class EventGridDelivery {
       const event = buildValidationEvent(
         topic,
         code,
-        `${spec.endpointUrl.split('?')[0] ?? ''}#validate?id=${code}`,
+        // Shaped like the service's; the emulator does not serve it (only the synchronous echo validates).
+        `https://rp-emulated.eventgrid.azure.net:553/eventsubscriptions/${encodeURIComponent(spec.name.toLowerCase())}/validate?id=${code}&t=${encodeURIComponent(this.now().toISOString())}&apiVersion=2022-06-15&token=${randomUUID()}`,
         randomUUID(),
         this.now(),
       );
@@ -293,6 +294,14 @@ export class EventGridDelivery {
     const entry = this.subs.get(name.toLowerCase());
     if (entry?.holdTimer !== undefined) clearTimeout(entry.holdTimer);
     return this.subs.delete(name.toLowerCase());
+  }
+
+  /** Replaces the chaos options of an existing subscription (e.g. one the infra code created). */
+  setChaos(name: string, chaos: DeliveryChaos): boolean {
+    const entry = this.subs.get(name.toLowerCase());
+    if (!entry) return false;
+    entry.spec = { ...entry.spec, chaos };
+    return true;
   }
 
   subscriptions(): {
@@ -383,6 +392,7 @@ export class EventGridDelivery {
     delayMs: number,
     firstPublished: Date,
   ): void {
+    if (this.closed) return;
     entry.stats.pending++;
     this.timer(() => {
       entry.stats.pending--;
@@ -396,6 +406,8 @@ export class EventGridDelivery {
       fn();
       this.checkIdle();
     }, ms);
+    // A pending retry (hours of emulated time) must not keep a finished test or process alive.
+    t.unref();
     this.timers.add(t);
     return t;
   }

@@ -162,6 +162,13 @@ export class FaultInjector {
     return false;
   }
 
+  /** True while NIC reads of the endpoint still come back empty (does not count a read). */
+  fqdnsHidden(privateEndpointId: string, privateEndpointName: string): boolean {
+    return [privateEndpointId.toLowerCase(), privateEndpointName.toLowerCase()].some(
+      (key) => (this.emptyFqdns.get(key) ?? 0) > 0,
+    );
+  }
+
   private matches(state: RuleState, target: FaultTarget): boolean {
     const m = state.rule.match;
     if (!m) return true;

@@ -11,7 +11,7 @@ import { FaultInjector, type FaultConfig } from './faults';
 import { decodeClaims, TokenIssuer, type EmulatedIdentity } from './identity';
 import { LroManager, type LroSettings } from './lro';
 import { defaultProviders } from './providers';
-import { registerControlApi } from './control';
+import { CONTROL_PREFIX, registerControlApi } from './control';
 import { RequestLog } from './requestLog';
 import { resourceGroupId } from './resourceId';
 import { Router, type ArmRequest, type ArmResponse, type HttpMethod, type RouteMatch } from './router';
@@ -89,7 +89,6 @@ export interface ArmEmulator extends EmulatorContext {
 }
 
 const MAX_BODY_BYTES = 4 * 1024 * 1024;
-const CONTROL_PREFIX = '/_emulator';
 
 /** Starts the emulator: HTTPS ARM endpoint + plain-HTTP managed-identity endpoint, both on loopback. */
 export async function startArmEmulator(options: ArmEmulatorOptions = {}): Promise<ArmEmulator> {
@@ -287,7 +286,7 @@ export async function startArmEmulator(options: ArmEmulatorOptions = {}): Promis
     if (clientRequestId) baseHeaders['x-ms-client-request-id'] = clientRequestId;
 
     if (path.toLowerCase() === '/msi/token') return handleIdentity(req, res);
-    if (path.toLowerCase().startsWith(CONTROL_PREFIX)) return handleControl(req, res, method, url);
+    if (path.toLowerCase().startsWith(`${CONTROL_PREFIX}/`)) return handleControl(req, res, method, url);
 
     let match: RouteMatch | undefined;
     let status = 500;
@@ -536,7 +535,15 @@ export async function startArmEmulator(options: ArmEmulatorOptions = {}): Promis
   endpoint = `https://${host}:${armPort}`;
   const identityEndpoint = `http://${host}:${identityPort}/msi/token`;
 
-  if (options.seed) seed(options.seed);
+  if (options.seed) {
+    try {
+      seed(options.seed);
+    } catch (err) {
+      // A bad seed must not leave listening servers behind.
+      await Promise.all([close(armServer), close(identityServer)]);
+      throw err;
+    }
+  }
 
   let stopped: Promise<void> | undefined;
   const emulator: ArmEmulator = {

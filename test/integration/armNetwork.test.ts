@@ -214,12 +214,17 @@ describe('ARM emulator: Microsoft.Network through @azure/arm-network', () => {
     const pe = await createStorageEndpoint('pe-slow', 'slow');
     const nicName = pe.networkInterfaces?.[0]?.id?.split('/').pop() ?? '';
     emu.faults.configure({ emptyNicFqdns: [{ privateEndpoint: 'pe-slow', reads: 2 }] });
+    // The endpoint's customDnsConfigs stay empty as long as its NIC does (reading the endpoint does not count).
+    expect((await client.privateEndpoints.get(SPOKE_RG, 'pe-slow')).customDnsConfigs).toEqual([]);
     const reads: string[][] = [];
     for (let i = 0; i < 3; i++) {
       const nic = await client.networkInterfaces.get(SPOKE_RG, nicName);
       reads.push(nic.ipConfigurations?.[0]?.privateLinkConnectionProperties?.fqdns ?? []);
     }
     expect(reads).toEqual([[], [], ['slow.blob.core.windows.net']]);
+    expect((await client.privateEndpoints.get(SPOKE_RG, 'pe-slow')).customDnsConfigs).toEqual([
+      { fqdn: 'slow.blob.core.windows.net', ipAddresses: ['10.12.0.4'] },
+    ]);
   });
 
   it('tells link targets about new and deleted endpoints and lets them choose members and state', async () => {

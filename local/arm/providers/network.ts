@@ -730,6 +730,12 @@ export const networkProvider: ArmProvider = {
       return copy;
     };
 
+    /** Endpoint as a client reads it: while its NIC FQDNs are hidden by a fault, so are its customDnsConfigs. */
+    const readEndpoint = (pe: ArmResource): ArmResource => {
+      if (!ctx.faults.fqdnsHidden(pe.id, pe.name)) return pe;
+      return { ...pe, properties: { ...(pe.properties as object), customDnsConfigs: [] } };
+    };
+
     // ---- routes: private endpoints -----------------------------------------------------------------------
     const peId = (req: ArmRequest): string =>
       `${resourceGroupId(req.params.subscriptionId as string, req.params.resourceGroupName as string)}/providers/Microsoft.Network/privateEndpoints/${req.params.privateEndpointName as string}`;
@@ -748,7 +754,7 @@ export const networkProvider: ArmProvider = {
             req.params.privateEndpointName as string,
             req.params.resourceGroupName,
           );
-        return { status: 200, body: pe };
+        return { status: 200, body: readEndpoint(pe) };
       },
     });
 
@@ -762,10 +768,12 @@ export const networkProvider: ArmProvider = {
         status: 200,
         body: paginate(
           req,
-          ctx.store.listByType(
-            PRIVATE_ENDPOINT_TYPE,
-            resourceGroupId(req.params.subscriptionId as string, req.params.resourceGroupName as string),
-          ),
+          ctx.store
+            .listByType(
+              PRIVATE_ENDPOINT_TYPE,
+              resourceGroupId(req.params.subscriptionId as string, req.params.resourceGroupName as string),
+            )
+            .map(readEndpoint),
           ctx.endpoint(),
           { defaultPageSize: service.pageSize, acceptTop: false },
         ),
@@ -782,10 +790,9 @@ export const networkProvider: ArmProvider = {
         status: 200,
         body: paginate(
           req,
-          ctx.store.listByType(
-            PRIVATE_ENDPOINT_TYPE,
-            `/subscriptions/${req.params.subscriptionId as string}`,
-          ),
+          ctx.store
+            .listByType(PRIVATE_ENDPOINT_TYPE, `/subscriptions/${req.params.subscriptionId as string}`)
+            .map(readEndpoint),
           ctx.endpoint(),
           {
             defaultPageSize: service.pageSize,

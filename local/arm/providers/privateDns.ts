@@ -182,7 +182,7 @@ export const privateDnsProvider: ArmProvider = {
     /** Zone as ARM returns it: counts computed at read time (they are not part of the zone's etag). */
     const presentZone = (zone: ArmResource): ArmResource => {
       const records = RECORD_TYPES.reduce(
-        (n, t) => n + ctx.store.listChildren(zone.id, `${PRIVATE_DNS_ZONE_TYPE}/${t}`).length,
+        (n, t) => n + ctx.store.countChildren(zone.id, `${PRIVATE_DNS_ZONE_TYPE}/${t}`),
         0,
       );
       const links = ctx.store.listChildren(zone.id, VIRTUAL_NETWORK_LINK_TYPE);
@@ -304,10 +304,7 @@ export const privateDnsProvider: ArmProvider = {
     });
 
     const countRecordSets = (zone: ArmResource): number =>
-      RECORD_TYPES.reduce(
-        (n, t) => n + ctx.store.listChildren(zone.id, `${PRIVATE_DNS_ZONE_TYPE}/${t}`).length,
-        0,
-      );
+      RECORD_TYPES.reduce((n, t) => n + ctx.store.countChildren(zone.id, `${PRIVATE_DNS_ZONE_TYPE}/${t}`), 0);
 
     const listRecordSets = (zoneIdValue: string, type?: RecordType): ArmResource[] => {
       const types = type ? [type] : RECORD_TYPES;

@@ -69,6 +69,7 @@ const createEndpointSchema = z.object({
 });
 
 const actionSchema = z.object({ vaultId: z.string().min(1) });
+const trustSchema = z.object({ vaultId: z.string().min(1), subscriptionId: z.string().min(1) });
 const decisionSchema = z.object({
   vaultId: z.string().min(1),
   connectionName: z.string().min(1),
@@ -420,6 +421,13 @@ export const recoveryServicesProvider: ArmProvider = {
         input.description,
       );
       return { status: 200, body: c };
+    });
+    addControlRoute(ctx, 'POST', '/backup/trust', (req) => {
+      const input = parseBody(trustSchema, req);
+      if (!backup.state(input.vaultId))
+        throw new ArmError(404, 'ResourceNotFound', `Vault '${input.vaultId}' was not found.`);
+      backup.trustSubscription(input.vaultId, input.subscriptionId);
+      return { status: 200, body: backup.describe(input.vaultId) };
     });
     addControlRoute(ctx, 'PUT', '/backup/settings', (req) => {
       const input = parseBody(settingsSchema, req);
