@@ -128,7 +128,7 @@ describe('plan and sync against local/arm', () => {
     expect(doctor.code).toBe(0);
   });
 
-  it('prints the human summary and reads the same scope through --config and ARM listing', async () => {
+  it('prints the human summary and reads settings from --config and from the environment', async () => {
     const config = join(dirname(env.caFile), 'settings.json');
     const [, , , , , spoke, , hub, , rg] = env.flags;
     writeFileSync(
@@ -150,6 +150,31 @@ describe('plan and sync against local/arm', () => {
       /429s absorbed 0, retries 0, 412 re-plans 0, time \d+\.\ds \(endpoints via arm\)/,
     );
     expect(names(BACKUP_ZONE).length).toBeGreaterThanOrEqual(16);
+
+    // The same settings from the environment, as the Function App reads them; a flag still wins.
+    Object.assign(process.env, {
+      HUB_SUBSCRIPTION_ID: hub,
+      HUB_ZONE_RESOURCE_GROUP: rg,
+      SPOKE_SUBSCRIPTION_IDS: spoke,
+      ARM_ENDPOINT: fx.emu.url,
+      ARM_CA_FILE: env.caFile,
+    });
+    try {
+      const fromEnv = await runCli('plan', '--detailed-exitcode');
+      expect(fromEnv.code).toBe(0);
+      expect(fromEnv.err).toMatch(/via Resource Graph/);
+      const overridden = await runCli('plan', '--zone-resource-group', 'rg-elsewhere', '--detailed-exitcode');
+      expect(overridden.code).toBe(2);
+    } finally {
+      for (const name of [
+        'HUB_SUBSCRIPTION_ID',
+        'HUB_ZONE_RESOURCE_GROUP',
+        'SPOKE_SUBSCRIPTION_IDS',
+        'ARM_ENDPOINT',
+        'ARM_CA_FILE',
+      ])
+        delete process.env[name];
+    }
   });
 
   it('fails (exit 1) when a hub zone the records need does not exist, and writes nothing there', async () => {

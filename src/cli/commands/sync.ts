@@ -64,15 +64,18 @@ export async function runSync(
     ...(deps.env ? { env: deps.env } : {}),
   });
   const state = await loadLiveState(ctx);
-  const { plan } = state;
+  // Creates into hub zones that do not exist are left out (they are skips naming the zone) and fail the run.
+  const plan = state.applicable;
 
   if (flags.dryRun) {
     if (flags.output === 'json') printJson(io, { dryRun: true, listing: listingInfo(state.listing), plan });
     else {
       io.stdout(`${describePlan(plan).join('\n')}\n`);
+      for (const skip of plan.skips) io.stdout(`skipped ${skip.code}: ${skip.message}\n`);
       io.stdout(`${summaryLine(plan.summary)}\n`);
     }
-    return { code: flags.detailedExitcode && plan.hasChanges ? EXIT_USAGE : EXIT_OK };
+    // Records waiting for a missing zone are pending changes too.
+    return { code: flags.detailedExitcode && state.plan.hasChanges ? EXIT_USAGE : EXIT_OK };
   }
 
   const total = plan.creates.length + plan.updates.length + plan.adoptions.length + plan.deletes.length;
