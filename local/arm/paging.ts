@@ -50,6 +50,16 @@ export function paginate<T>(
   return page;
 }
 
+/**
+ * The scope a list request reads: `/subscriptions/{s}/resourceGroups/{rg}` when its path names a resource group,
+ * else `/subscriptions/{s}` (the `...ListBySubscription` / `...ListAll` operations).
+ */
+export function listScope(req: ArmRequest): string {
+  const subscription = `/subscriptions/${req.params.subscriptionId ?? ''}`;
+  const group = req.params.resourceGroupName;
+  return group === undefined ? subscription : `${subscription}/resourceGroups/${group}`;
+}
+
 export function encodeSkipToken(offset: number): string {
   return Buffer.from(JSON.stringify({ o: offset })).toString('base64url');
 }
