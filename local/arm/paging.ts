@@ -51,8 +51,8 @@ export function paginate<T>(
 }
 
 /**
- * The scope a list request reads: `/subscriptions/{s}/resourceGroups/{rg}` when its path names a resource group,
- * else `/subscriptions/{s}` (the `...ListBySubscription` / `...ListAll` operations).
+ * The scope a request's path names: `/subscriptions/{s}/resourceGroups/{rg}` when it has a resource group, else
+ * `/subscriptions/{s}` — what a list route reads (`..._List` / `..._ListBySubscription`, `..._ListAll`).
  */
 export function listScope(req: ArmRequest): string {
   const subscription = `/subscriptions/${req.params.subscriptionId ?? ''}`;
