@@ -10,7 +10,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { main } from '../src/cli/main';
 import type { BackupSimulator } from './arm/backupSimulator';
-import type { PrivateDnsService } from './arm/providers/privateDns';
 import { startArmEmulator } from './arm/server';
 import { armDnsSource } from './dns/armSource';
 import { startDnsServer } from './dns/server';
@@ -92,7 +91,7 @@ async function run(): Promise<void> {
   });
   backup.run(vault.id, 'discover');
   const dns = await startDnsServer({
-    source: armDnsSource(emu.service<PrivateDnsService>('privateDns'), SPOKE_VNET),
+    source: armDnsSource(emu, SPOKE_VNET),
   });
 
   const show = (args: string[]): string =>

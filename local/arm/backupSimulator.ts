@@ -24,11 +24,11 @@ import {
   backupStorageAccountName,
   newBackupVaultId,
   newStorageStamp,
-  seededRandom,
   storageFqdn,
   v1StorageEndpointName,
 } from './backupFqdns';
 import type { BackupStorageKind, StorageService } from './backupFqdns';
+import { seededRandom } from './faults';
 
 export type BackupExperience = 'v1' | 'v2';
 export type ConnectionStatus = 'Pending' | 'Approved' | 'Rejected' | 'Disconnected';
@@ -280,14 +280,7 @@ export class BackupSimulator {
   connectionResource(vaultId: string, name: string): Record<string, unknown> | undefined {
     const s = this.state(vaultId);
     const c = s?.connections.get(name.toLowerCase());
-    if (!s || !c) return undefined;
-    return {
-      id: this.connectionId(s, c),
-      name: c.name,
-      type: `${VAULT_TYPE}/privateEndpointConnections`,
-      location: s.location,
-      properties: this.connectionProperties(c),
-    };
+    return s && c ? this.connectionInVault(s, c) : undefined;
   }
 
   /** Context of writes Backup makes itself, signed as the vault's managed identity. */
@@ -539,14 +532,7 @@ export class BackupSimulator {
 
   /** First backup: Backup allocates its first data storage account (blob). Needs `discover` first. */
   firstBackup(vaultId: string): BackupActionResult {
-    const s = this.requireState(vaultId);
-    if (!s.discovered) {
-      throw new ArmError(
-        409,
-        'UserErrorBackupNotRegistered',
-        `Vault '${s.name}' has nothing registered yet: run discover first.`,
-      );
-    }
+    const s = this.requirePhaseReady(vaultId, 'firstBackup');
     if (s.protAccounts.length === 0) s.protAccounts.push(backupStorageAccountName(s.stamp, 'prot', 120));
     s.backedUp = true;
     return this.applyPhase(s, 'prot', this.approvedConnections(s), 0, 'firstBackup');
@@ -554,16 +540,26 @@ export class BackupSimulator {
 
   /** Later growth: Backup allocates another data storage account. Needs `firstBackup` first. */
   addStorage(vaultId: string): BackupActionResult {
-    const s = this.requireState(vaultId);
-    if (!s.backedUp) {
-      throw new ArmError(
-        409,
-        'UserErrorNoBackupYet',
-        `Vault '${s.name}' has no backup yet: run firstBackup first.`,
-      );
-    }
+    const s = this.requirePhaseReady(vaultId, 'addStorage');
     s.protAccounts.push(backupStorageAccountName(s.stamp, 'prot', 120 + s.protAccounts.length));
     return this.applyPhase(s, 'prot', this.approvedConnections(s), s.protAccounts.length - 1, 'addStorage');
+  }
+
+  /** The vault's state, once the phase before `action` has run (409 with Backup's error code otherwise). */
+  private requirePhaseReady(vaultId: string, action: 'firstBackup' | 'addStorage'): VaultState {
+    const s = this.requireState(vaultId);
+    const missing =
+      action === 'firstBackup'
+        ? !s.discovered && {
+            code: 'UserErrorBackupNotRegistered',
+            why: 'has nothing registered yet',
+            run: 'discover',
+          }
+        : !s.backedUp && { code: 'UserErrorNoBackupYet', why: 'has no backup yet', run: 'firstBackup' };
+    if (missing) {
+      throw new ArmError(409, missing.code, `Vault '${s.name}' ${missing.why}: run ${missing.run} first.`);
+    }
+    return s;
   }
 
   run(vaultId: string, action: BackupAction): BackupActionResult {

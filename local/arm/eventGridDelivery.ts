@@ -8,7 +8,7 @@
 import { randomUUID } from 'node:crypto';
 import * as http from 'node:http';
 import * as https from 'node:https';
-import { seededRandom } from './backupFqdns';
+import { seededRandom } from './faults';
 import { buildResourceEvent, buildValidationEvent, toCloudEvent } from './eventGridEvents';
 import type { CloudEvent, EventGridEvent, EventSchema, ResourceEventInput } from './eventGridEvents';
 import { matchesFilter, validateFilter } from './eventGridFilter';

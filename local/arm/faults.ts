@@ -62,7 +62,10 @@ export interface FaultTarget {
   resourceType: string;
 }
 
-/** mulberry32: small, fast, good enough for test randomness, and reproducible. */
+/**
+ * mulberry32: small, fast, good enough for test randomness, and reproducible. The emulator's one seeded generator
+ * (faults, Event Grid chaos, Backup's simulated ids and names).
+ */
 export function seededRandom(seed: number): () => number {
   let a = seed >>> 0;
   return () => {

@@ -18,6 +18,7 @@ import { Router, type ArmRequest, type ArmResponse, type HttpMethod, type RouteM
 import { ResourceStore, type ArmResource, type WriteContext } from './store';
 import { Throttler, type BucketLimit, type ThrottlingLimits } from './throttling';
 import { generateCertificate } from './tls';
+import { close, listen } from '../net';
 
 export interface ArmEmulatorOptions {
   /** Bind address (default 127.0.0.1). */
@@ -119,24 +120,20 @@ export async function startArmEmulator(options: ArmEmulatorOptions = {}): Promis
     ...(operationName ? { operationName } : {}),
   });
 
-  const ensureSubscription = (subscriptionId: string, displayName?: string): ArmResource => {
-    const id = `/subscriptions/${subscriptionId}`;
-    return (
-      store.get(id) ??
-      store.put(
-        {
-          id,
-          name: subscriptionId,
-          type: 'Microsoft.Resources/subscriptions',
-          subscriptionId,
-          displayName: displayName ?? subscriptionId,
-          state: 'Enabled',
-          tenantId: tokens.tenantId,
-        },
-        { context: internalContext() },
-      )
-    );
-  };
+  /** The stored scope resource with `resource.id`, written first when it is missing. */
+  const ensureScope = (resource: ArmResource): ArmResource =>
+    store.get(resource.id) ?? store.put(resource, { context: internalContext() });
+
+  const ensureSubscription = (subscriptionId: string, displayName?: string): ArmResource =>
+    ensureScope({
+      id: `/subscriptions/${subscriptionId}`,
+      name: subscriptionId,
+      type: 'Microsoft.Resources/subscriptions',
+      subscriptionId,
+      displayName: displayName ?? subscriptionId,
+      state: 'Enabled',
+      tenantId: tokens.tenantId,
+    });
 
   const ensureResourceGroup = (
     subscriptionId: string,
@@ -144,20 +141,13 @@ export async function startArmEmulator(options: ArmEmulatorOptions = {}): Promis
     location?: string,
   ): ArmResource => {
     ensureSubscription(subscriptionId);
-    const id = resourceGroupId(subscriptionId, resourceGroup);
-    return (
-      store.get(id) ??
-      store.put(
-        {
-          id,
-          name: resourceGroup,
-          type: 'Microsoft.Resources/resourceGroups',
-          location: location ?? defaultLocation,
-          properties: { provisioningState: 'Succeeded' },
-        },
-        { context: internalContext() },
-      )
-    );
+    return ensureScope({
+      id: resourceGroupId(subscriptionId, resourceGroup),
+      name: resourceGroup,
+      type: 'Microsoft.Resources/resourceGroups',
+      location: location ?? defaultLocation,
+      properties: { provisioningState: 'Succeeded' },
+    });
   };
 
   const seed = (doc: SeedDocument): void => {
@@ -645,21 +635,4 @@ function firstHeader(value: string | string[] | undefined): string | undefined {
 
 function errorMessage(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
-}
-
-function listen(server: http.Server, port: number, host: string): Promise<void> {
-  return new Promise((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(port, host, () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
-}
-
-function close(server: http.Server): Promise<void> {
-  return new Promise((resolve) => {
-    server.close(() => resolve());
-    server.closeAllConnections();
-  });
 }

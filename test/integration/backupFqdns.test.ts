@@ -6,10 +6,10 @@ import {
   backupStorageAccountName,
   newBackupVaultId,
   newStorageStamp,
-  seededRandom,
   storageFqdn,
   v1StorageEndpointName,
 } from '../../local/arm/backupFqdns';
+import { seededRandom } from '../../local/arm/faults';
 import { privateZoneFor } from '../../local/arm/backupSimulator';
 
 describe('Azure Backup names', () => {
@@ -20,12 +20,13 @@ describe('Azure Backup names', () => {
     ['uksouth', 'uks'],
     ['westcentralus', 'wcus'],
     ['germanywestcentral', 'gwc'],
+    ['polandcentral', 'plc'],
   ])('geo code of %s is %s', (location, code) => {
     expect(backupGeoCode(location)).toBe(code);
   });
 
-  it('refuses locations missing from the geo-code list', () => {
-    expect(() => backupGeoCode('polandcentral')).toThrow(/no Azure Backup geo code/);
+  it('refuses locations missing from the geo-code table', () => {
+    expect(() => backupGeoCode('marsnorth')).toThrow(/no Azure Backup geo code/);
   });
 
   it('makes 19-digit vault ids without a leading zero, repeatable per seed', () => {

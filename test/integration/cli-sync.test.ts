@@ -28,7 +28,7 @@ describe('plan and sync against local/arm', () => {
   beforeAll(async () => {
     fx = await startFixture();
     env = operatorEnvironment(fx);
-    dns = await startDnsServer({ source: armDnsSource(fx.dns, SPOKE_VNET_ID) });
+    dns = await startDnsServer({ source: armDnsSource(fx.emu, SPOKE_VNET_ID) });
   });
   afterAll(async () => {
     env.restore();

@@ -32,7 +32,7 @@ describe('verify, doctor and export against local/arm and local/dns', () => {
   beforeAll(async () => {
     fx = await startFixture();
     env = operatorEnvironment(fx);
-    dns = await startDnsServer({ source: armDnsSource(fx.dns, SPOKE_VNET_ID) });
+    dns = await startDnsServer({ source: armDnsSource(fx.emu, SPOKE_VNET_ID) });
     vault = createBackupVault(fx, 'rsv-doc', 'v1');
     backupSimulator(fx).run(vault.vaultId, 'discover');
   });
