@@ -12,10 +12,18 @@ const scenarios: Record<string, (args: string[]) => Promise<void>> = {
 
 async function main(): Promise<void> {
   const [name, ...args] = process.argv.slice(2);
-  const scenario = name ? scenarios[name] : undefined;
+  if (!name) {
+    // No scenario named: run them all, one after the other, so `npm run bench` refreshes every result file.
+    for (const [scenarioName, run] of Object.entries(scenarios)) {
+      process.stdout.write(`== ${scenarioName}\n`);
+      await run([]);
+    }
+    return;
+  }
+  const scenario = scenarios[name];
   if (!scenario) {
     process.stderr.write(
-      `usage: npm run bench -- <scenario> [options]\nscenarios: ${Object.keys(scenarios).join(', ')}\n`,
+      `usage: npm run bench [-- <scenario> [options]]\nscenarios: ${Object.keys(scenarios).join(', ')}\n`,
     );
     process.exit(2);
   }
