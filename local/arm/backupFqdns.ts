@@ -1,0 +1,153 @@
+/**
+ * Names Azure Backup gives to the things behind a vault's private endpoint: the 19-digit vault id, the
+ * per-pod service roles under `<geo>.backup.windowsazure.com`, and the storage accounts it allocates for
+ * communication (`ecs`) and backup data (`prot`). Pure and seeded, so a scenario replays identically.
+ */
+
+/** Backup's region codes (`privatelink.<geo>.backup.windowsazure.com`), keyed by ARM location name. */
+export const BACKUP_GEO_CODES: Readonly<Record<string, string>> = {
+  southcentralus: 'scus',
+  northcentralus: 'ncus',
+  eastus: 'eus',
+  westus: 'wus',
+  northeurope: 'ne',
+  westeurope: 'we',
+  eastasia: 'ea',
+  southeastasia: 'sea',
+  centralus: 'cus',
+  eastus2: 'eus2',
+  chinanorth: 'bjb',
+  chinaeast: 'sha',
+  japaneast: 'jpe',
+  japanwest: 'jpw',
+  brazilsouth: 'brs',
+  australiaeast: 'ae',
+  australiasoutheast: 'ase',
+  usgoviowa: 'ugi',
+  usgovvirginia: 'ugv',
+  centralindia: 'inc',
+  southindia: 'ins',
+  canadacentral: 'cnc',
+  canadaeast: 'cne',
+  westcentralus: 'wcus',
+  westus2: 'wus2',
+  ukwest: 'ukw',
+  uksouth: 'uks',
+  centraluseuap: 'ccy',
+  eastus2euap: 'ecy',
+  germanycentral: 'gec',
+  germanynortheast: 'gne',
+  koreacentral: 'krc',
+  francecentral: 'frc',
+  francesouth: 'frs',
+  koreasouth: 'krs',
+  usgovtexas: 'ugt',
+  usgovarizona: 'uga',
+  usdodcentral: 'udc',
+  usdodeast: 'ude',
+  australiacentral: 'acl',
+  australiacentral2: 'acl2',
+  chinanorth2: 'bjb2',
+  chinaeast2: 'sha2',
+  uaecentral: 'uac',
+  uaenorth: 'uan',
+  southafricanorth: 'san',
+  southafricawest: 'saw',
+  usseceast: 'rxe',
+  ussecwest: 'rxw',
+  usnateast: 'exe',
+  usnatwest: 'exw',
+  westindia: 'inw',
+  germanywestcentral: 'gwc',
+  germanynorth: 'gn',
+  switzerlandnorth: 'szn',
+  switzerlandwest: 'szw',
+  norwaywest: 'nww',
+  norwayeast: 'nwe',
+  swedencentral: 'sdc',
+  swedensouth: 'sds',
+  brazilsoutheast: 'bse',
+  westus3: 'wus3',
+  jioindiacentral: 'jic',
+  jioindiawest: 'jiw',
+};
+
+/** Service roles a vault endpoint's NIC carries, in the order the documentation lists them. The real set is open. */
+export const BACKUP_POD_ROLES = ['fc1', 'fab1', 'prot1', 'rec2', 'ecs1', 'id1', 'tel1', 'wbcm1'] as const;
+
+/** Region code for an ARM location; throws for a location Backup's list does not know. */
+export function backupGeoCode(location: string): string {
+  const key = location.toLowerCase().replace(/\s+/g, '');
+  const code = BACKUP_GEO_CODES[key];
+  if (code === undefined) {
+    throw new Error(`no Azure Backup geo code is known for location '${location}'`);
+  }
+  return code;
+}
+
+/** A small deterministic generator (mulberry32), so simulated ids repeat for the same seed. */
+export function seededRandom(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** A 19-digit vault id (no leading zero), the number Backup puts in front of every service FQDN. */
+export function newBackupVaultId(random: () => number): string {
+  let id = String(1 + Math.floor(random() * 9));
+  while (id.length < 19) id += String(Math.floor(random() * 10));
+  return id;
+}
+
+/** `<vaultId>-ab-<pod>-<role>.<geo>.backup.windowsazure.com` (public name; the private zone adds `privatelink.`). */
+export function backupServiceFqdn(vaultId: string, geo: string, role: string, pod = 'pod01'): string {
+  return `${vaultId}-ab-${pod}-${role}.${geo}.backup.windowsazure.com`;
+}
+
+export function backupServiceFqdns(vaultId: string, location: string, pod = 'pod01'): string[] {
+  const geo = backupGeoCode(location);
+  return BACKUP_POD_ROLES.map((role) => backupServiceFqdn(vaultId, geo, role, pod));
+}
+
+export type BackupStorageKind = 'ecs' | 'prot';
+
+/**
+ * A storage account name in Backup's style: a short stamp prefix, the pod, the purpose and a number
+ * (`abcdeypod01ecs114`, `abcdeypod01prot120`). Always a valid account name (3–24 lower-case alphanumerics).
+ */
+export function backupStorageAccountName(stamp: string, kind: BackupStorageKind, ordinal: number, pod = 'pod01'): string {
+  const name = `${stamp}${pod}${kind}${ordinal}`.toLowerCase();
+  if (!/^[a-z0-9]{3,24}$/.test(name)) {
+    throw new Error(`'${name}' is not a valid storage account name`);
+  }
+  return name;
+}
+
+/** A 6-letter stamp prefix for a vault's storage accounts. */
+export function newStorageStamp(random: () => number): string {
+  let stamp = '';
+  for (let i = 0; i < 6; i++) stamp += String.fromCharCode(97 + Math.floor(random() * 26));
+  return stamp;
+}
+
+export type StorageService = 'blob' | 'queue';
+
+export function storageFqdn(account: string, service: StorageService): string {
+  return `${account}.${service}.core.windows.net`;
+}
+
+/** The private endpoint connection name Backup uses: `{peName}.{vaultId}.backup.{guid}`. */
+export function backupConnectionName(endpointName: string, vaultId: string, guid: string): string {
+  return `${endpointName}.${vaultId}.backup.${guid}`;
+}
+
+/** Names of the endpoints Backup v1 creates next to the vault endpoint. */
+export function v1StorageEndpointName(vaultEndpointName: string, kind: BackupStorageKind, service: StorageService, ordinal = 1): string {
+  const suffix = ordinal <= 1 ? kind : `${kind}${ordinal}`;
+  return `${vaultEndpointName}_${suffix}_${service}`;
+}

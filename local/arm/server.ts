@@ -1,0 +1,649 @@
+import { randomUUID } from 'node:crypto';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import http from 'node:http';
+import https from 'node:https';
+import type { AddressInfo } from 'node:net';
+import { dirname } from 'node:path';
+import { ScaledClock, type ArmClock } from './clock';
+import type { ArmProvider, EmulatorContext, SeedDocument, Seeder } from './context';
+import { ArmError, resourceGroupNotFound, subscriptionNotFound } from './errors';
+import { FaultInjector, type FaultConfig } from './faults';
+import { decodeClaims, TokenIssuer, type EmulatedIdentity } from './identity';
+import { LroManager, type LroSettings } from './lro';
+import { defaultProviders } from './providers';
+import { registerControlApi } from './control';
+import { RequestLog } from './requestLog';
+import { resourceGroupId } from './resourceId';
+import { Router, type ArmRequest, type ArmResponse, type HttpMethod, type RouteMatch } from './router';
+import { ResourceStore, type ArmResource, type WriteContext } from './store';
+import { Throttler, type BucketLimit, type ThrottlingLimits } from './throttling';
+import { generateCertificate } from './tls';
+
+export interface ArmEmulatorOptions {
+  /** Bind address (default 127.0.0.1). */
+  host?: string;
+  /** HTTPS port (default 0 = any free port). */
+  port?: number;
+  /** Plain-HTTP port for the managed-identity endpoint (default 0). */
+  identityPort?: number;
+  /** Emulated ms per real ms (default 1). Ignored when `clock` is given. */
+  timeScale?: number;
+  clock?: ArmClock;
+  /** Subscriptions, resource groups, VNets, zones to create at start. */
+  seed?: SeedDocument;
+  throttling?: {
+    enabled?: boolean;
+    subscription?: Partial<ThrottlingLimits>;
+    extra?: Record<string, BucketLimit>;
+  };
+  faults?: FaultConfig;
+  lro?: Partial<LroSettings>;
+  /** Secret expected in `X-IDENTITY-HEADER` (default: random). */
+  identityHeader?: string;
+  tenantId?: string;
+  /** The identity `/msi/token` issues tokens for by default. */
+  identity?: EmulatedIdentity;
+  /** Require `Authorization: Bearer` on ARM routes (default true). */
+  requireAuth?: boolean;
+  /** Providers to register (default: `defaultProviders`). */
+  providers?: readonly ArmProvider[];
+  /** Request-log entries kept (default 10,000; counters are unbounded). */
+  logCapacity?: number;
+  /** Location for seeded/created resources without one (default `eastus`). */
+  defaultLocation?: string;
+}
+
+export interface ArmEmulator extends EmulatorContext {
+  /** `https://127.0.0.1:PORT` */
+  readonly endpoint: () => string;
+  /** Same as `endpoint()`, as a property. */
+  readonly url: string;
+  /** PEM of the self-signed certificate; pass it as `tlsOptions: { ca }`. */
+  readonly caPem: string;
+  /** `http://127.0.0.1:PORT/msi/token` — set as `IDENTITY_ENDPOINT`. */
+  readonly identityEndpoint: string;
+  /** Set as `IDENTITY_HEADER`. */
+  readonly identityHeader: string;
+  /** Writes the CA PEM to `path` (directories created) and returns the path. */
+  writeCaFile(path: string): string;
+  /** Environment for a client process: ARM_ENDPOINT, IDENTITY_ENDPOINT, IDENTITY_HEADER (+ ARM_CA_FILE when given). */
+  env(caFile?: string): Record<string, string>;
+  /** In-process credential returning tokens from the emulator's issuer (no HTTP round trip). */
+  credential(): {
+    getToken(scopes: string | string[]): Promise<{ token: string; expiresOnTimestamp: number }>;
+  };
+  /** Client options for the @azure/arm-* clients: endpoint, credentialScopes, tlsOptions.ca. */
+  clientOptions(): { endpoint: string; credentialScopes: string[]; tlsOptions: { ca: string } };
+  seed(doc: SeedDocument): void;
+  /** Clears resources, operations, buckets, faults and the log, then re-seeds the start-up seed. */
+  reset(options?: { reseed?: boolean }): void;
+  stop(): Promise<void>;
+}
+
+const MAX_BODY_BYTES = 4 * 1024 * 1024;
+const CONTROL_PREFIX = '/_emulator';
+
+/** Starts the emulator: HTTPS ARM endpoint + plain-HTTP managed-identity endpoint, both on loopback. */
+export async function startArmEmulator(options: ArmEmulatorOptions = {}): Promise<ArmEmulator> {
+  const host = options.host ?? '127.0.0.1';
+  const clock = options.clock ?? new ScaledClock(options.timeScale ?? 1);
+  const store = new ResourceStore();
+  const router = new Router();
+  const control = new Router();
+  const log = new RequestLog(options.logCapacity ?? 10_000);
+  const faults = new FaultInjector();
+  if (options.faults) faults.configure(options.faults);
+  const throttle = new Throttler(clock);
+  if (options.throttling) throttle.configure(options.throttling);
+  const tokens = new TokenIssuer(clock, options.tenantId, options.identity);
+  const identityHeader = options.identityHeader ?? randomUUID();
+  const requireAuth = options.requireAuth ?? true;
+  const defaultLocation = options.defaultLocation ?? 'eastus';
+  let endpoint = '';
+  const lro = new LroManager(clock, () => endpoint, options.lro);
+  const seeders: Seeder[] = [];
+  const resetHooks: Array<() => void> = [];
+  const services = new Map<string, unknown>();
+
+  const internalContext = (operationName?: string): WriteContext => ({
+    internal: true,
+    correlationId: randomUUID(),
+    tenantId: tokens.tenantId,
+    ...(operationName ? { operationName } : {}),
+  });
+
+  const ensureSubscription = (subscriptionId: string, displayName?: string): ArmResource => {
+    const id = `/subscriptions/${subscriptionId}`;
+    return (
+      store.get(id) ??
+      store.put(
+        {
+          id,
+          name: subscriptionId,
+          type: 'Microsoft.Resources/subscriptions',
+          subscriptionId,
+          displayName: displayName ?? subscriptionId,
+          state: 'Enabled',
+          tenantId: tokens.tenantId,
+        },
+        { context: internalContext() },
+      )
+    );
+  };
+
+  const ensureResourceGroup = (
+    subscriptionId: string,
+    resourceGroup: string,
+    location?: string,
+  ): ArmResource => {
+    ensureSubscription(subscriptionId);
+    const id = resourceGroupId(subscriptionId, resourceGroup);
+    return (
+      store.get(id) ??
+      store.put(
+        {
+          id,
+          name: resourceGroup,
+          type: 'Microsoft.Resources/resourceGroups',
+          location: location ?? defaultLocation,
+          properties: { provisioningState: 'Succeeded' },
+        },
+        { context: internalContext() },
+      )
+    );
+  };
+
+  const seed = (doc: SeedDocument): void => {
+    for (const sub of doc.subscriptions ?? []) {
+      if (!sub.subscriptionId)
+        throw new ArmError(400, 'InvalidSeed', 'Each seeded subscription needs a subscriptionId.');
+      ensureSubscription(sub.subscriptionId, sub.displayName);
+      for (const group of sub.resourceGroups ?? []) {
+        if (!group.name) throw new ArmError(400, 'InvalidSeed', 'Each seeded resource group needs a name.');
+        const rg = ensureResourceGroup(sub.subscriptionId, group.name, group.location);
+        const scope = {
+          subscriptionId: sub.subscriptionId,
+          resourceGroup: rg.name,
+          location: (rg.location as string | undefined) ?? defaultLocation,
+        };
+        for (const seeder of seeders) seeder(scope, group);
+      }
+    }
+  };
+
+  const ctx: EmulatorContext = {
+    store,
+    router,
+    control,
+    clock,
+    lro,
+    throttle,
+    faults,
+    log,
+    tokens,
+    endpoint: () => endpoint,
+    defaultLocation,
+    internalContext,
+    addSeeder: (s) => void seeders.push(s),
+    onReset: (hook) => void resetHooks.push(hook),
+    provide: (name, service) => void services.set(name, service),
+    service: <T>(name: string): T => {
+      if (!services.has(name)) throw new Error(`No emulator service named '${name}' is registered.`);
+      return services.get(name) as T;
+    },
+    ensureSubscription,
+    ensureResourceGroup,
+  };
+
+  const reset = ({ reseed = true }: { reseed?: boolean } = {}): void => {
+    lro.reset();
+    store.clear();
+    throttle.reset();
+    faults.reset();
+    log.reset();
+    for (const hook of resetHooks) hook();
+    if (reseed && options.seed) seed(options.seed);
+  };
+
+  lro.register(router);
+  for (const provider of options.providers ?? defaultProviders) provider.register(ctx);
+  registerControlApi(ctx, { seed, reset });
+
+  const claimsCache = new Map<string, Record<string, unknown>>();
+  const claimsOf = (token: string): Record<string, unknown> => {
+    let claims = claimsCache.get(token);
+    if (!claims) {
+      claims = decodeClaims(token);
+      if (claimsCache.size > 1000) claimsCache.clear();
+      claimsCache.set(token, claims);
+    }
+    return claims;
+  };
+
+  const cert = generateCertificate();
+  const armServer = https.createServer(
+    { key: cert.keyPem, cert: cert.certPem, keepAlive: true },
+    (req, res) => {
+      void handleArm(req, res);
+    },
+  );
+  const identityServer = http.createServer((req, res) => handleIdentity(req, res));
+  armServer.keepAliveTimeout = 30_000;
+
+  function handleIdentity(req: http.IncomingMessage, res: http.ServerResponse): void {
+    const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+    if (url.pathname.toLowerCase() !== '/msi/token') {
+      return sendJson(res, 404, { error: 'not_found', error_description: `No route for ${url.pathname}` });
+    }
+    if (req.method !== 'GET')
+      return sendJson(res, 405, { error: 'invalid_request', error_description: 'Use GET.' });
+    if (req.headers['x-identity-header'] !== identityHeader) {
+      return sendJson(res, 401, {
+        error: 'unauthorized',
+        error_description: 'Missing or wrong X-IDENTITY-HEADER.',
+      });
+    }
+    const resource = url.searchParams.get('resource');
+    if (!resource)
+      return sendJson(res, 400, { error: 'invalid_request', error_description: "Missing 'resource'." });
+    const identity = tokens.identityFor(url.searchParams.get('client_id') ?? undefined);
+    if (!identity) {
+      return sendJson(res, 400, {
+        error: 'invalid_request',
+        error_description: 'Unknown client_id for this app.',
+      });
+    }
+    const issued = tokens.issue(resource, identity);
+    sendJson(res, 200, {
+      access_token: issued.token,
+      expires_on: String(issued.expiresOn),
+      resource,
+      token_type: 'Bearer',
+      client_id: identity.clientId,
+    });
+  }
+
+  async function handleArm(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+    const started = performance.now();
+    const arrived = clock.now();
+    const rawUrl = req.url ?? '/';
+    const url = new URL(rawUrl, endpoint);
+    const path = url.pathname;
+    const method = (req.method ?? 'GET').toUpperCase();
+    const correlationId = firstHeader(req.headers['x-ms-correlation-request-id']) ?? randomUUID();
+    const baseHeaders: Record<string, string> = {
+      'x-ms-request-id': randomUUID(),
+      'x-ms-correlation-request-id': correlationId,
+    };
+    const clientRequestId = firstHeader(req.headers['x-ms-client-request-id']);
+    if (clientRequestId) baseHeaders['x-ms-client-request-id'] = clientRequestId;
+
+    if (path.toLowerCase() === '/msi/token') return handleIdentity(req, res);
+    if (path.toLowerCase().startsWith(CONTROL_PREFIX)) return handleControl(req, res, method, url);
+
+    let match: RouteMatch | undefined;
+    let status = 500;
+    let errorCode: string | undefined;
+    let injected: string | undefined;
+    let subscriptionIdForLog: string | undefined;
+    try {
+      const found = router.match(method, path);
+      if (!found) {
+        throw new ArmError(
+          404,
+          /\/providers\//i.test(path) ? 'InvalidResourceType' : 'NotFound',
+          `No emulated ARM operation matches ${method} ${path}.`,
+        );
+      }
+      if ('methodMismatch' in found) {
+        throw new ArmError(
+          405,
+          'MethodNotAllowed',
+          `The requested resource does not support http method '${method}'.`,
+        );
+      }
+      match = found;
+      const { route, params } = found;
+      subscriptionIdForLog = params.subscriptionId;
+
+      // Faults come first: they model the network and the front door, before ARM looks at the request.
+      if (faults.active) {
+        const decision = faults.decide({
+          method,
+          path,
+          operationId: route.operationId,
+          resourceType: route.resourceType,
+        });
+        if (decision.latencyMs > 0) await clock.sleep(decision.latencyMs);
+        if (decision.error !== undefined) {
+          injected = `fault:${decision.rule}`;
+          if (decision.error === 'reset') {
+            status = 0;
+            errorCode = 'ConnectionReset';
+            req.socket.destroy();
+            return;
+          }
+          const retryAfter = String(decision.retryAfterSeconds ?? 1);
+          const faultError =
+            decision.error === 429
+              ? new ArmError(429, 'TooManyRequests', 'Injected fault: too many requests.', {
+                  'retry-after': retryAfter,
+                })
+              : decision.error === 503
+                ? new ArmError(503, 'ServiceUnavailable', 'Injected fault: service unavailable.', {
+                    'retry-after': retryAfter,
+                  })
+                : new ArmError(500, 'InternalServerError', 'Injected fault: internal server error.');
+          throw faultError;
+        }
+      }
+
+      const auth = firstHeader(req.headers.authorization);
+      let claims: Record<string, unknown> = {};
+      if (requireAuth) {
+        if (!auth) {
+          throw new ArmError(
+            401,
+            'AuthenticationFailed',
+            "Authentication failed. The 'Authorization' header is missing.",
+            {
+              'www-authenticate': `Bearer authorization_uri="https://login.microsoftonline.com/${tokens.tenantId}", error="invalid_token", error_description="The authentication failed because of missing 'Authorization' header."`,
+            },
+          );
+        }
+        const m = /^Bearer\s+(\S+)$/i.exec(auth);
+        if (!m) {
+          throw new ArmError(
+            401,
+            'InvalidAuthenticationToken',
+            "The access token is invalid: expected 'Bearer <token>'.",
+          );
+        }
+        claims = claimsOf(m[1] as string);
+      }
+
+      const apiVersion = url.searchParams.get('api-version') ?? undefined;
+      if (route.apiVersions !== 'any') {
+        if (!apiVersion) {
+          throw new ArmError(
+            400,
+            'MissingApiVersionParameter',
+            'The api-version query parameter (?api-version=) is required for all requests.',
+          );
+        }
+        if (!/^\d{4}-\d{2}-\d{2}(-preview)?$/.test(apiVersion)) {
+          throw new ArmError(
+            400,
+            'InvalidApiVersionParameter',
+            `The api-version '${apiVersion}' is invalid. The supported versions are '${route.apiVersions.join(',')}'.`,
+          );
+        }
+        if (!route.apiVersions.includes(apiVersion)) {
+          throw new ArmError(
+            400,
+            'NoRegisteredProviderFound',
+            `No registered resource provider found for API version '${apiVersion}' and type '${route.resourceType}'. The supported api-versions are '${route.apiVersions.join(', ')}'.`,
+          );
+        }
+      }
+
+      if (!route.skipScopeChecks) {
+        if (params.subscriptionId !== undefined && !store.has(`/subscriptions/${params.subscriptionId}`)) {
+          throw subscriptionNotFound(params.subscriptionId);
+        }
+        if (
+          params.subscriptionId !== undefined &&
+          params.resourceGroupName !== undefined &&
+          !store.has(resourceGroupId(params.subscriptionId, params.resourceGroupName))
+        ) {
+          throw resourceGroupNotFound(params.resourceGroupName);
+        }
+      }
+
+      const body = method === 'GET' || method === 'HEAD' ? undefined : await readJsonBody(req);
+      const context: WriteContext = {
+        correlationId,
+        claims,
+        tenantId: (claims.tid as string | undefined) ?? tokens.tenantId,
+        httpRequest: {
+          method,
+          url: `${endpoint}${rawUrl}`,
+          clientIpAddress: req.socket.remoteAddress ?? '127.0.0.1',
+        },
+        ...(route.armOperation ? { operationName: route.armOperation } : {}),
+        ...(clientRequestId ? { clientRequestId } : {}),
+      };
+      const armRequest: ArmRequest = {
+        method: method as HttpMethod,
+        url,
+        params,
+        query: url.searchParams,
+        headers: req.headers,
+        body,
+        apiVersion,
+        route,
+        claims,
+        context,
+        header: (name) => firstHeader(req.headers[name.toLowerCase()]),
+      };
+
+      let throttleHeaders: Record<string, string> = {};
+      if (!route.skipThrottling) {
+        const decision = throttle.check(
+          params.subscriptionId,
+          route.kind,
+          route.rateLimits?.(armRequest) ?? [],
+        );
+        throttleHeaders = decision.headers;
+        if (!decision.ok) {
+          injected = 'throttled';
+          const retryMs = Math.max(1, Math.ceil(clock.toRealMs(decision.retryAfterMs)));
+          throw new ArmError(
+            429,
+            'TooManyRequests',
+            `The request is being throttled (${decision.limitedBy ?? 'limit'}). Retry after ${Math.ceil(retryMs / 1000)} second(s).`,
+            {
+              ...throttleHeaders,
+              'retry-after': String(Math.ceil(retryMs / 1000)),
+              'retry-after-ms': String(retryMs),
+            },
+          );
+        }
+      }
+
+      const response: ArmResponse = await route.handler(armRequest);
+      status = response.status;
+      send(res, method, response.status, response.body, {
+        ...baseHeaders,
+        ...throttleHeaders,
+        ...(response.headers ?? {}),
+      });
+    } catch (err) {
+      const armError =
+        err instanceof ArmError
+          ? err
+          : new ArmError(500, 'InternalServerError', `Emulator error: ${errorMessage(err)}`);
+      if (!(err instanceof ArmError))
+        process.emitWarning(`ARM emulator handler failed on ${method} ${path}: ${errorMessage(err)}`);
+      status = armError.status;
+      errorCode = armError.code;
+      send(res, method, armError.status, armError.toBody(), { ...baseHeaders, ...armError.headers });
+    } finally {
+      log.record({
+        time: arrived,
+        method,
+        path,
+        status,
+        durationMs: performance.now() - started,
+        ...(url.searchParams.get('api-version')
+          ? { apiVersion: url.searchParams.get('api-version') as string }
+          : {}),
+        ...(match ? { operationId: match.route.operationId, resourceType: match.route.resourceType } : {}),
+        ...(subscriptionIdForLog ? { subscriptionId: subscriptionIdForLog } : {}),
+        ...(errorCode ? { errorCode } : {}),
+        ...(injected ? { injected } : {}),
+      });
+    }
+  }
+
+  async function handleControl(
+    req: http.IncomingMessage,
+    res: http.ServerResponse,
+    method: string,
+    url: URL,
+  ): Promise<void> {
+    try {
+      const found = control.match(method, url.pathname);
+      if (!found || 'methodMismatch' in found) {
+        throw new ArmError(404, 'NotFound', `No control operation matches ${method} ${url.pathname}.`);
+      }
+      const body = method === 'GET' || method === 'HEAD' ? undefined : await readJsonBody(req);
+      const response = await found.route.handler({
+        method: method as HttpMethod,
+        url,
+        params: found.params,
+        query: url.searchParams,
+        headers: req.headers,
+        body,
+        apiVersion: undefined,
+        route: found.route,
+        claims: {},
+        context: internalContext(),
+        header: (name) => firstHeader(req.headers[name.toLowerCase()]),
+      });
+      send(res, method, response.status, response.body, response.headers ?? {});
+    } catch (err) {
+      const armError =
+        err instanceof ArmError
+          ? err
+          : new ArmError(500, 'InternalServerError', `Control API error: ${errorMessage(err)}`);
+      send(res, method, armError.status, armError.toBody(), armError.headers);
+    }
+  }
+
+  await listen(armServer, options.port ?? 0, host);
+  await listen(identityServer, options.identityPort ?? 0, host);
+  const armPort = (armServer.address() as AddressInfo).port;
+  const identityPort = (identityServer.address() as AddressInfo).port;
+  endpoint = `https://${host}:${armPort}`;
+  const identityEndpoint = `http://${host}:${identityPort}/msi/token`;
+
+  if (options.seed) seed(options.seed);
+
+  let stopped: Promise<void> | undefined;
+  const emulator: ArmEmulator = {
+    ...ctx,
+    endpoint: () => endpoint,
+    url: endpoint,
+    caPem: cert.certPem,
+    identityEndpoint,
+    identityHeader,
+    writeCaFile(path: string): string {
+      mkdirSync(dirname(path), { recursive: true });
+      writeFileSync(path, cert.certPem);
+      return path;
+    },
+    env(caFile?: string): Record<string, string> {
+      return {
+        ARM_ENDPOINT: endpoint,
+        ...(caFile ? { ARM_CA_FILE: caFile } : {}),
+        IDENTITY_ENDPOINT: identityEndpoint,
+        IDENTITY_HEADER: identityHeader,
+      };
+    },
+    credential() {
+      return {
+        getToken: async () => {
+          const issued = tokens.issue('https://management.azure.com', tokens.defaultIdentity);
+          return { token: issued.token, expiresOnTimestamp: issued.expiresOn * 1000 };
+        },
+      };
+    },
+    clientOptions() {
+      return {
+        endpoint,
+        credentialScopes: ['https://management.azure.com/.default'],
+        tlsOptions: { ca: cert.certPem },
+      };
+    },
+    seed,
+    reset,
+    stop(): Promise<void> {
+      stopped ??= (async () => {
+        lro.reset();
+        await Promise.all([close(armServer), close(identityServer)]);
+      })();
+      return stopped;
+    },
+  };
+  return emulator;
+}
+
+function send(
+  res: http.ServerResponse,
+  method: string,
+  status: number,
+  body: unknown,
+  headers: Record<string, string>,
+): void {
+  if (res.headersSent || res.destroyed) return;
+  const hasBody = body !== undefined && status !== 204 && status !== 304;
+  const payload = hasBody ? JSON.stringify(body) : '';
+  const out: Record<string, string | number> = { ...headers };
+  if (hasBody) out['content-type'] = 'application/json; charset=utf-8';
+  out['content-length'] = Buffer.byteLength(payload);
+  res.writeHead(status, out);
+  res.end(method === 'HEAD' ? undefined : payload);
+}
+
+function sendJson(res: http.ServerResponse, status: number, body: unknown): void {
+  send(res, 'GET', status, body, {});
+}
+
+async function readJsonBody(req: http.IncomingMessage): Promise<unknown> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    const buf = chunk as Buffer;
+    size += buf.length;
+    if (size > MAX_BODY_BYTES)
+      throw new ArmError(413, 'RequestEntityTooLarge', 'The request body is too large.');
+    chunks.push(buf);
+  }
+  if (size === 0) return undefined;
+  const text = Buffer.concat(chunks).toString('utf8');
+  try {
+    return JSON.parse(text) as unknown;
+  } catch (err) {
+    throw new ArmError(
+      400,
+      'InvalidRequestContent',
+      `The request content was invalid and could not be deserialized: ${errorMessage(err)}`,
+    );
+  }
+}
+
+function firstHeader(value: string | string[] | undefined): string | undefined {
+  return Array.isArray(value) ? value[0] : value;
+}
+
+function errorMessage(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}
+
+function listen(server: http.Server, port: number, host: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+}
+
+function close(server: http.Server): Promise<void> {
+  return new Promise((resolve) => {
+    server.close(() => resolve());
+    server.closeAllConnections();
+  });
+}

@@ -1,0 +1,126 @@
+import { readFileSync } from 'node:fs';
+import { NetworkManagementClient } from '@azure/arm-network';
+import { PrivateDnsManagementClient } from '@azure/arm-privatedns';
+import { RecoveryServicesClient } from '@azure/arm-recoveryservices';
+import { RecoveryServicesBackupClient } from '@azure/arm-recoveryservicesbackup';
+import { ResourceGraphClient } from '@azure/arm-resourcegraph';
+import type { TokenCredential } from '@azure/core-auth';
+import { DefaultAzureCredential } from '@azure/identity';
+
+export const ARM_SCOPE = 'https://management.azure.com/.default';
+export const PUBLIC_ARM_ENDPOINT = 'https://management.azure.com';
+const USER_AGENT = 'privatelink-dns-sync';
+
+export interface AzureClientOptions {
+  /** Defaults to `DefaultAzureCredential` (with `managedIdentityClientId` when given). */
+  readonly credential?: TokenCredential;
+  /** ARM endpoint; defaults to public Azure. Point it at `local/arm` for tests and demos. */
+  readonly armEndpoint?: string;
+  /** PEM of an extra CA to trust for `armEndpoint` (the emulator's self-signed certificate). */
+  readonly caPem?: string;
+  /** File holding that PEM (read once, here). */
+  readonly caFile?: string;
+  /** Client id of a user-assigned managed identity. */
+  readonly managedIdentityClientId?: string;
+  /**
+   * Retries the SDK pipeline makes on its own. Default 0: the adapters retry themselves, so every 429 and 5xx is
+   * seen, honoured (`Retry-After`) and counted.
+   */
+  readonly sdkRetries?: number;
+}
+
+/** Options every `@azure/arm-*` client accepts (classic and modular generations alike). */
+export interface CommonClientOptions {
+  readonly endpoint: string;
+  readonly credentialScopes: string[];
+  readonly credentials: { scopes: string[] };
+  readonly tlsOptions?: { ca: string };
+  readonly retryOptions: { maxRetries: number };
+  readonly userAgentOptions: { userAgentPrefix: string };
+}
+
+/**
+ * Creates and caches the ARM clients. One instance per process (or per CLI run); clients are per subscription
+ * because the SDKs bind the subscription id at construction.
+ */
+export class AzureClients {
+  readonly credential: TokenCredential;
+  readonly endpoint: string;
+  readonly clientOptions: CommonClientOptions;
+  private readonly cache = new Map<string, unknown>();
+
+  constructor(options: AzureClientOptions = {}) {
+    this.credential =
+      options.credential ??
+      new DefaultAzureCredential(
+        options.managedIdentityClientId ? { managedIdentityClientId: options.managedIdentityClientId } : {},
+      );
+    this.endpoint = (options.armEndpoint ?? PUBLIC_ARM_ENDPOINT).replace(/\/+$/, '');
+    const ca = options.caPem ?? (options.caFile ? readCaFile(options.caFile) : undefined);
+    this.clientOptions = {
+      endpoint: this.endpoint,
+      credentialScopes: [ARM_SCOPE],
+      credentials: { scopes: [ARM_SCOPE] },
+      ...(ca ? { tlsOptions: { ca } } : {}),
+      retryOptions: { maxRetries: options.sdkRetries ?? 0 },
+      userAgentOptions: { userAgentPrefix: USER_AGENT },
+    };
+  }
+
+  network(subscriptionId: string): NetworkManagementClient {
+    return this.cached(
+      `network|${subscriptionId}`,
+      () => new NetworkManagementClient(this.credential, subscriptionId, this.clientOptions),
+    );
+  }
+
+  privateDns(subscriptionId: string): PrivateDnsManagementClient {
+    return this.cached(
+      `dns|${subscriptionId}`,
+      () => new PrivateDnsManagementClient(this.credential, subscriptionId, this.clientOptions),
+    );
+  }
+
+  recoveryServices(subscriptionId: string): RecoveryServicesClient {
+    return this.cached(
+      `rsv|${subscriptionId}`,
+      () => new RecoveryServicesClient(this.credential, subscriptionId, this.clientOptions),
+    );
+  }
+
+  backup(subscriptionId: string): RecoveryServicesBackupClient {
+    return this.cached(
+      `backup|${subscriptionId}`,
+      () => new RecoveryServicesBackupClient(this.credential, subscriptionId, this.clientOptions),
+    );
+  }
+
+  /** Resource Graph is tenant-wide; the subscriptions go into each query. */
+  resourceGraph(): ResourceGraphClient {
+    return this.cached('graph', () => new ResourceGraphClient(this.credential, this.clientOptions));
+  }
+
+  private cached<T>(key: string, make: () => T): T {
+    const lower = key.toLowerCase();
+    let client = this.cache.get(lower) as T | undefined;
+    if (client === undefined) {
+      client = make();
+      this.cache.set(lower, client);
+    }
+    return client;
+  }
+}
+
+/** The one factory: `createAzureClients({ armEndpoint, caFile })` for `local/arm`, `{}` for Azure. */
+export function createAzureClients(options: AzureClientOptions = {}): AzureClients {
+  return new AzureClients(options);
+}
+
+function readCaFile(file: string): string {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code ?? 'unknown error';
+    throw new Error(`cannot read CA file ${file} (${code === 'ENOENT' ? 'no such file' : code})`);
+  }
+}

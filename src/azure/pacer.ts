@@ -1,0 +1,126 @@
+import { sleep } from './errors';
+import type { PaceKey, WritePacer } from './ports';
+
+/** Private DNS: 60 create/update/delete operations per zone per minute. */
+export const PRIVATE_DNS_ZONE_WRITES_PER_MINUTE = 60;
+/** ARM's per-subscription buckets for writes and deletes: 200 burst, 10 per second refill. */
+export const ARM_SUBSCRIPTION_WRITE_BUCKET = { capacity: 200, refillPerSecond: 10 } as const;
+
+export interface TokenBucketPacerOptions {
+  /** Writes allowed per zone in any window of `zoneWindowMs` (default 60). */
+  readonly zoneWritesPerWindow?: number;
+  /** Length of the zone window in (scaled) ms (default 60 000). */
+  readonly zoneWindowMs?: number;
+  /**
+   * Extra length added to the zone window so that network jitter between us and the service cannot squeeze one
+   * write too many into the service's own window (default 0.05 = 5%).
+   */
+  readonly safetyMargin?: number;
+  readonly subscriptionWrites?: { readonly capacity: number; readonly refillPerSecond: number };
+  readonly subscriptionDeletes?: { readonly capacity: number; readonly refillPerSecond: number };
+  /** Run the budget this many times faster than real time (for time-scaled emulators). Default 1. */
+  readonly timeScale?: number;
+  readonly now?: () => number;
+  readonly sleep?: (ms: number) => Promise<void>;
+}
+
+/** Generic cell rate: `capacity` burst, then one every 1/refill seconds; reservations may lie in the future. */
+class Gcra {
+  private tat = Number.NEGATIVE_INFINITY;
+  constructor(
+    private readonly intervalMs: number,
+    private readonly toleranceMs: number,
+  ) {}
+
+  /** Earliest time ≥ `at` a request conforms; reserves it. */
+  reserve(at: number): number {
+    const tat = Math.max(this.tat, at);
+    const start = Math.max(at, tat - this.toleranceMs);
+    this.tat = Math.max(tat, start) + this.intervalMs;
+    return start;
+  }
+}
+
+/**
+ * In-process pacer: per zone at most N writes in any sliding window (Private DNS's 60/minute), per subscription
+ * a token bucket (ARM's write and delete buckets). Reservations are made synchronously, so concurrent callers
+ * get distinct slots in call order; `penalize` (after a 429) moves the zone's and subscription's next slot back.
+ */
+export class TokenBucketPacer implements WritePacer {
+  private readonly perZone: number;
+  private readonly windowMs: number;
+  private readonly timeScale: number;
+  private readonly now: () => number;
+  private readonly wait: (ms: number) => Promise<void>;
+  private readonly zoneSlots = new Map<string, number[]>();
+  private readonly subBuckets = new Map<string, Gcra>();
+  private readonly notBefore = new Map<string, number>();
+  private readonly origin: number;
+  private readonly writeBucket: { readonly capacity: number; readonly refillPerSecond: number };
+  private readonly deleteBucket: { readonly capacity: number; readonly refillPerSecond: number };
+
+  constructor(options: TokenBucketPacerOptions = {}) {
+    this.perZone = options.zoneWritesPerWindow ?? PRIVATE_DNS_ZONE_WRITES_PER_MINUTE;
+    this.windowMs = (options.zoneWindowMs ?? 60_000) * (1 + (options.safetyMargin ?? 0.05));
+    this.timeScale = options.timeScale ?? 1;
+    this.now = options.now ?? Date.now;
+    this.wait = options.sleep ?? sleep;
+    this.writeBucket = options.subscriptionWrites ?? ARM_SUBSCRIPTION_WRITE_BUCKET;
+    this.deleteBucket = options.subscriptionDeletes ?? ARM_SUBSCRIPTION_WRITE_BUCKET;
+    this.origin = this.now();
+  }
+
+  /** Budget time: real ms since construction × time scale. */
+  private budgetNow(): number {
+    return (this.now() - this.origin) * this.timeScale;
+  }
+
+  async acquire(key: PaceKey): Promise<void> {
+    const start = this.reserve(key);
+    const delay = (start - this.budgetNow()) / this.timeScale;
+    if (delay > 0) await this.wait(delay);
+  }
+
+  /** Reserves a slot for `key` and returns its budget time (exposed for tests). */
+  reserve(key: PaceKey): number {
+    const now = this.budgetNow();
+    const zoneKey = `${key.subscriptionId}|${key.zone}`.toLowerCase();
+    const subKey = `${key.subscriptionId}|${key.kind}`.toLowerCase();
+    let at = Math.max(
+      now,
+      this.notBefore.get(zoneKey) ?? 0,
+      this.notBefore.get(key.subscriptionId.toLowerCase()) ?? 0,
+    );
+    const slots = this.zoneSlots.get(zoneKey) ?? [];
+    const last = slots[slots.length - 1];
+    if (last !== undefined) at = Math.max(at, last);
+    if (slots.length >= this.perZone)
+      at = Math.max(at, (slots[slots.length - this.perZone] ?? 0) + this.windowMs);
+    let bucket = this.subBuckets.get(subKey);
+    if (!bucket) {
+      const limit = key.kind === 'delete' ? this.deleteBucket : this.writeBucket;
+      const interval = 1000 / limit.refillPerSecond;
+      bucket = new Gcra(interval, (limit.capacity - 1) * interval);
+      this.subBuckets.set(subKey, bucket);
+    }
+    at = Math.max(at, bucket.reserve(at));
+    slots.push(at);
+    // Only the last N slots matter for the window.
+    if (slots.length > this.perZone * 2) slots.splice(0, slots.length - this.perZone);
+    this.zoneSlots.set(zoneKey, slots);
+    return at;
+  }
+
+  penalize(key: PaceKey, retryAfterMs: number): void {
+    const until = this.budgetNow() + retryAfterMs * this.timeScale;
+    for (const k of [`${key.subscriptionId}|${key.zone}`.toLowerCase(), key.subscriptionId.toLowerCase()]) {
+      this.notBefore.set(k, Math.max(this.notBefore.get(k) ?? 0, until));
+    }
+  }
+}
+
+/** No pacing at all (for tests of other behaviour and for services that pace elsewhere). */
+export const unpaced: WritePacer = {
+  acquire: () => Promise.resolve(),
+  penalize: () => undefined,
+};

@@ -1,0 +1,157 @@
+/**
+ * The telemetry vocabulary: every custom event, metric and property name the app emits, in one place.
+ * The Azure Monitor workbook (infra/workbook.json), the alert queries in docs/operations.md and the app
+ * all use these names; a test checks that every name the workbook queries is defined here.
+ *
+ * Transport: the Node.js Functions worker forwards `context.log` lines to Application Insights as
+ * `traces`, so the app writes one line per signal in the form produced by `formatTelemetryLine`:
+ *
+ *     plds <Name> <JSON object of properties>
+ *
+ * The workbook reads those lines from `traces` and also reads `customEvents` / `customMetrics` with the
+ * same names, so moving to an SDK-based exporter later needs no change to the queries.
+ */
+
+/** First word of every telemetry log line. */
+export const TELEMETRY_LOG_PREFIX = 'plds';
+
+/** Custom events: one per thing that happened. */
+export const TELEMETRY_EVENTS = {
+  /** An A record set was created or updated in a hub zone. */
+  recordWritten: 'RecordWritten',
+  /** An owned A record set was deleted (endpoint gone, orphan garbage-collected). */
+  recordDeleted: 'RecordDeleted',
+  /** A desired record was not written; `reason` says why. */
+  recordSkipped: 'RecordSkipped',
+  /** Two endpoints want one name with different IPs, or a foreign record stands in the way. */
+  conflictDetected: 'ConflictDetected',
+  /** An Event Grid event was dropped before any work (out of scope, unknown operation, bad payload). */
+  eventIgnored: 'EventIgnored',
+  /** A private endpoint connection is Pending and waits for an approval decision. */
+  approvalPending: 'ApprovalPending',
+  /** An approval decision (Approved/Rejected/TimedOut) was applied. */
+  approvalDecided: 'ApprovalDecided',
+  /** A reconcile run finished (timer or resync); carries the drift counts. */
+  reconcileCompleted: 'ReconcileCompleted',
+  /** An orchestration ended in failure. */
+  orchestrationFailed: 'OrchestrationFailed',
+} as const;
+
+/** Custom metrics: numeric values with the `value` property holding the number. */
+export const TELEMETRY_METRICS = {
+  /** Milliseconds from the ARM event time to the record write it caused. */
+  eventToRecordLatencyMs: 'EventToRecordLatencyMs',
+  /** Number of changes a reconcile run found necessary (creates + updates + deletes); 0 = no drift. */
+  reconcileDriftCount: 'ReconcileDriftCount',
+  /** Private endpoint connections waiting for a decision, sampled by each reconcile run. */
+  pendingApprovalCount: 'PendingApprovalCount',
+} as const;
+
+/** Property (custom dimension) names used on the events and metrics above. */
+export const TELEMETRY_PROPERTIES = {
+  /** Machine-readable reason code of a skip, conflict, ignored event or failure. */
+  reason: 'reason',
+  /** Hub zone name, e.g. `privatelink.blob.core.windows.net`. */
+  zone: 'zone',
+  /** Relative record name inside the zone. */
+  recordName: 'recordName',
+  /** `create`, `update` or `delete`. */
+  change: 'change',
+  /** Private endpoint resource id. */
+  endpointId: 'endpointId',
+  /** Recovery Services vault resource id, when the endpoint targets one. */
+  vaultId: 'vaultId',
+  /** Spoke subscription id the endpoint or event belongs to. */
+  subscriptionId: 'subscriptionId',
+  /** Event-to-record latency in milliseconds (also carried on `RecordWritten`). */
+  latencyMs: 'latencyMs',
+  /** Private endpoint connection id on the vault (approvals). */
+  connectionId: 'connectionId',
+  /** Approval decision: `Approved`, `Rejected` or `TimedOut`. */
+  decision: 'decision',
+  /** Durable orchestration name and instance id. */
+  orchestration: 'orchestration',
+  instanceId: 'instanceId',
+  /** Error message of a failure. */
+  error: 'error',
+  /** Reconcile scope (`all`, a subscription, resource group, vault or endpoint id) and trigger. */
+  scope: 'scope',
+  trigger: 'trigger',
+  /** Reconcile drift broken down by change kind. */
+  creates: 'creates',
+  updates: 'updates',
+  deletes: 'deletes',
+  /** Whether the reconcile only planned (no writes). */
+  dryRun: 'dryRun',
+  /** Numeric value of a metric. */
+  value: 'value',
+} as const;
+
+export type TelemetryEventName = (typeof TELEMETRY_EVENTS)[keyof typeof TELEMETRY_EVENTS];
+export type TelemetryMetricName = (typeof TELEMETRY_METRICS)[keyof typeof TELEMETRY_METRICS];
+export type TelemetryPropertyName = (typeof TELEMETRY_PROPERTIES)[keyof typeof TELEMETRY_PROPERTIES];
+export type TelemetryName = TelemetryEventName | TelemetryMetricName;
+export type TelemetryValue = string | number | boolean;
+export type TelemetryProperties = Partial<Record<TelemetryPropertyName, TelemetryValue>>;
+
+const EVENT_NAMES: ReadonlySet<string> = new Set(Object.values(TELEMETRY_EVENTS));
+const METRIC_NAMES: ReadonlySet<string> = new Set(Object.values(TELEMETRY_METRICS));
+const PROPERTY_NAMES: ReadonlySet<string> = new Set(Object.values(TELEMETRY_PROPERTIES));
+
+export function isTelemetryName(name: string): name is TelemetryName {
+  return EVENT_NAMES.has(name) || METRIC_NAMES.has(name);
+}
+
+export function isTelemetryProperty(name: string): name is TelemetryPropertyName {
+  return PROPERTY_NAMES.has(name);
+}
+
+/** The log line for one custom event. Property keys are sorted so equal events give equal lines. */
+export function formatTelemetryLine(name: TelemetryName, properties: TelemetryProperties = {}): string {
+  const sorted: Record<string, TelemetryValue> = {};
+  for (const key of Object.keys(properties).sort()) {
+    const value = properties[key as TelemetryPropertyName];
+    if (value !== undefined) sorted[key] = value;
+  }
+  return `${TELEMETRY_LOG_PREFIX} ${name} ${JSON.stringify(sorted)}`;
+}
+
+/** The log line for one metric sample; the number goes in the `value` property. */
+export function formatMetricLine(
+  name: TelemetryMetricName,
+  value: number,
+  properties: Omit<TelemetryProperties, 'value'> = {},
+): string {
+  if (!Number.isFinite(value)) throw new Error(`metric ${name}: value must be a finite number, got ${value}`);
+  return formatTelemetryLine(name, { ...properties, value });
+}
+
+export interface ParsedTelemetryLine {
+  readonly name: TelemetryName;
+  readonly properties: Record<string, TelemetryValue>;
+}
+
+/**
+ * Reads a line written by `formatTelemetryLine` back (tests, the CLI's log reader). Returns undefined for
+ * any other log line, for unknown names and for payloads that are not flat JSON objects.
+ */
+export function parseTelemetryLine(line: string): ParsedTelemetryLine | undefined {
+  const match = /^(\S+) (\S+) (\{.*\})$/s.exec(line);
+  if (!match || match[1] !== TELEMETRY_LOG_PREFIX) return undefined;
+  const name = match[2] ?? '';
+  if (!isTelemetryName(name)) return undefined;
+  let payload: unknown;
+  try {
+    payload = JSON.parse(match[3] ?? '');
+  } catch {
+    return undefined;
+  }
+  if (typeof payload !== 'object' || payload === null || Array.isArray(payload)) return undefined;
+  const properties: Record<string, TelemetryValue> = {};
+  for (const [key, value] of Object.entries(payload as Record<string, unknown>)) {
+    if (typeof value !== 'string' && typeof value !== 'number' && typeof value !== 'boolean')
+      return undefined;
+    properties[key] = value;
+  }
+  return { name, properties };
+}
