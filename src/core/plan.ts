@@ -44,6 +44,8 @@ export interface PlanScope {
   readonly resourceGroups?: string[];
   /** Only records in these zones are considered at all. */
   readonly zones?: string[];
+  /** Endpoints taken out of the scope again (see `PlanOptions.preserveOwners`). */
+  readonly exclude?: string[];
 }
 
 export interface PlanOptions {
@@ -53,6 +55,11 @@ export interface PlanOptions {
   readonly adopt?: boolean;
   readonly ttl: number;
   readonly scope?: PlanScope;
+  /**
+   * Endpoints whose claims stay as they stand even when in scope: endpoints caught mid-change (provisioning,
+   * no FQDNs yet) publish nothing for a moment, and that must not delete their records.
+   */
+  readonly preserveOwners?: readonly string[];
   /** Conflicts and skips found while building the desired state; carried into the plan. */
   readonly conflicts?: readonly Conflict[];
   readonly skips?: readonly Skip[];
@@ -61,6 +68,7 @@ export interface PlanOptions {
 export function endpointInScope(endpointId: string, scope: PlanScope | undefined): boolean {
   if (!scope) return true;
   const id = endpointId.toLowerCase();
+  if (scope.exclude?.some((e) => e.toLowerCase() === id)) return false;
   if (scope.endpointIds && !scope.endpointIds.some((e) => e.toLowerCase() === id)) return false;
   if (scope.subscriptionIds || scope.resourceGroups) {
     const parsed = parseResourceId(id);
@@ -78,7 +86,15 @@ export function endpointInScope(endpointId: string, scope: PlanScope | undefined
 }
 
 function isPartialScope(scope: PlanScope | undefined): boolean {
-  return !!scope && !!(scope.endpointIds || scope.subscriptionIds || scope.resourceGroups);
+  return (
+    !!scope &&
+    !!(
+      scope.endpointIds ||
+      scope.subscriptionIds ||
+      scope.resourceGroups ||
+      (scope.exclude && scope.exclude.length > 0)
+    )
+  );
 }
 
 function sameList(a: readonly string[], b: readonly string[]): boolean {
@@ -96,7 +112,10 @@ export function planChanges(
   options: PlanOptions,
 ): Plan {
   const policy = options.policy ?? 'sync';
-  const { ownerId, ttl, scope } = options;
+  const { ownerId, ttl } = options;
+  const preserved = new Set((options.preserveOwners ?? []).map((id) => id.toLowerCase()));
+  const scope: PlanScope | undefined =
+    preserved.size === 0 ? options.scope : { ...options.scope, exclude: [...preserved] };
   const zoneFilter = scope?.zones?.map((z) => z.toLowerCase());
   const inZones = (zone: string): boolean => !zoneFilter || zoneFilter.includes(zone.toLowerCase());
 
@@ -225,9 +244,9 @@ export function planChanges(
     const currentIps = sortIps(c.ips);
     const remaining = ownership.endpointIds.filter((id) => !endpointInScope(id, scope));
     const partial = isPartialScope(scope);
-    // Not touched by this run: none of its owners is in scope.
-    if (partial && remaining.length === ownership.endpointIds.length) continue;
     if (remaining.length > 0) {
+      // Not touched by this run when none of its owners is in scope.
+      if (remaining.length === ownership.endpointIds.length) continue;
       propose('update', {
         zone,
         name,
@@ -240,6 +259,8 @@ export function planChanges(
       });
       continue;
     }
+    // Ours but listing no endpoint: only a full run can tell that nobody needs it.
+    if (partial && ownership.endpointIds.length === 0) continue;
     // The metadata could not list every owner: only a full reconcile may delete it.
     if (ownership.overflow && partial) continue;
     propose('delete', {

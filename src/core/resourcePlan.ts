@@ -14,6 +14,7 @@ export interface ResourcePlan {
 /**
  * The whole pure pipeline: ARM resources (endpoints and NICs) → endpoint states → desired records → plan
  * against the current record sets. Endpoint, desired-state and resource skips all end up in the plan.
+ * Endpoints caught mid-change (still provisioning, or no FQDNs yet) keep the records they own.
  */
 export function planForResources(
   resources: readonly unknown[],
@@ -23,8 +24,14 @@ export function planForResources(
   const set = splitResources(resources);
   const endpoints = readEndpoints(set);
   const desired = desiredRecords(dnsEntries(endpoints), current);
+  const transient = endpoints.filter(
+    (e) =>
+      !e.readiness.ready &&
+      (e.readiness.code === 'endpoint-not-ready' || e.readiness.code === 'no-dns-entries'),
+  );
   const plan = planChanges(desired.records, current, {
     ...options,
+    preserveOwners: [...(options.preserveOwners ?? []), ...transient.map((e) => e.id)],
     conflicts: desired.conflicts,
     skips: [...set.skips, ...endpoints.flatMap((e) => e.skips), ...desired.skips],
   });

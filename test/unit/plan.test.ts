@@ -237,6 +237,20 @@ describe('planChanges', () => {
       expect(planChanges([], [record], base).deletes).toHaveLength(1);
     });
 
+    it('keeps the records of preserved endpoints (caught mid-change) in a full run', () => {
+      const current = [stands('busy', ['10.0.0.7'], ours([A])), stands('shared', ['10.0.0.8'], ours([A, B]))];
+      const plan = planChanges([], current, { ...base, preserveOwners: [A.toUpperCase()] });
+      expect(plan.deletes).toEqual([]);
+      expect(plan.updates).toEqual([expect.objectContaining({ name: 'shared', owners: [A] })]);
+      expect(planChanges([], current, base).deletes).toHaveLength(2);
+    });
+
+    it('never deletes an owned record listing no endpoint in a partial run', () => {
+      const record = stands('unlisted', ['10.0.0.7'], { pldsowner: OWNER });
+      expect(planChanges([], [record], { ...base, scope: { endpointIds: [A] } }).deletes).toEqual([]);
+      expect(planChanges([], [record], base).deletes).toHaveLength(1);
+    });
+
     it('limits the plan to the zones in scope', () => {
       const plan = planChanges([want('new', ['10.0.0.1'])], [stands('orphan', ['10.0.0.5'], ours([A]))], {
         ...base,

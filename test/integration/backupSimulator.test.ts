@@ -1,0 +1,316 @@
+import { EventGridDeserializer } from '@azure/eventgrid';
+import type { EventGridEvent } from '@azure/eventgrid';
+import { NetworkManagementClient } from '@azure/arm-network';
+import { RecoveryServicesClient } from '@azure/arm-recoveryservices';
+import type { BackupSimulator } from '../../local/arm/backupSimulator';
+import { privateZoneFor } from '../../local/arm/backupSimulator';
+import type { EventGridService } from '../../local/arm/eventGridProvider';
+import type { ArmEmulator } from '../../local/arm/server';
+import { WATCHED_EVENT_TYPES, WATCHED_OPERATIONS } from '../../src/core/operations';
+import { SPOKE_RG, SPOKE_SUBNET_ID, SPOKE_SUBSCRIPTION, startSeededEmulator } from '../helpers/armEmulator';
+import { EventGridReceiver } from './eventGridReceiver';
+
+const ROLES = ['fc1', 'fab1', 'prot1', 'rec2', 'ecs1', 'id1', 'tel1', 'wbcm1'];
+
+describe('Backup simulator: vault endpoints through discovery and first backup', () => {
+  let emu: ArmEmulator;
+  let backup: BackupSimulator;
+  let eventGrid: EventGridService;
+  let network: NetworkManagementClient;
+  let vaults: RecoveryServicesClient;
+  const receiver = new EventGridReceiver();
+  const deserializer = new EventGridDeserializer();
+
+  beforeAll(async () => {
+    emu = await startSeededEmulator();
+    await receiver.start();
+    backup = emu.service<BackupSimulator>('backup');
+    eventGrid = emu.service<EventGridService>('eventGrid');
+    await eventGrid.subscribe({
+      name: 'privatelink-dns-sync',
+      subscriptionId: SPOKE_SUBSCRIPTION,
+      endpointUrl: receiver.url,
+      filter: {
+        includedEventTypes: [...WATCHED_EVENT_TYPES],
+        advancedFilters: [
+          { operatorType: 'StringIn', key: 'data.operationName', values: [...WATCHED_OPERATIONS] },
+        ],
+      },
+    });
+    network = new NetworkManagementClient(emu.credential(), SPOKE_SUBSCRIPTION, emu.clientOptions());
+    vaults = new RecoveryServicesClient(emu.credential(), SPOKE_SUBSCRIPTION, emu.clientOptions());
+  });
+
+  afterAll(async () => {
+    await receiver.stop();
+    await emu.stop();
+  });
+
+  /** Events received since `from`, parsed by the real deserializer. */
+  async function eventsSince(from: number): Promise<EventGridEvent<Record<string, unknown>>[]> {
+    await eventGrid.idle();
+    const out: EventGridEvent<Record<string, unknown>>[] = [];
+    for (const body of receiver.accepted.slice(from)) {
+      out.push(
+        ...((await deserializer.deserializeEventGridEvents(body)) as EventGridEvent<
+          Record<string, unknown>
+        >[]),
+      );
+    }
+    return out;
+  }
+
+  async function nicFqdns(endpointName: string): Promise<string[]> {
+    const pe = await network.privateEndpoints.get(SPOKE_RG, endpointName);
+    const nicName = pe.networkInterfaces?.[0]?.id?.split('/').pop() ?? '';
+    const nic = await network.networkInterfaces.get(SPOKE_RG, nicName);
+    for (const cfg of nic.ipConfigurations ?? []) {
+      expect(cfg.subnet?.id?.toLowerCase()).toBe(SPOKE_SUBNET_ID.toLowerCase());
+    }
+    return (nic.ipConfigurations ?? []).flatMap((c) => c.privateLinkConnectionProperties?.fqdns ?? []);
+  }
+
+  it('v1: creates the vault endpoint, then _ecs_blob/_ecs_queue on discover and _prot_blob on first backup', async () => {
+    const vault = backup.createVault({
+      subscriptionId: SPOKE_SUBSCRIPTION,
+      resourceGroup: SPOKE_RG,
+      name: 'rsv-v1',
+      location: 'eastus',
+      experience: 'v1',
+    });
+    const read = await vaults.vaults.get(SPOKE_RG, 'rsv-v1');
+    expect(read.identity?.type).toBe('SystemAssigned');
+    expect(read.identity?.principalId).toMatch(/^[0-9a-f-]{36}$/);
+    expect(read.properties?.privateEndpointStateForBackup).toBe('None');
+
+    let seen = receiver.accepted.length;
+    const created = backup.createVaultEndpoint({
+      vaultId: vault.id,
+      subscriptionId: SPOKE_SUBSCRIPTION,
+      resourceGroup: SPOKE_RG,
+      name: 'pe-rsv-v1',
+      subnetId: SPOKE_SUBNET_ID,
+    });
+    expect(created.status).toBe('Approved');
+    const info = backup.describe(vault.id) as {
+      backupVaultId: string;
+      geo: string;
+      storageAccounts: { ecs: string | null; prot: string[] };
+    };
+    expect(info.backupVaultId).toMatch(/^[1-9]\d{18}$/);
+    expect(info.geo).toBe('eus');
+    expect(created.connectionName).toMatch(
+      new RegExp(`^pe-rsv-v1\\.${info.backupVaultId}\\.backup\\.[0-9a-f-]{36}$`),
+    );
+
+    const pe = await network.privateEndpoints.get(SPOKE_RG, 'pe-rsv-v1');
+    expect(pe.privateLinkServiceConnections?.[0]?.privateLinkServiceConnectionState?.status).toBe('Approved');
+    expect(pe.privateLinkServiceConnections?.[0]?.groupIds).toEqual(['AzureBackup']);
+    expect(pe.privateLinkServiceConnections?.[0]?.privateLinkServiceId).toBe(vault.id);
+    const serviceFqdns = ROLES.map((r) => `${info.backupVaultId}-ab-pod01-${r}.eus.backup.windowsazure.com`);
+    expect((await nicFqdns('pe-rsv-v1')).sort()).toEqual([...serviceFqdns].sort());
+    expect(pe.customDnsConfigs?.map((c) => c.fqdn).sort()).toEqual([...serviceFqdns].sort());
+
+    const vaultAfter = await vaults.vaults.get(SPOKE_RG, 'rsv-v1');
+    expect(vaultAfter.properties?.privateEndpointStateForBackup).toBe('Enabled');
+    expect(
+      vaultAfter.properties?.privateEndpointConnections?.[0]?.properties?.privateLinkServiceConnectionState
+        ?.status,
+    ).toBe('Approved');
+
+    let events = await eventsSince(seen);
+    expect(events.map((e) => [e.eventType, e.data.operationName, e.subject])).toEqual(
+      expect.arrayContaining([
+        [
+          'Microsoft.Resources.ResourceWriteSuccess',
+          'Microsoft.Network/privateEndpoints/write',
+          created.endpoint.id,
+        ],
+        [
+          'Microsoft.Resources.ResourceWriteSuccess',
+          'Microsoft.Network/networkInterfaces/write',
+          created.nic.id,
+        ],
+      ]),
+    );
+
+    // Discovery: the communication storage endpoints appear.
+    seen = receiver.accepted.length;
+    const discovered = backup.discover(vault.id);
+    expect(discovered.createdEndpoints.map((id) => id.split('/').pop())).toEqual([
+      'pe-rsv-v1_ecs_blob',
+      'pe-rsv-v1_ecs_queue',
+    ]);
+    const ecs = (backup.describe(vault.id) as typeof info).storageAccounts.ecs!;
+    expect(ecs).toMatch(/^[a-z]{6}pod01ecs\d+$/);
+    for (const service of ['blob', 'queue']) {
+      const storagePe = await network.privateEndpoints.get(SPOKE_RG, `pe-rsv-v1_ecs_${service}`);
+      expect(storagePe.privateLinkServiceConnections).toEqual([]);
+      const manual = storagePe.manualPrivateLinkServiceConnections?.[0];
+      expect(manual?.groupIds).toEqual([service]);
+      expect(manual?.privateLinkServiceConnectionState?.status).toBe('Approved');
+      expect(manual?.privateLinkServiceId).toMatch(
+        new RegExp(`/providers/Microsoft.Storage/storageAccounts/${ecs}$`),
+      );
+      expect(storagePe.subnet?.id?.toLowerCase()).toBe(SPOKE_SUBNET_ID.toLowerCase());
+      expect(await nicFqdns(`pe-rsv-v1_ecs_${service}`)).toEqual([`${ecs}.${service}.core.windows.net`]);
+    }
+    events = await eventsSince(seen);
+    const peWrites = events
+      .filter((e) => e.data.operationName === 'Microsoft.Network/privateEndpoints/write')
+      .map((e) => e.subject.split('/').pop());
+    expect(peWrites.sort()).toEqual(['pe-rsv-v1_ecs_blob', 'pe-rsv-v1_ecs_queue']);
+    // Backup writes these with the vault's identity.
+    const principal = (backup.describe(vault.id) as { principalId: string }).principalId;
+    expect(events.every((e) => (e.data.claims as Record<string, string>).oid === principal)).toBe(true);
+
+    // First backup: the data storage endpoint appears.
+    seen = receiver.accepted.length;
+    const backedUp = backup.firstBackup(vault.id);
+    expect(backedUp.createdEndpoints.map((id) => id.split('/').pop())).toEqual(['pe-rsv-v1_prot_blob']);
+    const prot = (backup.describe(vault.id) as typeof info).storageAccounts.prot;
+    expect(prot).toHaveLength(1);
+    expect(await nicFqdns('pe-rsv-v1_prot_blob')).toEqual([`${prot[0]}.blob.core.windows.net`]);
+    events = await eventsSince(seen);
+    expect(
+      events
+        .filter((e) => e.data.operationName === 'Microsoft.Network/privateEndpoints/write')
+        .map((e) => e.subject.split('/').pop()),
+    ).toEqual(['pe-rsv-v1_prot_blob']);
+
+    // Later, another storage account gets its own endpoint.
+    const grown = backup.addStorage(vault.id);
+    expect(grown.createdEndpoints.map((id) => id.split('/').pop())).toEqual(['pe-rsv-v1_prot2_blob']);
+
+    // The PrivateIP.ps1 view: 8 backup records, ecs blob + queue, two prot blobs, each IP distinct in the subnet.
+    const entries = backup.dnsEntries(vault.id);
+    expect(entries).toHaveLength(12);
+    expect(new Set(entries.map((e) => e.ip)).size).toBe(12);
+    expect(
+      entries
+        .filter((e) => e.zone === 'privatelink.eus.backup.windowsazure.com')
+        .map((e) => e.recordName)
+        .sort(),
+    ).toEqual(ROLES.map((r) => `${info.backupVaultId}-ab-pod01-${r}`).sort());
+    expect(
+      entries.filter((e) => e.zone === 'privatelink.queue.core.windows.net').map((e) => e.recordName),
+    ).toEqual([ecs]);
+    expect(entries.every((e) => e.ip.startsWith('10.12.0.'))).toBe(true);
+  });
+
+  it('v1: the actions keep their order', () => {
+    const vault = backup.createVault({
+      subscriptionId: SPOKE_SUBSCRIPTION,
+      resourceGroup: SPOKE_RG,
+      name: 'rsv-order',
+      experience: 'v1',
+    });
+    expect(() => backup.firstBackup(vault.id)).toThrow(/discover first/);
+    expect(() => backup.addStorage(vault.id)).toThrow(/firstBackup first/);
+    expect(() => backup.discover(`${vault.id}-missing`)).toThrow(/was not found/);
+  });
+
+  it('v2: no extra endpoints; the vault endpoint NIC grows with the storage FQDNs', async () => {
+    const vault = backup.createVault({
+      subscriptionId: SPOKE_SUBSCRIPTION,
+      resourceGroup: SPOKE_RG,
+      name: 'rsv-v2',
+      location: 'westeurope',
+      experience: 'v2',
+    });
+    backup.createVaultEndpoint({
+      vaultId: vault.id,
+      subscriptionId: SPOKE_SUBSCRIPTION,
+      resourceGroup: SPOKE_RG,
+      name: 'pe-rsv-v2',
+      subnetId: SPOKE_SUBNET_ID,
+      location: 'westeurope',
+    });
+    const info = backup.describe(vault.id) as {
+      backupVaultId: string;
+      storageAccounts: { ecs: string | null; prot: string[] };
+    };
+    const before = await nicFqdns('pe-rsv-v2');
+    expect(before).toHaveLength(8);
+    expect(
+      before.every(
+        (f) => f.endsWith('.we.backup.windowsazure.com') && f.startsWith(`${info.backupVaultId}-ab-pod01-`),
+      ),
+    ).toBe(true);
+
+    const peCount = async () => {
+      let n = 0;
+      for await (const _ of network.privateEndpoints.list(SPOKE_RG)) n++;
+      return n;
+    };
+    const endpointsBefore = await peCount();
+    let seen = receiver.accepted.length;
+    const discovered = backup.discover(vault.id);
+    expect(discovered.createdEndpoints).toEqual([]);
+    const ecs = (backup.describe(vault.id) as typeof info).storageAccounts.ecs!;
+    expect(discovered.fqdns).toEqual([`${ecs}.blob.core.windows.net`, `${ecs}.queue.core.windows.net`]);
+    expect(await nicFqdns('pe-rsv-v2')).toEqual([
+      ...before,
+      `${ecs}.blob.core.windows.net`,
+      `${ecs}.queue.core.windows.net`,
+    ]);
+    const pe = await network.privateEndpoints.get(SPOKE_RG, 'pe-rsv-v2');
+    expect(pe.customDnsConfigs?.map((c) => c.fqdn)).toContain(`${ecs}.queue.core.windows.net`);
+    let events = await eventsSince(seen);
+    expect(events.some((e) => e.data.operationName === 'Microsoft.Network/networkInterfaces/write')).toBe(
+      true,
+    );
+    expect(
+      events.some(
+        (e) => e.data.operationName === 'Microsoft.Network/privateEndpoints/write' && e.subject === pe.id,
+      ),
+    ).toBe(true);
+
+    seen = receiver.accepted.length;
+    backup.firstBackup(vault.id);
+    backup.addStorage(vault.id);
+    const prot = (backup.describe(vault.id) as typeof info).storageAccounts.prot;
+    expect(prot).toHaveLength(2);
+    expect((await nicFqdns('pe-rsv-v2')).slice(10)).toEqual(prot.map((a) => `${a}.blob.core.windows.net`));
+    expect(await peCount()).toBe(endpointsBefore);
+    events = await eventsSince(seen);
+    expect(
+      events.filter((e) => e.data.operationName === 'Microsoft.Network/networkInterfaces/write'),
+    ).toHaveLength(2);
+
+    for (const entry of backup.dnsEntries(vault.id)) {
+      expect(privateZoneFor(entry.fqdn).zone).toBe(entry.zone);
+    }
+  });
+
+  it('a vault endpoint from another subscription waits as Pending, without FQDNs', async () => {
+    const vault = backup.createVault({
+      subscriptionId: SPOKE_SUBSCRIPTION,
+      resourceGroup: SPOKE_RG,
+      name: 'rsv-pending',
+      experience: 'v1',
+    });
+    const created = backup.createVaultEndpoint({
+      vaultId: vault.id,
+      subscriptionId: SPOKE_SUBSCRIPTION,
+      resourceGroup: SPOKE_RG,
+      name: 'pe-foreign',
+      subnetId: SPOKE_SUBNET_ID,
+      byVaultOwner: false,
+      requestMessage: 'please approve',
+    });
+    expect(created.status).toBe('Pending');
+    const pe = await network.privateEndpoints.get(SPOKE_RG, 'pe-foreign');
+    expect(pe.privateLinkServiceConnections).toEqual([]);
+    expect(pe.manualPrivateLinkServiceConnections?.[0]?.privateLinkServiceConnectionState?.status).toBe(
+      'Pending',
+    );
+    expect(await nicFqdns('pe-foreign')).toEqual([]);
+    // Discovery skips endpoints that are not approved.
+    expect(backup.discover(vault.id).createdEndpoints).toEqual([]);
+    const v = await vaults.vaults.get(SPOKE_RG, 'rsv-pending');
+    expect(
+      v.properties?.privateEndpointConnections?.[0]?.properties?.privateLinkServiceConnectionState?.status,
+    ).toBe('Pending');
+  });
+});
