@@ -1,5 +1,6 @@
 import { byZoneThenName } from './desiredState';
 import { recordFqdn } from './zoneCatalogue';
+import type { EndpointState } from './endpoint';
 import type { DesiredRecord, Plan } from './types';
 
 export const OUTPUT_FORMATS = ['table', 'tsv', 'json', 'hosts'] as const;
@@ -48,8 +49,32 @@ function columns(table: readonly string[][]): string {
     .join('\n');
 }
 
-/** A human summary of a plan: one row per record touched or checked, then conflicts, skips and totals. */
-export function renderTable(plan: Plan): string {
+function endpointRole(state: EndpointState): string {
+  const backup = state.backup;
+  if (backup?.kind === 'vault') {
+    const experience = backup.experience === 'unknown' ? '' : ` ${backup.experience}`;
+    return `Backup vault${backup.secondary ? ' (secondary)' : ''}${experience}`;
+  }
+  if (backup?.kind === 'sibling')
+    return `Backup ${backup.sibling} of ${backup.parentId.split('/').pop() ?? ''}`;
+  return state.groupIds.join(',') || '-';
+}
+
+/** One row per endpoint: its role (Backup family), connection state and how many DNS entries it publishes. */
+export function renderEndpointTable(endpoints: readonly EndpointState[]): string {
+  const table = [['ENDPOINT', 'ROLE', 'STATE', 'ENTRIES']];
+  for (const e of endpoints) {
+    const state = e.readiness.ready ? 'ready' : e.readiness.code;
+    table.push([e.name, endpointRole(e), state, String(e.entries.length)]);
+  }
+  return endpoints.length > 0 ? `${columns(table)}\n` : 'No private endpoints.\n';
+}
+
+/**
+ * A human summary of a plan: the endpoints read (when given), one row per record touched or checked, then
+ * conflicts, skips and totals.
+ */
+export function renderTable(plan: Plan, endpoints?: readonly EndpointState[]): string {
   const table: string[][] = [['ACTION', 'ZONE', 'RECORD', 'IPS', 'OWNERS']];
   const changeRows: { action: string; zone: string; name: string; ips: string[]; owners: string }[] = [
     ...plan.creates.map((c) => ({ action: 'create', ...c, owners: String(c.owners.length) })),
@@ -60,7 +85,8 @@ export function renderTable(plan: Plan): string {
   ];
   changeRows.sort(byZoneThenName);
   for (const r of changeRows) table.push([r.action, r.zone, r.name, r.ips.join(','), r.owners]);
-  const out = [changeRows.length > 0 ? columns(table) : 'No records.'];
+  const out = endpoints ? [renderEndpointTable(endpoints)] : [];
+  out.push(changeRows.length > 0 ? columns(table) : 'No records.');
   if (plan.conflicts.length > 0) {
     out.push('', 'Conflicts:', ...plan.conflicts.map((c) => `  [${c.code}] ${c.message}`));
   }

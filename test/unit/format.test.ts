@@ -1,6 +1,8 @@
-import { renderHosts, renderJson, renderTable, renderTsv } from '../../src/core/format';
+import { readEndpoints, splitResources } from '../../src/core/endpoint';
+import { renderEndpointTable, renderHosts, renderJson, renderTable, renderTsv } from '../../src/core/format';
 import { planChanges } from '../../src/core/plan';
 import type { DesiredRecord } from '../../src/core/types';
+import { backupFqdn, endpointResources } from './support/arm';
 
 const records: DesiredRecord[] = [
   { zone: 'privatelink.queue.core.windows.net', name: 'acct1', ips: ['10.0.0.9'], owners: ['a'] },
@@ -60,5 +62,44 @@ describe('renderers', () => {
   it('json is the full plan', () => {
     const plan = planChanges(records, [], { ownerId: 'me', ttl: 10 });
     expect(JSON.parse(renderJson(plan))).toEqual(plan);
+  });
+});
+
+describe('renderEndpointTable', () => {
+  it('names each endpoint with its role, state and entry count', () => {
+    const states = readEndpoints(
+      splitResources([
+        ...endpointResources({
+          name: 'pe-v',
+          nic: [
+            [backupFqdn('fc1'), '10.0.1.4'],
+            ['st1.blob.core.windows.net', '10.0.1.5'],
+          ],
+        }),
+        ...endpointResources({
+          name: 'pe-v_ecs_blob',
+          group: 'blob',
+          nic: [['st2.blob.core.windows.net', '10.0.1.6']],
+        }),
+        ...endpointResources({
+          name: 'pe-crr',
+          group: 'AzureBackup_Secondary',
+          nic: [[backupFqdn('fc1', 'wus'), '10.0.1.7']],
+        }),
+        ...endpointResources({ name: 'pe-wait', group: 'queue', manual: true, status: 'Pending' }),
+      ]),
+    );
+    const lines = renderEndpointTable(states).trimEnd().split('\n');
+    expect(lines[0]).toMatch(/^ENDPOINT\s+ROLE\s+STATE\s+ENTRIES$/);
+    expect(lines).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/^pe-crr\s+Backup vault \(secondary\)\s+ready\s+1$/),
+        expect.stringMatching(/^pe-v\s+Backup vault v1\s+ready\s+2$/),
+        expect.stringMatching(/^pe-v_ecs_blob\s+Backup ecs_blob of pe-v\s+ready\s+1$/),
+        expect.stringMatching(/^pe-wait\s+queue\s+connection-not-approved\s+0$/),
+      ]),
+    );
+    expect(renderEndpointTable([])).toBe('No private endpoints.\n');
+    expect(renderTable(planChanges([], [], { ownerId: 'me', ttl: 10 }), states)).toContain('pe-v_ecs_blob');
   });
 });

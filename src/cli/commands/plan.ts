@@ -25,14 +25,14 @@ export const DEFAULT_OWNER_ID = 'privatelink-dns-sync';
 export function runPlan(options: PlanCommandOptions, io: CliIo): number {
   const resources = readResourceFile(options.input);
   const current = options.current ? readRecordSetFile(options.current) : [];
-  const { desired, plan } = planForResources(resources, current, {
+  const { endpoints, desired, plan } = planForResources(resources, current, {
     policy: options.policy,
     ownerId: options.owner,
     adopt: options.adopt,
     ttl: options.ttl,
   });
   const render: Record<OutputFormat, () => string> = {
-    table: () => renderTable(plan),
+    table: () => renderTable(plan, endpoints),
     tsv: () => renderTsv(desired),
     hosts: () => renderHosts(desired),
     json: () => renderJson(plan),
