@@ -124,9 +124,17 @@ export function registerControlApi(
   ctx: EmulatorContext,
   actions: { seed(doc: SeedDocument): void; reset(options?: { reseed?: boolean }): void },
 ): void {
-  addControlRoute(ctx, 'GET', '/health', () =>
-    ok({ endpoint: ctx.endpoint(), resources: ctx.store.size, timeScale: ctx.clock.timeScale }),
-  );
+  addControlRoute(ctx, 'GET', '/health', () => {
+    const cpu = process.cpuUsage();
+    return ok({
+      endpoint: ctx.endpoint(),
+      resources: ctx.store.size,
+      timeScale: ctx.clock.timeScale,
+      requests: ctx.log.lastSeq,
+      // Process CPU time, so benchmarks can report requests per CPU-second of the emulator itself.
+      cpuMicros: cpu.user + cpu.system,
+    });
+  });
   addControlRoute(ctx, 'POST', '/reset', (req) => {
     const body = parseBody(z.object({ reseed: z.boolean().optional() }), req);
     actions.reset(body.reseed === undefined ? {} : { reseed: body.reseed });

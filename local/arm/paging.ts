@@ -45,7 +45,7 @@ export function paginate<T>(
     const query = new URLSearchParams(req.query);
     query.delete('$skiptoken');
     query.set('$skipToken', encodeSkipToken(offset + pageSize));
-    page.nextLink = `${endpoint}${req.url.pathname}?${query.toString()}`;
+    page.nextLink = `${endpoint}${req.url.pathname}?${formatQuery(query)}`;
   }
   return page;
 }
@@ -63,4 +63,12 @@ export function decodeSkipToken(token: string | null): number {
     // fall through
   }
   throw badRequest('InvalidSkipToken', `The skip token '${token}' is not valid.`);
+}
+
+/** Like URLSearchParams.toString() but keeps `$` literal in keys (`$skipToken`, `$top`), as ARM's nextLinks do. */
+function formatQuery(query: URLSearchParams): string {
+  const parts: string[] = [];
+  for (const [key, value] of query)
+    parts.push(`${encodeURIComponent(key).replace(/%24/g, '$')}=${encodeURIComponent(value)}`);
+  return parts.join('&');
 }

@@ -38,7 +38,8 @@ export class RequestLog {
     const full: RequestLogEntry = { seq: ++this.seq, ...entry };
     if (this.capacity > 0) {
       this.entries.push(full);
-      if (this.entries.length > this.capacity) this.entries.splice(0, this.entries.length - this.capacity);
+      // Trim in batches so the hot path stays O(1) amortised.
+      if (this.entries.length >= this.capacity * 2) this.entries = this.entries.slice(-this.capacity);
     }
     const c = this.counters;
     c.total++;
@@ -55,7 +56,7 @@ export class RequestLog {
   list(
     filter: { sinceSeq?: number; operationId?: string; method?: string; limit?: number } = {},
   ): RequestLogEntry[] {
-    let out = this.entries;
+    let out = this.entries.length > this.capacity ? this.entries.slice(-this.capacity) : this.entries;
     if (filter.sinceSeq !== undefined) out = out.filter((e) => e.seq > (filter.sinceSeq as number));
     if (filter.operationId)
       out = out.filter((e) => e.operationId?.toLowerCase() === filter.operationId?.toLowerCase());

@@ -1,4 +1,5 @@
 /** Shared setup for integration tests against the local ARM emulator. */
+import https from 'node:https';
 import { startArmEmulator, type ArmEmulator, type ArmEmulatorOptions } from '../../local/arm/server';
 
 export const HUB_SUBSCRIPTION = '00000000-0000-4000-8000-00000000a0b1';
@@ -51,4 +52,95 @@ export const standardSeed: NonNullable<ArmEmulatorOptions['seed']> = {
 
 export async function startSeededEmulator(options: ArmEmulatorOptions = {}): Promise<ArmEmulator> {
   return startArmEmulator({ seed: standardSeed, ...options });
+}
+
+export interface RawResponse {
+  status: number;
+  headers: Record<string, string | string[] | undefined>;
+  text: string;
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- tests read arbitrary ARM JSON
+  json: any;
+}
+
+/** A plain HTTPS request to the emulator (trusting its CA), with a bearer token unless `token: null`. */
+export async function armRequest(
+  emu: ArmEmulator,
+  method: string,
+  path: string,
+  options: { body?: unknown; headers?: Record<string, string>; token?: string | null } = {},
+): Promise<RawResponse> {
+  const token =
+    options.token === undefined
+      ? (await emu.credential().getToken('https://management.azure.com/.default')).token
+      : options.token;
+  const payload = options.body === undefined ? undefined : JSON.stringify(options.body);
+  return new Promise((resolve, reject) => {
+    const req = https.request(
+      `${emu.url}${path}`,
+      {
+        method,
+        ca: emu.caPem,
+        headers: {
+          ...(token ? { authorization: `Bearer ${token}` } : {}),
+          ...(payload !== undefined
+            ? { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) }
+            : {}),
+          ...options.headers,
+        },
+      },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => {
+          const text = Buffer.concat(chunks).toString('utf8');
+          let json: unknown;
+          try {
+            json = text ? JSON.parse(text) : undefined;
+          } catch {
+            json = undefined;
+          }
+          resolve({ status: res.statusCode ?? 0, headers: res.headers, text, json });
+        });
+      },
+    );
+    req.on('error', reject);
+    if (payload !== undefined) req.write(payload);
+    req.end();
+  });
+}
+
+export interface CapturedResponse {
+  method: string;
+  url: string;
+  status: number;
+  body: unknown;
+  /** Parsed JSON the client sent (undefined without a body). */
+  requestBody: unknown;
+}
+
+/** Records every raw response a real SDK client receives (a pipeline policy; the client is otherwise unchanged). */
+export function captureResponses(client: {
+  pipeline: { addPolicy(policy: unknown): void };
+}): CapturedResponse[] {
+  const captured: CapturedResponse[] = [];
+  client.pipeline.addPolicy({
+    name: 'captureEmulatorResponses',
+    async sendRequest(
+      request: { method: string; url: string; body?: unknown },
+      next: (r: unknown) => Promise<{ status: number; bodyAsText?: string | null }>,
+    ) {
+      const response = await next(request);
+      let body: unknown;
+      try {
+        body = response.bodyAsText ? JSON.parse(response.bodyAsText) : undefined;
+      } catch {
+        body = response.bodyAsText;
+      }
+      const requestBody =
+        typeof request.body === 'string' ? (JSON.parse(request.body) as unknown) : undefined;
+      captured.push({ method: request.method, url: request.url, status: response.status, body, requestBody });
+      return response;
+    },
+  });
+  return captured;
 }

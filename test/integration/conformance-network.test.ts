@@ -1,0 +1,205 @@
+/**
+ * Every response body the Network provider returns, validated against Microsoft's published OpenAPI
+ * definitions (privateEndpoint.json / networkInterface.json / virtualNetwork.json, 2024-01-01), plus the request
+ * bodies the real @azure/arm-network client sends. Responses are captured from the real SDK's pipeline.
+ */
+import { NetworkManagementClient } from '@azure/arm-network';
+import type { ArmEmulator } from '../../local/arm/server';
+import type { NetworkService } from '../../local/arm/providers/network';
+import {
+  armRequest,
+  captureResponses,
+  SPOKE_RG,
+  SPOKE_SUBNET_ID,
+  SPOKE_SUBSCRIPTION,
+  startSeededEmulator,
+  type CapturedResponse,
+} from '../helpers/armEmulator';
+import { describeIfSpecs, loadSpecs, SPEC_FILES, SpecValidator } from '../helpers/specs';
+
+const FILE_BY_PREFIX: Array<[string, string]> = [
+  ['PrivateEndpoints_', SPEC_FILES.privateEndpoint],
+  ['NetworkInterfaces_', SPEC_FILES.networkInterface],
+  ['VirtualNetworks_', SPEC_FILES.virtualNetwork],
+];
+/** Polling endpoints: ARM-wide, not described by the provider specs. */
+const UNSPECIFIED = new Set(['AsyncOperation_Get', 'OperationResult_Get']);
+
+describeIfSpecs('conformance: Microsoft.Network responses match the 2024-01-01 OpenAPI definitions', () => {
+  const specs = loadSpecs() as SpecValidator;
+  let emu: ArmEmulator;
+  let captured: CapturedResponse[];
+  const raw: Array<{ operationId: string; status: number; body: unknown }> = [];
+
+  beforeAll(async () => {
+    emu = await startSeededEmulator({ throttling: { enabled: false } });
+    const client = new NetworkManagementClient(emu.credential(), SPOKE_SUBSCRIPTION, emu.clientOptions());
+    captured = captureResponses(client);
+    const lro = { updateIntervalInMs: 5 };
+    const target = (t: string) =>
+      `/subscriptions/${SPOKE_SUBSCRIPTION}/resourceGroups/${SPOKE_RG}/providers/${t}`;
+
+    const auto = await client.privateEndpoints.createOrUpdate(
+      SPOKE_RG,
+      'pe-auto',
+      {
+        location: 'eastus',
+        tags: { app: 'demo' },
+        subnet: { id: SPOKE_SUBNET_ID },
+        privateLinkServiceConnections: [
+          {
+            name: 'c',
+            privateLinkServiceId: target('Microsoft.Storage/storageAccounts/acct'),
+            groupIds: ['blob'],
+            requestMessage: 'hi',
+          },
+        ],
+      },
+      lro,
+    );
+    await client.privateEndpoints.createOrUpdate(
+      SPOKE_RG,
+      'pe-manual',
+      {
+        location: 'eastus',
+        subnet: { id: SPOKE_SUBNET_ID },
+        customNetworkInterfaceName: 'nic-manual',
+        manualPrivateLinkServiceConnections: [
+          {
+            name: 'm',
+            privateLinkServiceId: target('Microsoft.Sql/servers/sql1'),
+            groupIds: ['sqlServer'],
+          },
+        ],
+      },
+      lro,
+    );
+    // An update of an existing endpoint (200 + LRO).
+    await client.privateEndpoints.createOrUpdate(
+      SPOKE_RG,
+      'pe-auto',
+      { ...auto, tags: { app: 'demo2' } },
+      lro,
+    );
+    emu.service<NetworkService>('network').setMembers(auto.id ?? '', [
+      { groupId: 'blob', requiredMemberName: 'blob', fqdns: ['acct.blob.core.windows.net'] },
+      {
+        groupId: 'blob',
+        requiredMemberName: 'blob_secondary',
+        fqdns: ['acct-secondary.blob.core.windows.net'],
+      },
+    ]);
+    await client.privateEndpoints.get(SPOKE_RG, 'pe-auto');
+    for await (const _ of client.privateEndpoints.list(SPOKE_RG)) void _;
+    for await (const _ of client.privateEndpoints.listBySubscription()) void _;
+    await client.networkInterfaces.get(SPOKE_RG, 'nic-manual');
+    for await (const _ of client.networkInterfaces.list(SPOKE_RG)) void _;
+    for await (const _ of client.networkInterfaces.listAll()) void _;
+    await client.virtualNetworks.get(SPOKE_RG, 'vnet-spoke');
+    for await (const _ of client.virtualNetworks.list(SPOKE_RG)) void _;
+    await client.privateEndpoints.delete(SPOKE_RG, 'pe-manual', lro);
+    await client.privateEndpoints.get(SPOKE_RG, 'pe-manual').catch(() => undefined);
+
+    // Error bodies, straight from the wire.
+    const peBase = `/subscriptions/${SPOKE_SUBSCRIPTION}/resourceGroups/${SPOKE_RG}/providers/Microsoft.Network/privateEndpoints`;
+    const errors: Array<[string, string, string, unknown?]> = [
+      ['PrivateEndpoints_Get', 'GET', `${peBase}/missing?api-version=2026-01-01`],
+      ['PrivateEndpoints_Get', 'GET', `${peBase}/missing`],
+      [
+        'PrivateEndpoints_CreateOrUpdate',
+        'PUT',
+        `${peBase}/bad?api-version=2026-01-01`,
+        { location: 'eastus', properties: {} },
+      ],
+      [
+        'NetworkInterfaces_Get',
+        'GET',
+        `${peBase.replace('privateEndpoints', 'networkInterfaces')}/missing?api-version=2026-01-01`,
+      ],
+    ];
+    for (const [operationId, method, path, body] of errors) {
+      const res = await armRequest(emu, method, path, body === undefined ? {} : { body });
+      raw.push({ operationId, status: res.status, body: res.json });
+    }
+  });
+  afterAll(() => emu.stop());
+
+  const fileFor = (operationId: string): string => {
+    const entry = FILE_BY_PREFIX.find(([prefix]) => operationId.startsWith(prefix));
+    if (!entry) throw new Error(`No spec file for ${operationId}`);
+    return entry[1];
+  };
+
+  const operationOf = (c: CapturedResponse): string => {
+    const match = emu.router.match(c.method, new URL(c.url).pathname);
+    if (!match || 'methodMismatch' in match) throw new Error(`Unrouted ${c.method} ${c.url}`);
+    return match.route.operationId;
+  };
+
+  it('covers every Network operation the emulator serves', () => {
+    const seen = new Set(captured.map(operationOf));
+    for (const op of [
+      'PrivateEndpoints_Get',
+      'PrivateEndpoints_List',
+      'PrivateEndpoints_ListBySubscription',
+      'PrivateEndpoints_CreateOrUpdate',
+      'PrivateEndpoints_Delete',
+      'NetworkInterfaces_Get',
+      'NetworkInterfaces_List',
+      'NetworkInterfaces_ListAll',
+      'VirtualNetworks_Get',
+      'VirtualNetworks_List',
+    ]) {
+      expect(seen).toContain(op);
+    }
+  });
+
+  it('returns response bodies that validate against the spec (success and error)', () => {
+    const failures: string[] = [];
+    let checked = 0;
+    for (const c of captured) {
+      const operationId = operationOf(c);
+      if (UNSPECIFIED.has(operationId)) continue;
+      const declared = specs.responseCodes(fileFor(operationId), operationId);
+      if (c.status < 300) expect(declared).toContain(String(c.status));
+      const result = specs.validateResponse(fileFor(operationId), operationId, c.status, c.body);
+      checked++;
+      if (!result.valid) failures.push(`${c.method} ${c.url} ${c.status}: ${result.errors.join('; ')}`);
+    }
+    for (const r of raw) {
+      const result = specs.validateResponse(fileFor(r.operationId), r.operationId, 'default', r.body);
+      checked++;
+      if (!result.valid) failures.push(`${r.operationId} ${r.status}: ${result.errors.join('; ')}`);
+    }
+    expect(failures).toEqual([]);
+    expect(checked).toBeGreaterThan(15);
+    // The validator is live: a corrupted body is rejected.
+    const sample = structuredClone(
+      captured.find((c) => operationOf(c) === 'PrivateEndpoints_Get' && c.status === 200)?.body,
+    ) as {
+      properties: Record<string, unknown>;
+    };
+    sample.properties.privateLinkServiceConnections = 'not-an-array';
+    expect(
+      specs.validateResponse(SPEC_FILES.privateEndpoint, 'PrivateEndpoints_Get', 200, sample).valid,
+    ).toBe(false);
+  });
+
+  it('accepts request bodies that validate against the spec, as the SDK sends them', () => {
+    const puts = captured.filter((c) => c.method === 'PUT');
+    expect(puts.length).toBeGreaterThanOrEqual(3);
+    for (const c of puts) specs.assertRequest(fileFor(operationOf(c)), operationOf(c), c.requestBody);
+  });
+
+  it('matches the shape of the official 2026-01-01 PrivateEndpointGet example field for field (wire names)', () => {
+    const example = SpecValidator.example(
+      'examples/specification/network/resource-manager/Microsoft.Network/stable/2026-01-01/examples/PrivateEndpointGet.json',
+    ).responses['200']?.body as { properties: Record<string, unknown> };
+    const ours = captured.find((c) => operationOf(c) === 'PrivateEndpoints_Get' && c.status === 200)
+      ?.body as {
+      properties: Record<string, unknown>;
+    };
+    const exampleKeys = Object.keys(example.properties).filter((k) => k !== 'customNetworkInterfaceName');
+    for (const key of exampleKeys) expect(Object.keys(ours.properties)).toContain(key);
+  });
+});
