@@ -1,7 +1,9 @@
-import { randomBytes, timingSafeEqual } from 'node:crypto';
+import { randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
+import { InvocationContext } from '@azure/functions';
+import { getClient, type DurableClient } from 'durable-functions';
 import { HostClock, type TimeMode } from './clock';
 import {
   handleDurableApi,
@@ -19,9 +21,11 @@ import {
 } from './durable/engine';
 import { DurableStore } from './durable/store';
 import {
+  getProgrammingModel,
   installFunctionsCore,
   registry,
   setSystemLogSink,
+  type ProgrammingModel,
   type RegisteredFunction,
   type RpcTypedData,
 } from './functionsCore';
@@ -159,9 +163,11 @@ const defaultLog: HostLog = (level, message) => {
 export async function startLocalHost(options: LocalHostOptions): Promise<LocalHost> {
   const log = options.log ?? defaultLog;
   const savedEnv = new Map<string, string | undefined>();
+  const setValues = new Map<string, string>();
   const setEnv = (name: string, value: string) => {
     if (!savedEnv.has(name)) savedEnv.set(name, process.env[name]);
     process.env[name] = value;
+    setValues.set(name, value);
   };
   for (const [name, value] of Object.entries(options.settings ?? {})) setEnv(name, value);
 
@@ -184,7 +190,12 @@ export async function startLocalHost(options: LocalHostOptions): Promise<LocalHo
   const port = (mainServer.address() as AddressInfo).port;
   const baseUrl = `http://127.0.0.1:${port}`;
   const rpcBaseUrl = `http://127.0.0.1:${(rpcServer.address() as AddressInfo).port}/durabletask/`;
-  if (!process.env.WEBSITE_HOSTNAME) setEnv('WEBSITE_HOSTNAME', `127.0.0.1:${port}`);
+  // The durable client rewrites management URLs to localhost:7071 unless WEBSITE_HOSTNAME is set.
+  const ownHostname = `127.0.0.1:${port}`;
+  if (!process.env.WEBSITE_HOSTNAME || hostnamesSetByLocalHosts.has(process.env.WEBSITE_HOSTNAME)) {
+    setEnv('WEBSITE_HOSTNAME', ownHostname);
+    hostnamesSetByLocalHosts.add(ownHostname);
+  }
 
   installFunctionsCore();
   setSystemLogSink((level, category, message) => log(level.toLowerCase(), `${category}: ${message}`));
@@ -194,9 +205,12 @@ export async function startLocalHost(options: LocalHostOptions): Promise<LocalHo
     for (const entry of entries) require(path.resolve(entry));
   } catch (error) {
     await Promise.all([close(mainServer), close(rpcServer)]);
-    restoreEnv(savedEnv);
+    hostnamesSetByLocalHosts.delete(ownHostname);
+    restoreEnv(savedEnv, setValues);
     throw error;
   }
+  // As the worker does after loading the app: lock `app.setup` and learn whether HTTP streaming is on.
+  const streamingUri = await negotiateCapabilities();
   const functions = new Map(registry);
   if (functions.size === 0) {
     log('warning', `No functions were registered by ${entries.join(', ')}.`);
@@ -287,11 +301,15 @@ export async function startLocalHost(options: LocalHostOptions): Promise<LocalHo
         res.writeHead(401).end();
         return;
       }
-      const body = await readBody(req);
       const headers: Record<string, string> = {};
       for (const [name, value] of Object.entries(req.headers)) {
         if (value !== undefined) headers[name] = Array.isArray(value) ? value.join(', ') : value;
       }
+      if (streamingUri) {
+        await invokeStreaming(entry.fn, req, res, url, headers, params);
+        return;
+      }
+      const body = await readBody(req);
       const query: Record<string, string> = {};
       for (const [k, v] of url.searchParams) query[k] = v;
       const rpcHttp = {
@@ -307,6 +325,65 @@ export async function startLocalHost(options: LocalHostOptions): Promise<LocalHo
       return;
     }
     res.writeHead(matched ? 405 : 404).end();
+  };
+
+  /**
+   * With `app.setup({ enableHttpStream: true })` the library reads the request from, and writes the
+   * response to, its own HTTP proxy; the host forwards the raw request there, as the real host does.
+   */
+  const invokeStreaming = async (
+    fn: RegisteredFunction,
+    req: IncomingMessage,
+    res: ServerResponse,
+    url: URL,
+    headers: Record<string, string>,
+    params: Record<string, string>,
+  ) => {
+    const invocationId = randomUUID();
+    const triggerMetadata: Record<string, RpcTypedData> = { Headers: { json: JSON.stringify(headers) } };
+    for (const [name, value] of Object.entries(params)) triggerMetadata[name] = { string: value };
+    const invocation = invoker.invoke(fn, undefined, extraInputsFor(fn), triggerMetadata, invocationId);
+    const proxyReq = http.request(new URL(url.pathname + url.search, streamingUri), {
+      method: req.method,
+      // One connection per request: a kept-alive socket would hold the process open after stop.
+      agent: false,
+      headers: {
+        ...headers,
+        connection: 'close',
+        'x-ms-invocation-id': invocationId,
+        'x-forwarded-host': url.host,
+        'x-forwarded-proto': 'http',
+      },
+    });
+    const proxied = new Promise<IncomingMessage>((resolve, reject) => {
+      proxyReq.on('response', resolve);
+      proxyReq.on('error', reject);
+    });
+    req.pipe(proxyReq);
+    const failed = invocation.then(
+      () => undefined,
+      (error: unknown) => error ?? new Error('The function failed.'),
+    );
+    const first = await Promise.race([
+      proxied.then((r) => ({ response: r })),
+      failed.then((error) => ({ error })),
+    ]);
+    if ('error' in first && first.error !== undefined) {
+      proxyReq.destroy();
+      proxied.catch(() => undefined);
+      log('error', `HTTP function '${fn.metadata.name}' failed: ${describeError(first.error)}`);
+      sendJson(res, 500, { message: 'The function failed.' });
+      return;
+    }
+    const proxyRes = 'response' in first ? first.response : await proxied;
+    const outHeaders: Record<string, string | string[]> = {};
+    for (const [name, value] of Object.entries(proxyRes.headers)) {
+      if (value !== undefined && !['transfer-encoding', 'connection', 'x-ms-invocation-id'].includes(name))
+        outHeaders[name] = value;
+    }
+    res.writeHead(proxyRes.statusCode ?? 500, outHeaders);
+    proxyRes.pipe(res);
+    await failed;
   };
 
   const handleEventGrid = async (req: IncomingMessage, res: ServerResponse, url: URL) => {
@@ -582,9 +659,26 @@ export async function startLocalHost(options: LocalHostOptions): Promise<LocalHo
       await engine.stop(options.stopGraceMs ?? 5000);
       clock.stop();
       await invoker.runAppHook('appTerminate').catch(() => undefined);
-      restoreEnv(savedEnv);
+      hostnamesSetByLocalHosts.delete(ownHostname);
+      restoreEnv(savedEnv, setValues);
     },
   };
+}
+
+/**
+ * A real `DurableClient` bound to the host, built the way `df.getClient(context)` builds it inside
+ * a client function (the `durableClient` input binding value comes from the host).
+ */
+export function createDurableClient(host: LocalHost): DurableClient {
+  const context = new InvocationContext({
+    functionName: 'localHostClient',
+    options: {
+      trigger: { name: 'trigger', type: 'httpTrigger' },
+      extraInputs: [{ name: 'starter', type: 'durableClient' }],
+    },
+  });
+  context.extraInputs.set('starter', host.durable.clientInput());
+  return getClient(context);
 }
 
 /** Durable management links for an instance (what `createCheckStatusResponse` returns). */
@@ -628,6 +722,43 @@ function writeHttpResponse(
   res.end(bytes);
 }
 
+const capabilityResults = new WeakMap<ProgrammingModel, Promise<string | undefined>>();
+
+/**
+ * Calls `getCapabilities` once per programming model. When the app enabled HTTP streaming this
+ * starts the library's HTTP proxy and returns its URL; the proxy server is unref'd so it does not
+ * keep the process alive.
+ */
+function negotiateCapabilities(): Promise<string | undefined> {
+  const programmingModel = getProgrammingModel();
+  if (!programmingModel?.getCapabilities) return Promise.resolve(undefined);
+  let result = capabilityResults.get(programmingModel);
+  if (!result) {
+    const getCapabilities = programmingModel.getCapabilities.bind(programmingModel);
+    result = (async () => {
+      // eslint-disable-next-line @typescript-eslint/unbound-method -- restored unchanged below
+      const originalListen = http.Server.prototype.listen;
+      http.Server.prototype.listen = function (this: http.Server, ...args: unknown[]) {
+        this.unref();
+        return (originalListen as (...a: unknown[]) => http.Server).apply(this, args);
+      } as typeof originalListen;
+      try {
+        const capabilities = await getCapabilities({});
+        return capabilities.HttpUri;
+      } finally {
+        http.Server.prototype.listen = originalListen;
+      }
+    })();
+    capabilityResults.set(programmingModel, result);
+  }
+  return result;
+}
+
+function describeError(error: unknown): string {
+  if (error instanceof Error) return error.message;
+  return typeof error === 'string' ? error : JSON.stringify(error);
+}
+
 function idOf(event: Record<string, unknown>): string {
   return typeof event.id === 'string' || typeof event.id === 'number' ? String(event.id) : '?';
 }
@@ -653,8 +784,13 @@ function close(server: http.Server): Promise<void> {
   });
 }
 
-function restoreEnv(saved: Map<string, string | undefined>): void {
+/** WEBSITE_HOSTNAME values this module set, so a later host in the same process may replace them. */
+const hostnamesSetByLocalHosts = new Set<string>();
+
+/** Puts back the variables a host changed, unless something else changed them since. */
+function restoreEnv(saved: Map<string, string | undefined>, setValues?: Map<string, string>): void {
   for (const [name, value] of saved) {
+    if (setValues && process.env[name] !== setValues.get(name)) continue;
     if (value === undefined) delete process.env[name];
     else process.env[name] = value;
   }

@@ -65,6 +65,7 @@ export class FunctionInvoker {
     trigger: RpcTypedData | undefined,
     extraInputs: Record<string, RpcTypedData> = {},
     triggerMetadata?: Record<string, RpcTypedData>,
+    invocationId: string = randomUUID(),
   ): Promise<InvocationResult> {
     const programmingModel = getProgrammingModel();
     if (!programmingModel) {
@@ -75,7 +76,6 @@ export class FunctionInvoker {
       { name: triggerName, data: trigger ?? null },
     ];
     for (const [name, data] of Object.entries(extraInputs)) inputData.push({ name, data });
-    const invocationId = randomUUID();
     const model = programmingModel.getInvocationModel({
       invocationId,
       request: { inputData, triggerMetadata },

@@ -246,24 +246,26 @@ export class ArmEndpointReader implements EndpointReader {
       requests++;
       const rows = Array.isArray(page.data) ? (page.data as GraphRow[]) : [];
       for (const row of rows) {
-        const endpoint = privateEndpointResource.safeParse({
+        const rawEndpoint = {
           id: row.id,
           name: row.name,
           type: row.type,
           location: row.location,
           properties: row.properties,
-        });
-        if (!endpoint.success) continue;
-        endpoints.push(endpoint.data);
+        };
+        if (!privateEndpointResource.safeParse(rawEndpoint).success) continue;
+        endpoints.push(rawEndpoint as PrivateEndpointResource);
         if (typeof row.nicId === 'string' && row.nicId !== '') {
-          const nic = networkInterfaceResource.safeParse({
+          const rawNic = {
             id: row.nicId,
             name: row.nicName,
             type: row.nicType,
             location: row.nicLocation,
             properties: row.nicProperties,
-          });
-          if (nic.success) nics.set(canonicalId(nic.data.id), nic.data);
+          };
+          if (networkInterfaceResource.safeParse(rawNic).success) {
+            nics.set(canonicalId(row.nicId), rawNic as NetworkInterfaceResource);
+          }
         }
       }
       skipToken = page.skipToken || undefined;
@@ -315,13 +317,15 @@ export class ArmEndpointReader implements EndpointReader {
         }
       };
       await collect('privateEndpoints', (raw) => {
-        const parsed = privateEndpointResource.safeParse(raw);
-        if (parsed.success && endpointTypeMatches(raw, 'Microsoft.Network/privateEndpoints'))
-          endpoints.push(parsed.data);
+        if (
+          privateEndpointResource.safeParse(raw).success &&
+          endpointTypeMatches(raw, 'Microsoft.Network/privateEndpoints')
+        )
+          endpoints.push(raw as PrivateEndpointResource);
       });
       await collect('networkInterfaces', (raw) => {
         const parsed = networkInterfaceResource.safeParse(raw);
-        if (parsed.success) nics.set(canonicalId(parsed.data.id), parsed.data);
+        if (parsed.success) nics.set(canonicalId(parsed.data.id), raw as NetworkInterfaceResource);
       });
     }
     const kept = filterScope(endpoints, scope);
@@ -351,7 +355,8 @@ function parseEndpoint(raw: unknown, id: string): PrivateEndpointResource {
       id,
     );
   }
-  return parsed.data;
+  // Validated, but handed on as ARM sent it: fields the core schema does not name (subnet, ...) stay.
+  return raw as PrivateEndpointResource;
 }
 
 function parseNic(raw: unknown, id: string): NetworkInterfaceResource {
@@ -362,5 +367,5 @@ function parseNic(raw: unknown, id: string): NetworkInterfaceResource {
       id,
     );
   }
-  return parsed.data;
+  return raw as NetworkInterfaceResource;
 }

@@ -162,6 +162,8 @@ export interface VirtualNetworkLinkInfo {
 export interface ZoneReader {
   /** The zone; `undefined` when it does not exist. */
   getZone(zone: ZoneRef): Promise<ZoneInfo | undefined>;
+  /** Zones in one resource group (empty when the group does not exist). */
+  listZones(subscriptionId: string, resourceGroup: string): Promise<ZoneInfo[]>;
   /** Its VNet links (empty when the zone does not exist). */
   listVirtualNetworkLinks(zone: ZoneRef): Promise<VirtualNetworkLinkInfo[]>;
 }

@@ -34,6 +34,31 @@ export class PrivateDnsZoneReader implements ZoneReader {
     }
   }
 
+  async listZones(subscriptionId: string, resourceGroup: string): Promise<ZoneInfo[]> {
+    const where = `/subscriptions/${subscriptionId}/resourceGroups/${resourceGroup}`;
+    const client = this.clients.privateDns(subscriptionId);
+    try {
+      const zones = await listAllPages(
+        where,
+        (continuationToken) =>
+          client.privateZones
+            .listByResourceGroup(resourceGroup)
+            .byPage(continuationToken ? { continuationToken } : {}),
+        this.retry,
+      );
+      return zones.map((z) => ({
+        id: z.id ?? '',
+        zone: (z.name ?? '').toLowerCase(),
+        subscriptionId,
+        resourceGroup,
+        ...(z.numberOfRecordSets !== undefined ? { recordSetCount: z.numberOfRecordSets } : {}),
+      }));
+    } catch (error) {
+      if (toAzureError(error, where).statusCode === 404) return [];
+      throw error;
+    }
+  }
+
   async listVirtualNetworkLinks(zone: ZoneRef): Promise<VirtualNetworkLinkInfo[]> {
     const id = zoneId(zone);
     const client = this.clients.privateDns(zone.subscriptionId);

@@ -1,8 +1,21 @@
 #!/usr/bin/env node
 import { Command, CommanderError, InvalidArgumentError } from 'commander';
+import { registerDoctorCommand } from './commands/doctor';
+import { registerExportCommand } from './commands/export';
 import { registerPlanCommand } from './commands/plan';
+import { registerSyncCommand } from './commands/sync';
+import { registerVerifyCommand } from './commands/verify';
 import type { CliIo } from './io';
 import { EXIT_FAILURE, EXIT_OK, EXIT_USAGE, UserInputError, processIo } from './io';
+
+export const EXIT_CODES_HELP = `
+Exit codes:
+  0  success: plan printed, sync wrote everything it had to, verify and doctor found nothing wrong
+  1  failure: an Azure call failed, sync left a record failed, verify found a wrong or missing name,
+     doctor found a failed check
+  2  usage error or bad input (unknown flag, bad setting, unreadable file); with --detailed-exitcode
+     (plan, sync --dry-run): changes are pending
+`;
 
 /** Builds the program; each subcommand lives in its own file under `commands/`. */
 export function buildProgram(io: CliIo, setExitCode: (code: number) => void): Command {
@@ -11,6 +24,12 @@ export function buildProgram(io: CliIo, setExitCode: (code: number) => void): Co
     .exitOverride()
     .configureOutput({ writeOut: io.stdout, writeErr: io.stderr });
   registerPlanCommand(program, io, setExitCode);
+  registerSyncCommand(program, io, setExitCode);
+  registerVerifyCommand(program, io, setExitCode);
+  registerExportCommand(program, io, setExitCode);
+  registerDoctorCommand(program, io, setExitCode);
+  program.addHelpText('after', EXIT_CODES_HELP);
+  for (const command of program.commands) command.addHelpText('after', EXIT_CODES_HELP);
   return program;
 }
 

@@ -145,6 +145,28 @@ describe('local host: durable patterns through the real replay (fast time)', () 
     expect(host.durable.listInstances().some((s) => s.instanceId.startsWith(`${id}:`))).toBe(true);
   });
 
+  it('retries a failed sub-orchestration (callSubOrchestratorWithRetry)', async () => {
+    const id = await realClient(host).startNew('retryingParent', { input: 'child-key' });
+    const status = await host.durable.waitForCompletion(id, 20000);
+    expect(status.runtimeStatus).toBe('Completed');
+    expect(status.output).toBe('ok after 1 failures');
+    const children = host.durable.listInstances({ instanceIdPrefix: `${id}:` });
+    expect(children.map((c) => c.runtimeStatus).sort()).toEqual(['Completed', 'Failed']);
+  });
+
+  it('splits a timer longer than six days the way the library expects (long timers)', async () => {
+    const id = await realClient(host).startNew('monitor', {
+      input: { rounds: 1, intervalMinutes: 10 * 24 * 60 },
+    });
+    const status = await host.durable.waitForCompletion(id, 20000);
+    expect(status.runtimeStatus).toBe('Completed');
+    const history = host.durable.getStatus(id, { showHistory: true })?.historyEvents ?? [];
+    // Ten days: 3-day segments until at most 6 days remain, then the rest (3 + 3 + 4).
+    const timers = history.filter((e) => e.EventType === 10);
+    expect(timers).toHaveLength(3);
+    expect(timers.every((t) => typeof t.FireAt === 'string')).toBe(true);
+  });
+
   it('detects an orchestrator that no longer replays its history (nondeterminism)', async () => {
     sampleFlags.fickleTakesOtherPath = false;
     const id = await realClient(host).startNew('fickle');

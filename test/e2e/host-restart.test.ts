@@ -22,6 +22,28 @@ describe('local host restart: persisted history resumes in-flight orchestrations
     await second?.stop();
   });
 
+  it('skips an unreadable state file with a logged message instead of crashing', async () => {
+    const dir = tempDir('host-bad-state-');
+    fs.mkdirSync(path.join(dir, 'instances'), { recursive: true });
+    fs.writeFileSync(path.join(dir, 'instances', 'broken.json'), '{ not json');
+    const messages: string[] = [];
+    const host = await startLocalHost({
+      ...options,
+      stateDir: dir,
+      log: (_level, message) => messages.push(message),
+    });
+    try {
+      expect(
+        messages.some((m) => m.includes('Skipping unreadable state file') && m.includes('broken.json')),
+      ).toBe(true);
+      expect(host.durable.listInstances()).toEqual([]);
+      // The file is left for inspection, not overwritten.
+      expect(fs.readFileSync(path.join(dir, 'instances', 'broken.json'), 'utf8')).toBe('{ not json');
+    } finally {
+      await host.stop();
+    }
+  });
+
   it('completes after a restart without re-running completed activities', async () => {
     const first = await startLocalHost(options);
     let firstStopped = false;

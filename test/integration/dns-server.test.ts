@@ -1,4 +1,5 @@
 import { promises as dnsPromises } from 'node:dns';
+import dns2 from 'dns2';
 import { InMemoryDnsZones, startDnsServer, storeSource, type RunningDnsServer } from '../../local/dns/server';
 
 const HUB_VNET = '/subscriptions/s1/resourceGroups/hub/providers/Microsoft.Network/virtualNetworks/hub';
@@ -73,6 +74,14 @@ describe('local DNS server (real lookups through node:dns)', () => {
   it('answers NODATA for other record types on a known name', async () => {
     expect(await errorCode(resolver.resolve6('kv1.privatelink.vaultcore.azure.net'))).toBe('ENODATA');
     expect(await errorCode(resolver.resolveTxt('kv1.privatelink.vaultcore.azure.net'))).toBe('ENODATA');
+  });
+
+  it('answers over TCP on the same port', async () => {
+    const resolve = dns2.TCPClient({ dns: '127.0.0.1', port: server.port });
+    const answer = await resolve('kv1.privatelink.vaultcore.azure.net', 'A');
+    expect(answer.answers.map((a) => a.address)).toEqual(['10.1.0.4']);
+    const missing = await resolve('nope.privatelink.vaultcore.azure.net', 'A');
+    expect(missing.header.rcode).toBe(3);
   });
 
   it('uses the longest matching zone', async () => {

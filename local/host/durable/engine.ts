@@ -80,7 +80,7 @@ interface RawAction {
   instanceId?: string;
   operation?: string;
   externalEventName?: string;
-  fireAt?: string;
+  fireAt?: string | Date;
   isCanceled?: boolean;
   compoundActions?: RawAction[];
   retryOptions?: RetryOptionsLike;
@@ -653,8 +653,12 @@ export class DurableEngine {
         canceledTimerIds: [],
       };
     }
-    const { openTasks, canceledTimerIds } = this.inspectOpenTasks(context);
-    return { kind: 'continue', customStatus: state.customStatus, actions, openTasks, canceledTimerIds };
+    try {
+      const { openTasks, canceledTimerIds } = this.inspectOpenTasks(context);
+      return { kind: 'continue', customStatus: state.customStatus, actions, openTasks, canceledTimerIds };
+    } catch (error) {
+      return this.failedOutcome(errorParts(error).message);
+    }
   }
 
   /**
@@ -731,7 +735,7 @@ export class DurableEngine {
       case ActionType.CallActivityWithRetry:
         return this.planActivity(record, id, action.functionName ?? '', inputToJson(action.input));
       case ActionType.CreateTimer:
-        return this.planTimer(record, id, action.fireAt ?? new Date(this.options.clock.now()).toISOString());
+        return this.planTimer(record, id, new Date(action.fireAt ?? this.options.clock.now()).toISOString());
       case ActionType.CallEntity:
         return this.planEntityCall(record, id, action);
       case ActionType.CallSubOrchestrator:

@@ -7,7 +7,10 @@ import { planForResources } from '../../core/resourcePlan';
 import type { SyncPolicy } from '../../core/types';
 import { readRecordSetFile, readResourceFile } from '../inputFiles';
 import type { CliIo } from '../io';
-import { EXIT_OK } from '../io';
+import { EXIT_OK, EXIT_USAGE } from '../io';
+import { addScopeOptions } from '../live/context';
+import { runLivePlan } from './planLive';
+import type { LivePlanFlags } from './planLive';
 
 export interface PlanCommandOptions {
   readonly input: string;
@@ -17,6 +20,7 @@ export interface PlanCommandOptions {
   readonly owner: string;
   readonly adopt: boolean;
   readonly ttl: number;
+  readonly detailedExitcode?: boolean;
 }
 
 export const DEFAULT_OWNER_ID = 'privatelink-dns-sync';
@@ -38,18 +42,18 @@ export function runPlan(options: PlanCommandOptions, io: CliIo): number {
     json: () => renderJson(plan),
   };
   io.stdout(render[options.format]());
-  return EXIT_OK;
+  return options.detailedExitcode && plan.hasChanges ? EXIT_USAGE : EXIT_OK;
 }
 
 export function registerPlanCommand(program: Command, io: CliIo, setExitCode: (code: number) => void): void {
-  program
+  const command = program
     .command('plan')
     .description(
       'Show the DNS records private endpoints need and the changes that would bring hub zones in step',
     )
-    .requiredOption(
+    .option(
       '--input <file>',
-      'JSON array (or {"value": [...]}) of private endpoints and network interfaces',
+      'JSON array (or {"value": [...]}) of private endpoints and network interfaces; without it the plan is made live from Azure (scope flags)',
     )
     .option(
       '--current <file>',
@@ -60,9 +64,12 @@ export function registerPlanCommand(program: Command, io: CliIo, setExitCode: (c
     .option('--owner <id>', 'owner id written into record metadata', DEFAULT_OWNER_ID)
     .option('--adopt', 'adopt unowned records whose IPs already match', false)
     .option('--ttl <seconds>', 'TTL of the records', parseTtl, 10)
-    .action((options: PlanCommandOptions) => {
-      setExitCode(runPlan(options, io));
-    });
+    .option('--detailed-exitcode', 'exit 2 when the plan has changes to make');
+  addScopeOptions(command, { owner: false }).action(
+    async (options: PlanCommandOptions & LivePlanFlags, cmd: Command) => {
+      setExitCode(options.input ? runPlan(options, io) : await runLivePlan(options, cmd, io));
+    },
+  );
 }
 
 function parseTtl(value: string): number {

@@ -1,0 +1,122 @@
+import { knownZones } from '../../core/zoneCatalogue';
+import type { EndpointState } from '../../core/endpoint';
+import type { PlanOptions, PlanScope } from '../../core/plan';
+import { planForResources } from '../../core/resourcePlan';
+import type { CurrentRecordSet, DesiredRecord, Plan, Skip, SyncPolicy } from '../../core/types';
+import type { ScopeListing, ZoneInfo } from '../../azure/ports';
+import type { LiveContext } from './context';
+
+export interface LiveState {
+  readonly listing: ScopeListing;
+  readonly endpoints: EndpointState[];
+  readonly desired: DesiredRecord[];
+  readonly current: CurrentRecordSet[];
+  readonly plan: Plan;
+  /** The options the plan was made with (for re-planning one record after a 412). */
+  readonly planOptions: Omit<PlanOptions, 'conflicts' | 'skips'>;
+  /** Hub zones that exist, by name. */
+  readonly zones: Map<string, ZoneInfo>;
+  /** Zones desired records need that do not exist where the settings say they live. */
+  readonly missingZones: string[];
+}
+
+export interface PlanSettings {
+  readonly policy?: SyncPolicy;
+  readonly adopt?: boolean;
+  readonly ttl?: number;
+  readonly ownerId?: string;
+}
+
+/**
+ * Reads everything a live plan needs: the endpoints in scope (Resource Graph or ARM), the hub zones that exist,
+ * the A record sets of every hub zone that matters (zones desired records need, and every `privatelink.*` zone
+ * in the hub groups so orphans we own are found), then plans with the core planner.
+ */
+export async function loadLiveState(ctx: LiveContext, settings: PlanSettings = {}): Promise<LiveState> {
+  const listing = await ctx.ports.endpoints.listScope(ctx.scope);
+  // First pass without current records: which zones do the endpoints need?
+  const draft = planForResources(listing.resources, [], { ownerId: 'draft', ttl: 1 });
+  const neededZones = new Set(draft.desired.map((d) => d.zone));
+
+  const zones = new Map<string, ZoneInfo>();
+  const catalogue = new Set(knownZones());
+  for (const group of ctx.hubZoneGroups) {
+    for (const zone of await ctx.ports.zones.listZones(group.subscriptionId, group.resourceGroup)) {
+      const where = ctx.locateZone(zone.zone);
+      // A zone only counts where the settings say it lives (the same name elsewhere is someone else's).
+      if (
+        where.subscriptionId.toLowerCase() !== zone.subscriptionId.toLowerCase() ||
+        where.resourceGroup.toLowerCase() !== zone.resourceGroup.toLowerCase()
+      ) {
+        continue;
+      }
+      if (neededZones.has(zone.zone) || catalogue.has(zone.zone) || zone.zone.startsWith('privatelink.')) {
+        zones.set(zone.zone, zone);
+      }
+    }
+  }
+  const missingZones = [...neededZones].filter((z) => !zones.has(z)).sort();
+
+  const current: CurrentRecordSet[] = [];
+  for (const zone of [...zones.keys()].sort()) {
+    current.push(...(await ctx.ports.records.listRecordSets(ctx.locateZone(zone))));
+  }
+
+  const planScope: PlanScope = {
+    ...ctx.planScope,
+    ...(ctx.scope.vaultId || ctx.scope.endpointId
+      ? {
+          endpointIds: [
+            ...new Set([
+              ...draft.endpoints.map((e) => e.id),
+              ...(ctx.scope.endpointId ? [ctx.scope.endpointId] : []),
+            ]),
+          ],
+        }
+      : {}),
+  };
+  const planOptions: Omit<PlanOptions, 'conflicts' | 'skips'> = {
+    policy: settings.policy ?? ctx.config.policy,
+    ownerId: settings.ownerId ?? ctx.config.ownerId,
+    adopt: settings.adopt ?? ctx.config.adoptForeignRecords,
+    ttl: settings.ttl ?? ctx.config.recordTtlSeconds,
+    scope: planScope,
+  };
+  const planned = planForResources(listing.resources, current, planOptions);
+  const plan = withoutMissingZones(planned.plan, missingZones, ctx);
+  return {
+    listing,
+    endpoints: planned.endpoints,
+    desired: planned.desired,
+    current,
+    plan,
+    planOptions,
+    zones,
+    missingZones,
+  };
+}
+
+/** Creates into zones that do not exist would fail one by one; report each missing zone once as a skip. */
+function withoutMissingZones(plan: Plan, missing: readonly string[], ctx: LiveContext): Plan {
+  if (missing.length === 0) return plan;
+  const gone = new Set(missing);
+  const creates = plan.creates.filter((c) => !gone.has(c.zone));
+  const skips: Skip[] = [...plan.skips];
+  for (const zone of missing) {
+    const count = plan.creates.length - plan.creates.filter((c) => c.zone !== zone).length;
+    const where = ctx.locateZone(zone);
+    skips.push({
+      code: 'out-of-scope',
+      zone,
+      message: `hub zone ${zone} does not exist in /subscriptions/${where.subscriptionId}/resourceGroups/${where.resourceGroup}; ${count} record(s) wait for it (create the zone and link it to the spoke VNets, or set --zone-override)`,
+    });
+  }
+  const summary = { ...plan.summary, creates: creates.length, skips: skips.length };
+  return {
+    ...plan,
+    creates,
+    skips,
+    summary,
+    hasChanges: creates.length + plan.updates.length + plan.deletes.length + plan.adoptions.length > 0,
+  };
+}
