@@ -33,7 +33,12 @@ import { FunctionInvoker, fromTypedData, triggerBinding, triggerType, type HostL
 import { parseSchedule } from './ncrontab';
 import { compileRoute, type CompiledRoute } from './routes';
 
+// Importing the host is enough for later `@azure/functions` registrations to be captured, even
+// when the app's modules are loaded before `startLocalHost` is called.
+installFunctionsCore();
+
 export type { TimeMode } from './clock';
+export { installFunctionsCore } from './functionsCore';
 export type { OrchestrationStatusJson, InstanceQuery, EngineCounters } from './durable/engine';
 
 /** Keys the host accepts. Missing ones are generated; the handle's `keys` shows what is in force. */
@@ -226,6 +231,7 @@ export async function startLocalHost(options: LocalHostOptions): Promise<LocalHo
     functions: () => functions,
     log,
     maxConcurrentActivities: options.maxConcurrentActivities,
+    extraInputsFor: (fn) => extraInputsFor(fn),
   });
 
   const webhookBase = `${baseUrl}/runtime/webhooks/durabletask`;

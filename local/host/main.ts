@@ -1,6 +1,6 @@
 /**
  * Runs an app on the local host until Ctrl+C:
- *   tsx local/host/main.ts --app src/index.ts --state .local-host --port 7071 [--time fast|real|<scale>]
+ *   tsx local/host/main.ts --app src/index.ts --state .local-state/host --port 7071 [--time fast|real|<scale>]
  * Settings come from the environment (and `--setting NAME=VALUE`, repeatable).
  */
 import { Command } from 'commander';
@@ -9,7 +9,7 @@ import { startLocalHost, type TimeMode } from './index';
 const program = new Command()
   .name('local-host')
   .requiredOption('--app <module>', 'module that registers the functions, e.g. src/index.ts')
-  .option('--state <dir>', 'durable state directory', '.local-host')
+  .option('--state <dir>', 'durable state directory', '.local-state/host')
   .option('--port <port>', 'port on 127.0.0.1', '7071')
   .option('--time <mode>', "'real', 'fast' or a speed-up factor", 'real')
   .option(

@@ -53,6 +53,13 @@ describe('local host: durable patterns through the real replay (fast time)', () 
     expect((sa.output as number[]).every((n) => n === 4)).toBe(true);
   });
 
+  it('binds the durable client into activities too', async () => {
+    const id = await realClient(host).startNew('spawner', { input: 'spawned' });
+    const spawnedId = (await host.durable.waitForCompletion(id, 20000)).output as string;
+    const spawned = await host.durable.waitForCompletion(spawnedId, 20000);
+    expect(spawned.output).toEqual({ results: ['SPAWNED'] });
+  });
+
   it('keeps the history in the host format (PascalCase, numeric EventType)', () => {
     const status = host.durable.getStatus('fan-1', { showHistory: true });
     const history = status?.historyEvents ?? [];

@@ -215,6 +215,8 @@ export interface DurableEngineOptions {
   log: HostLog;
   /** Most activities running at once (default 16). */
   maxConcurrentActivities?: number;
+  /** Input bindings (e.g. `durableClient`) for activity and entity functions. */
+  extraInputsFor?: (fn: RegisteredFunction) => Record<string, RpcTypedData>;
 }
 
 export interface EngineCounters {
@@ -422,7 +424,8 @@ export class DurableEngine {
           `Instance '${instanceId}' did not reach the expected state within ${timeoutMs} ms (status: ${status?.runtimeStatus ?? 'not found'}).`,
         );
       }
-      await this.nextChange(remaining);
+      // Re-check on every change, and now and then for predicates that look outside the engine.
+      await this.nextChange(Math.min(remaining, 50));
     }
   }
 
@@ -780,7 +783,11 @@ export class DurableEngine {
         this.counters.activityInvocations++;
         try {
           const data: RpcTypedData | undefined = inputJson === undefined ? undefined : { string: inputJson };
-          const { response, result } = await this.options.invoker.invoke(fn, data);
+          const { response, result } = await this.options.invoker.invoke(
+            fn,
+            data,
+            this.options.extraInputsFor?.(fn),
+          );
           const value = response.returnValue !== undefined ? fromTypedData(response.returnValue) : result;
           completion = {
             ...this.event(EventType.TaskCompleted),
@@ -1133,7 +1140,11 @@ export class DurableEngine {
       batch: [{ id: randomUUID(), name: operation, signal: isSignal, input: inputJson }],
     };
     this.counters.entityOperations++;
-    const { result } = await this.options.invoker.invoke(fn, { string: JSON.stringify(binding) });
+    const { result } = await this.options.invoker.invoke(
+      fn,
+      { string: JSON.stringify(binding) },
+      this.options.extraInputsFor?.(fn),
+    );
     const state = result as {
       entityExists: boolean;
       entityState?: string;
