@@ -96,6 +96,76 @@ function allowTagExpressions(schema: SchemaNode): void {
   }
 }
 
+/** Keys ARM accepts on any resource, whatever its provider schema says. */
+const TEMPLATE_KEYS = [
+  'name',
+  'type',
+  'apiVersion',
+  'location',
+  'tags',
+  'dependsOn',
+  'condition',
+  'copy',
+  'comments',
+  'scope',
+];
+
+/**
+ * The README's optional "strict" transform (quirk 1): provider schemas never set `additionalProperties: false`,
+ * so a misspelled property validates. Close every object schema that lists its properties; resource
+ * definitions first get the template-level keys; objects with inline union branches (AdvancedFilter,
+ * destinations) get their own property names copied into each branch, and the branches are closed instead.
+ */
+function closeObjects(node: unknown, isAllOfPart = false): void {
+  if (Array.isArray(node)) {
+    for (const n of node) closeObjects(n);
+    return;
+  }
+  if (!node || typeof node !== 'object') return;
+  const obj = node as SchemaNode;
+  const props = obj['properties'];
+  const hasProps = props !== null && typeof props === 'object' && !Array.isArray(props);
+  const inlineBranches = (['oneOf', 'anyOf'] as const)
+    .flatMap((k) => (Array.isArray(obj[k]) ? (obj[k] as SchemaNode[]) : []))
+    .filter((b) => b && typeof b === 'object' && typeof b['properties'] === 'object');
+  if (inlineBranches.length > 0) {
+    for (const branch of inlineBranches) {
+      const branchProps = branch['properties'] as SchemaNode;
+      for (const key of hasProps ? Object.keys(props) : []) branchProps[key] ??= {};
+      if (branch['additionalProperties'] === undefined) branch['additionalProperties'] = false;
+    }
+  } else if (
+    hasProps &&
+    !isAllOfPart &&
+    obj['additionalProperties'] === undefined &&
+    obj['allOf'] === undefined
+  ) {
+    obj['additionalProperties'] = false;
+  }
+  for (const [key, value] of Object.entries(obj)) {
+    if (key === 'allOf' && Array.isArray(value)) for (const part of value) closeObjects(part, true);
+    else closeObjects(value);
+  }
+}
+
+function strictProviderSchema(schema: SchemaNode): void {
+  for (const [section, defs] of Object.entries(schema)) {
+    const isResourceSection = section.endsWith('resourceDefinitions');
+    if (!defs || typeof defs !== 'object') continue;
+    for (const [name, def] of Object.entries(defs as SchemaNode)) {
+      if (!isResourceSection && !(section === 'definitions' && name.endsWith('_childResource'))) continue;
+      const props = (def as SchemaNode)['properties'] as SchemaNode | undefined;
+      if (props) for (const key of TEMPLATE_KEYS) props[key] ??= {};
+      // Nested deployments target another subscription or resource group with these resource-level keys.
+      if (props && name === 'deployments')
+        for (const key of ['subscriptionId', 'resourceGroup']) props[key] ??= {};
+    }
+  }
+  for (const [section, defs] of Object.entries(schema)) {
+    if (section.endsWith('resourceDefinitions') || section === 'definitions') closeObjects(defs);
+  }
+}
+
 export interface ResourceDefinitionRef {
   readonly url: string;
   readonly pointer: string;
@@ -108,7 +178,10 @@ export class ArmSchemaValidator {
   private readonly definitions = new Map<string, ResourceDefinitionRef>();
   readonly loadedFiles: string[] = [];
 
-  constructor() {
+  /**
+   * @param strict apply the "strict" transform to provider files, so unknown (misspelled) properties fail.
+   */
+  constructor(readonly strict = false) {
     const roots = Object.values(ROOTS);
     const local = new Map<string, SchemaNode>();
     const queue: string[] = [...roots];
@@ -128,6 +201,7 @@ export class ArmSchemaValidator {
     for (const [url, schema] of local) {
       prepare(schema, isLocal);
       allowTagExpressions(schema);
+      if (strict && isProviderFile(url)) strictProviderSchema(schema);
       delete schema['$schema'];
       this.ajv.addSchema(schema, url);
       this.loadedFiles.push(url);
@@ -202,6 +276,10 @@ export class ArmSchemaValidator {
       ? []
       : (fn.errors ?? []).map((e) => `${e.instancePath || '/'} ${e.message ?? ''}`.trim());
   }
+}
+
+function isProviderFile(url: string): boolean {
+  return /\/Microsoft\.[A-Za-z.]+\.json$/.test(url);
 }
 
 export function rootFor(schemaUrl: unknown): string {

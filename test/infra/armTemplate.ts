@@ -182,7 +182,7 @@ export function functionsCalledIn(value: unknown): Set<string> {
   return names;
 }
 
-export const TEMPLATE_FILES = ['hub.json', 'spoke.json', 'workbook.json'] as const;
+export const TEMPLATE_FILES = ['hub.json', 'spoke.json', 'workbook.json', 'alerts.json'] as const;
 export const PARAMETER_FILES = {
   'hub.parameters.example.json': 'hub.json',
   'spoke.parameters.example.json': 'spoke.json',

@@ -4,7 +4,7 @@
  */
 import type { ArmValue } from './armExpression';
 import type { ResourceInstance } from './armTemplate';
-import { assignmentScopeId, parameterFileValues } from './armTemplate';
+import { assignmentScopeId, loadTemplate, parameterFileValues } from './armTemplate';
 import {
   HUB_APP_RESOURCE_GROUP,
   HUB_SUBSCRIPTION,
@@ -265,4 +265,11 @@ describe('spoke template: custom read role, approval write only when enabled', (
       }
     },
   );
+});
+
+describe('workbook and alerts templates grant nothing', () => {
+  it.each(['workbook.json', 'alerts.json'])('%s has no role assignments or definitions', (file) => {
+    const types = loadTemplate(file).resources.map((r) => r['type']);
+    expect(types.filter((t) => text(t).startsWith('Microsoft.Authorization/'))).toEqual([]);
+  });
 });

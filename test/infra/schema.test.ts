@@ -99,4 +99,65 @@ describeIfSchemas('ARM schema validation (offline, ajv draft-04)', () => {
       expect(validator.validateTemplate(template).length).toBeGreaterThan(0);
     });
   });
+
+  describe('strict mode: unknown (misspelled) properties fail too', () => {
+    let strict: ArmSchemaValidator;
+    beforeAll(() => {
+      strict = new ArmSchemaValidator(true);
+    });
+
+    it.each(TEMPLATE_FILES)('%s has no property the provider schemas do not know', (file) => {
+      const report = validateDeep(strict, readJson(`infra/${file}`));
+      expect(report.resources.filter((r) => r.errors.length > 0)).toEqual([]);
+      expect(report.templates.filter((t) => t.errors.length > 0).map((t) => t.path)).toEqual([]);
+    });
+
+    const typo = (file: string, type: string, edit: (resource: JsonObject) => void): JsonObject => {
+      const template = readJson(`infra/${file}`);
+      const all: JsonObject[] = [];
+      const collect = (t: JsonObject): void => {
+        for (const r of t['resources'] as JsonObject[]) {
+          all.push(r);
+          const inner = (r['properties'] as JsonObject | undefined)?.['template'];
+          if (inner && typeof inner === 'object') collect(inner as JsonObject);
+        }
+      };
+      collect(template);
+      edit(all.find((r) => r['type'] === type) as JsonObject);
+      return template;
+    };
+    const cases: [string, JsonObject][] = [
+      [
+        'storage allowSharedKeyAcess',
+        typo('hub.json', 'Microsoft.Storage/storageAccounts', (r) => {
+          const p = r['properties'] as JsonObject;
+          p['allowSharedKeyAcess'] = p['allowSharedKeyAccess'] ?? false;
+          delete p['allowSharedKeyAccess'];
+        }),
+      ],
+      [
+        'advanced filter vaules',
+        typo('spoke.json', 'Microsoft.EventGrid/systemTopics/eventSubscriptions', (r) => {
+          const filter = (r['properties'] as JsonObject)['filter'] as JsonObject;
+          const [f] = filter['advancedFilters'] as JsonObject[];
+          f!['vaules'] = f!['values'] ?? [];
+          delete f!['values'];
+        }),
+      ],
+      [
+        'site httpsOnyl',
+        typo('hub.json', 'Microsoft.Web/sites', (r) => {
+          (r['properties'] as JsonObject)['httpsOnyl'] = true;
+        }),
+      ],
+    ];
+    it.each(cases)(
+      '%s fails in strict mode and passes the published schemas (quirk 1)',
+      (_label, template) => {
+        const strictErrors = validateDeep(strict, template).resources.flatMap((r) => r.errors);
+        expect(strictErrors.join('\n')).toMatch(/must NOT have additional properties/);
+        expect(validateDeep(validator, template).resources.flatMap((r) => r.errors)).toEqual([]);
+      },
+    );
+  });
 });

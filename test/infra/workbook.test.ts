@@ -98,6 +98,60 @@ describe('workbook queries use only telemetry.ts names', () => {
   });
 });
 
+function alertQueries(email: string): { name: string; query: string; actionGroups: unknown }[] {
+  const instances = expandTemplate(
+    loadTemplate('alerts.json'),
+    HUB_TARGET,
+    {
+      appInsightsResourceId:
+        '/subscriptions/s/resourceGroups/rg/providers/Microsoft.Insights/components/appi',
+      alertEmail: email,
+    },
+    'alerts.json',
+  );
+  return instances
+    .filter((i) => i.type === 'Microsoft.Insights/scheduledQueryRules' && i.condition)
+    .map((i) => {
+      const p = props(i) as { criteria: { allOf: { query: string }[] }; actions: { actionGroups: unknown } };
+      return {
+        name: i.name,
+        query: p.criteria.allOf.map((c) => c.query).join('\n'),
+        actionGroups: p.actions.actionGroups,
+      };
+    });
+}
+
+describe('alert rules use only telemetry.ts names', () => {
+  const rules = alertQueries('ops@example.com');
+
+  it.each(rules.map((r) => [r.name, r.query]))('%s: every name and property is defined', (_name, query) => {
+    const { names, properties } = namesIn(query);
+    expect(names.length).toBeGreaterThan(0);
+    for (const n of names) expect([n, isTelemetryName(n)]).toEqual([n, true]);
+    for (const p of properties) expect([p, isTelemetryProperty(p)]).toEqual([p, true]);
+    expect(query).toContain(`startswith "${TELEMETRY_LOG_PREFIX} "`);
+  });
+
+  it('cover conflicts, failures, skips, drift, a stopped reconcile and waiting approvals', () => {
+    const used = new Set(rules.flatMap((r) => namesIn(r.query).names));
+    for (const required of [
+      TELEMETRY_EVENTS.conflictDetected,
+      TELEMETRY_EVENTS.orchestrationFailed,
+      TELEMETRY_EVENTS.recordSkipped,
+      TELEMETRY_METRICS.reconcileDriftCount,
+      TELEMETRY_EVENTS.reconcileCompleted,
+      TELEMETRY_EVENTS.approvalPending,
+    ])
+      expect(used).toContain(required);
+  });
+
+  it('notify the action group only when an e-mail is given', () => {
+    for (const r of rules)
+      expect(r.actionGroups).toEqual([expect.stringMatching(/actionGroups\/plds-operators$/)]);
+    for (const r of alertQueries('')) expect(r.actionGroups).toEqual([]);
+  });
+});
+
 describe('docs/operations.md KQL uses only telemetry.ts names', () => {
   const file = path.join(REPO_ROOT, 'docs/operations.md');
   const blocks = fs.existsSync(file)
