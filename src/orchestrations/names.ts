@@ -30,12 +30,10 @@ export const ORCHESTRATIONS = {
 
 /** Activity function names (every Azure call happens in one of these). */
 export const ACTIVITIES = {
+  /** The settings the orchestrations decide by (read once per run, so replays see the same values). */
+  readSyncSettings: 'readSyncSettings',
   /** Reads an endpoint, its NICs and (for a Backup vault endpoint) its v1 sibling endpoints. */
   readEndpointFamily: 'readEndpointFamily',
-  /** Reads the hub records an endpoint family touches and plans them (core `planChanges`). */
-  planEndpointRecords: 'planEndpointRecords',
-  /** Reads the records that hold an endpoint and plans its removal. */
-  planEndpointRemoval: 'planEndpointRemoval',
   /** Lists the hub's `privatelink.*` zones (zone-scan fallback and reconcile garbage collection). */
   listHubZones: 'listHubZones',
   /** Lists the endpoints of a reconcile scope (one paged Resource Graph query, ARM fallback). */
