@@ -14,7 +14,7 @@ import { SYNC_POLICIES } from '../core/plan';
 import type { PlanOptions } from '../core/plan';
 import { canonicalId } from '../core/resourceId';
 import { TELEMETRY_EVENTS, TELEMETRY_METRICS } from '../core/telemetry';
-import type { Conflict, CurrentRecordSet, DesiredRecord, SyncPolicy } from '../core/types';
+import type { Conflict, CurrentRecordSet, SyncPolicy } from '../core/types';
 import { applyPlan, toAzureError } from '../azure';
 import { sleep } from '../azure/errors';
 import type { ApplyReport } from '../azure';
