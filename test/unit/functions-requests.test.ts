@@ -22,6 +22,16 @@ describe('approval signature', () => {
     expect(signApprovalBody(SECRET, TS, BODY)).toBe(`sha256=${expected}`);
   });
 
+  it('reproduces the test vector in docs/operations.md', () => {
+    expect(
+      signApprovalBody(
+        's3cr3t',
+        '1767225600',
+        '{"connectionId":"pe-vault.1234.backup.abcd","decision":"Approved","reason":"CHG-1234"}',
+      ),
+    ).toBe('sha256=81673e8a310c99f447a62d64c7bed2424202a9e445881a175d25581ecb333edb');
+  });
+
   const good = signApprovalBody(SECRET, TS, BODY);
   const cases: [string, Partial<Parameters<typeof verifyApprovalSignature>[0]>, SignatureFailure | 'ok'][] = [
     ['a valid signature', {}, 'ok'],
