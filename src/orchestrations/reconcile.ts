@@ -27,7 +27,7 @@ import {
   workForZone,
   zonesToWrite,
 } from './planning';
-import { emitEvent, emitMetric, logOnce } from './telemetry';
+import { emitFinal, emitFinalMetric } from './telemetry';
 
 /** Zones read or applied at once. */
 const ZONE_FAN_OUT = 8;
@@ -174,7 +174,7 @@ export function* reconcileOrchestrator(
     }
 
     for (const conflict of output.conflicts) {
-      emitEvent(context, TELEMETRY_EVENTS.conflictDetected, {
+      emitFinal(context, TELEMETRY_EVENTS.conflictDetected, {
         reason: conflict.code,
         zone: conflict.zone,
         recordName: conflict.name,
@@ -182,7 +182,7 @@ export function* reconcileOrchestrator(
       });
     }
     for (const skip of plan.skips) {
-      emitEvent(context, TELEMETRY_EVENTS.recordSkipped, {
+      emitFinal(context, TELEMETRY_EVENTS.recordSkipped, {
         reason: skip.code,
         scope: scopeText,
         ...(skip.endpointId ? { endpointId: skip.endpointId } : {}),
@@ -191,7 +191,7 @@ export function* reconcileOrchestrator(
       });
     }
     const drift = plan.summary.creates + plan.summary.updates + plan.summary.deletes + plan.summary.adoptions;
-    emitEvent(context, TELEMETRY_EVENTS.reconcileCompleted, {
+    emitFinal(context, TELEMETRY_EVENTS.reconcileCompleted, {
       scope: scopeText,
       trigger: input.trigger,
       dryRun: input.dryRun,
@@ -199,11 +199,11 @@ export function* reconcileOrchestrator(
       updates: plan.summary.updates + plan.summary.adoptions,
       deletes: plan.summary.deletes,
     });
-    emitMetric(context, TELEMETRY_METRICS.reconcileDriftCount, drift, {
+    emitFinalMetric(context, TELEMETRY_METRICS.reconcileDriftCount, drift, {
       scope: scopeText,
       trigger: input.trigger,
     });
-    emitMetric(context, TELEMETRY_METRICS.pendingApprovalCount, listing.pendingConnections, {
+    emitFinalMetric(context, TELEMETRY_METRICS.pendingApprovalCount, listing.pendingConnections, {
       scope: scopeText,
     });
     status({
@@ -212,13 +212,12 @@ export function* reconcileOrchestrator(
       zones: zones.length,
       summary: plan.summary,
     });
-    logOnce(
-      context,
-      `reconcile ${scopeText}${input.dryRun ? ' (dry run)' : ''}: ${describePlan(plan).length} line(s) of plan`,
+    context.log(
+      `reconcile ${scopeText}${input.dryRun ? ' (dry run)' : ''}: ${plan.summary.creates} create(s), ${plan.summary.updates} update(s), ${plan.summary.deletes} delete(s), ${plan.summary.conflicts} conflict(s)`,
     );
     return output;
   } catch (error) {
-    emitEvent(context, TELEMETRY_EVENTS.orchestrationFailed, {
+    emitFinal(context, TELEMETRY_EVENTS.orchestrationFailed, {
       orchestration: ORCHESTRATIONS.reconcile,
       instanceId: context.df.instanceId,
       scope: scopeText,

@@ -19,7 +19,7 @@ import { endpointRecordsId } from './endpointRecords';
 import type { EndpointRecordsState } from './endpointRecords';
 import { ACTIVITIES, ORCHESTRATIONS } from './names';
 import { addTotals, chunk, namesByZone, workForZone, zonesToWrite } from './planning';
-import { emitEvent, logOnce } from './telemetry';
+import { emitFinal } from './telemetry';
 
 /** Zones read at once during a scan. */
 const SCAN_FAN_OUT = 8;
@@ -90,7 +90,7 @@ export function* removeEndpointOrchestrator(
     }
     if (applied.failures.length === 0) context.df.signalEntity(endpointRecordsId(endpointId), 'clear');
     for (const skip of plan.skips) {
-      emitEvent(context, TELEMETRY_EVENTS.recordSkipped, {
+      emitFinal(context, TELEMETRY_EVENTS.recordSkipped, {
         reason: skip.code,
         endpointId,
         ...(skip.zone ? { zone: skip.zone } : {}),
@@ -99,13 +99,12 @@ export function* removeEndpointOrchestrator(
     }
     const output: RemoveEndpointOutput = { endpointId, source, zonesScanned, summary: plan.summary, applied };
     context.df.setCustomStatus({ phase: 'completed', endpointId, source, summary: plan.summary });
-    logOnce(
-      context,
+    context.log(
       `removeEndpoint ${endpointId} (${input.reason}): ${applied.deleted} deleted, ${applied.updated} released via ${source}`,
     );
     return output;
   } catch (error) {
-    emitEvent(context, TELEMETRY_EVENTS.orchestrationFailed, {
+    emitFinal(context, TELEMETRY_EVENTS.orchestrationFailed, {
       orchestration: ORCHESTRATIONS.removeEndpoint,
       instanceId: context.df.instanceId,
       endpointId,

@@ -38,7 +38,7 @@ import type {
 import { ACTIVITIES, EXTERNAL_EVENTS, ORCHESTRATIONS } from './names';
 import { dnsReadyBackoffMs, watchDelayMs } from './planning';
 import { syncPass } from './syncPass';
-import { emitEvent, logOnce } from './telemetry';
+import { emitEvent, emitFinal, logOnce } from './telemetry';
 
 type Outcome = SyncEndpointOutput['outcome'];
 
@@ -105,7 +105,8 @@ export function* syncEndpointOrchestrator(
     decision?: SyncEndpointOutput['decision'],
   ): SyncEndpointOutput => {
     status(outcome, message);
-    logOnce(context, `syncEndpoint ${endpointId}: ${outcome}: ${message}`);
+    // Terminal code (no yield follows): runs in one episode.
+    context.log(`syncEndpoint ${endpointId}: ${outcome}: ${message}`);
     return {
       endpointId,
       outcome,
@@ -208,7 +209,7 @@ export function* syncEndpointOrchestrator(
           decision: 'Approved',
           description: `Approved by privatelink-dns-sync: subscription ${subscriptionId} is allow-listed`,
         });
-        emitEvent(context, TELEMETRY_EVENTS.approvalDecided, {
+        emitFinal(context, TELEMETRY_EVENTS.approvalDecided, {
           decision: 'Approved',
           endpointId,
           vaultId: pending.privateLinkServiceId,
@@ -252,7 +253,7 @@ export function* syncEndpointOrchestrator(
       const changedTask = context.df.waitForExternalEvent(EXTERNAL_EVENTS.endpointChanged);
       const winner = yield context.df.Task.any([decisionTask, changedTask, timer]);
       if (winner === timer) {
-        emitEvent(context, TELEMETRY_EVENTS.approvalDecided, {
+        emitFinal(context, TELEMETRY_EVENTS.approvalDecided, {
           decision: 'TimedOut',
           endpointId,
           vaultId: pending.privateLinkServiceId,
@@ -274,7 +275,7 @@ export function* syncEndpointOrchestrator(
           return continueWith(waitCarry, eventTime ? { eventTime } : {});
         }
         const decision = parsed.data;
-        emitEvent(context, TELEMETRY_EVENTS.approvalDecided, {
+        emitFinal(context, TELEMETRY_EVENTS.approvalDecided, {
           decision: decision.decision,
           endpointId,
           vaultId: pending.privateLinkServiceId,
@@ -333,7 +334,7 @@ export function* syncEndpointOrchestrator(
       `${s.creates} created, ${s.updates} updated, ${s.deletes} deleted, ${s.unchanged} unchanged, ${s.conflicts} conflict(s)`,
     );
   } catch (error) {
-    emitEvent(context, TELEMETRY_EVENTS.orchestrationFailed, {
+    emitFinal(context, TELEMETRY_EVENTS.orchestrationFailed, {
       orchestration: ORCHESTRATIONS.syncEndpoint,
       instanceId: context.df.instanceId,
       endpointId,
