@@ -96,16 +96,12 @@ describe('approval webhook', () => {
     expect(done.runtimeStatus).toBe('Completed');
 
     // The same decision again (a fresh signature): 200 with the state as it stands. The opposite: 409.
-    const again = await stack.approve(
-      pending.connectionId,
-      {
-        connectionId: pending.connectionId,
-        decision: 'Approved',
-        reason: 'CHG-2001',
-        approver: 'ops@example.com',
-      },
-      { timestamp: Math.floor(Date.now() / 1000) - 1 },
-    );
+    const again = await stack.approve(pending.connectionId, {
+      connectionId: pending.connectionId,
+      decision: 'Approved',
+      reason: 'CHG-2001 (repeated)',
+      approver: 'ops@example.com',
+    });
     expect(again.status).toBe(200);
     expect(again.json).toMatchObject({ result: 'unchanged', status: 'Approved' });
     const opposite = await stack.approve(pending.connectionId, {
@@ -131,15 +127,49 @@ describe('approval webhook', () => {
     expect(answer.status).toBe(200);
     expect(connectionStatus(vaultId, pending.connectionId)).toBe('Rejected');
     const done = await stack.host.durable.waitForCompletion(syncInstanceId(endpointId), 20_000);
-    if (done.runtimeStatus !== 'Completed') console.log(JSON.stringify(done, null, 1).slice(0, 3000));
-    expect(done.runtimeStatus).toBe('Completed');
-    expect((done.output as { outcome?: string }).outcome).toBe('rejected');
+    // On failure the diff shows the instance's error.
+    expect({ runtimeStatus: done.runtimeStatus, output: done.output }).toEqual({
+      runtimeStatus: 'Completed',
+      output: expect.objectContaining({ outcome: 'rejected' }),
+    });
     await stack.eventGrid.idle();
     expect(stack.emu.log.count('RecordSets_CreateOrUpdate')).toBe(writesBefore);
     const list = await stack.api('GET', 'approvals');
     expect((list.json as { pending: Pending[] }).pending.map((p) => p.connectionId)).not.toContain(
       pending.connectionId,
     );
+  });
+
+  it('times out without a decision; a late approval still gets the endpoint its records', async () => {
+    const { vaultId, endpointId, pending } = await pendingEndpoint('rsv-ap-late', 'pe-ap-late');
+    await stack.host.durable.waitForStatus(
+      syncInstanceId(endpointId),
+      (s) => (s?.customStatus as { phase?: string } | undefined)?.phase === 'awaiting-approval',
+      20_000,
+    );
+    // APPROVAL_TIMEOUT_HOURS is 1 in the demo settings.
+    stack.host.advanceTime(61 * 60 * 1000);
+    const timedOut = await stack.host.durable.waitForCompletion(syncInstanceId(endpointId), 20_000);
+    expect(timedOut.runtimeStatus).toBe('Completed');
+    expect((timedOut.output as { outcome?: string }).outcome).toBe('approval-timed-out');
+    // The vault still has it pending; nobody waits any more.
+    const listed = (await pendingConnectionOf(stack, endpointId)) as Pending;
+    expect(listed.instanceId).toBeUndefined();
+
+    const answer = await stack.approve(pending.connectionId, {
+      connectionId: pending.connectionId,
+      decision: 'Approved',
+      reason: 'late but fine',
+      approver: 'ops@example.com',
+    });
+    expect(answer.status).toBe(200);
+    expect((answer.json as { orchestration: { action: string } }).orchestration.action).toMatch(
+      /^(started|signalled)$/,
+    );
+    await waitUntil('records after the late approval', () => {
+      const entries = stack.backup.dnsEntries(vaultId);
+      return entries.length > 0 && missingEntries(stack, entries).length === 0;
+    });
   });
 
   it('refuses unsigned, forged, stale, replayed and mismatched calls', async () => {
