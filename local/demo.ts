@@ -541,6 +541,11 @@ export async function runDemo(
   };
 
   try {
+    for (const sub of stack.eventGrid.delivery.subscriptions()) {
+      print(
+        `Event Grid: spoke ${sub.subscriptionId} → ${FUNCTION_NAMES.eventGridSync} webhook (validation handshake passed)`,
+      );
+    }
     print(`\nTimeline (ARM change → Event Grid → app → hub records):`);
     // Backup v1: the vault endpoint, then the storage endpoints discovery and the first backup create.
     let v1Vault = '';
@@ -727,7 +732,9 @@ export async function runDemo(
       byOperation: counters.byOperation,
     };
     print(
-      `\nARM calls (emulator counters): ${counters.total} total — ${Object.entries(counters.byMethod)
+      `\nARM calls (emulator counters, the app's and the mission's own SDK calls together): ${counters.total} total — ${Object.entries(
+        counters.byMethod,
+      )
         .map(([m, n]) => `${m} ${n}`)
         .join(', ')}`,
     );
