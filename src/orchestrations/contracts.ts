@@ -252,21 +252,23 @@ export function parseScopeString(raw: string): ReconcileScope | undefined {
   return undefined;
 }
 
-export const reconcileScopeSchema = z.union([
-  z.string().transform((s, ctx): ReconcileScope => {
-    const scope = parseScopeString(s);
-    if (!scope) {
-      ctx.addIssue({
-        code: 'custom',
-        message:
-          'must be "all", a subscription id, /subscriptions/<id>/resourceGroups/<rg>, a Recovery Services vault id or a private endpoint id',
-      });
-      return z.NEVER;
-    }
-    return scope;
-  }),
-  scopeObject,
-]);
+const SCOPE_HELP =
+  'must be "all", a subscription id, /subscriptions/<id>/resourceGroups/<rg>, a Recovery Services vault id, a private endpoint id, or { kind, ... }';
+
+export const reconcileScopeSchema = z.union(
+  [
+    z.string().transform((s, ctx): ReconcileScope => {
+      const scope = parseScopeString(s);
+      if (!scope) {
+        ctx.addIssue({ code: 'custom', message: SCOPE_HELP });
+        return z.NEVER;
+      }
+      return scope;
+    }),
+    scopeObject,
+  ],
+  { error: SCOPE_HELP },
+);
 
 export const reconcileInputSchema = z.object({
   scope: reconcileScopeSchema.default({ kind: 'all' }),
