@@ -129,7 +129,9 @@ export type SyncPhase =
   | 'not-ready'
   | 'rejected'
   | 'approval-timed-out'
-  | 'approval-off';
+  | 'approval-off'
+  /** The endpoint is outside SPOKE_SUBSCRIPTION_IDS / SPOKE_RESOURCE_GROUPS: nothing is read or written. */
+  | 'out-of-scope';
 
 export interface SyncEndpointStatus {
   readonly phase: SyncPhase;
@@ -158,7 +160,7 @@ export interface SyncEndpointOutput {
   readonly endpointId: string;
   readonly outcome: Extract<
     SyncPhase,
-    'synced' | 'removed' | 'not-ready' | 'rejected' | 'approval-timed-out' | 'approval-off'
+    'synced' | 'removed' | 'not-ready' | 'rejected' | 'approval-timed-out' | 'approval-off' | 'out-of-scope'
   >;
   readonly message: string;
   readonly written: number;

@@ -134,6 +134,18 @@ export function* syncEndpointOrchestrator(
       ACTIVITY_RETRY,
     )) as SyncSettings;
 
+    // 0. Never act on endpoints outside the configured spokes (starters filter too; this is the backstop).
+    const parsedId = parseResourceId(endpointId);
+    const groupKey = `${parsedId?.subscriptionId ?? ''}/${parsedId?.resourceGroup ?? ''}`.toLowerCase();
+    if (
+      !parsedId ||
+      !settings.spokeSubscriptionIds.includes(parsedId.subscriptionId) ||
+      (settings.spokeResourceGroups.length > 0 && !settings.spokeResourceGroups.includes(groupKey))
+    ) {
+      emitFinal(context, TELEMETRY_EVENTS.recordSkipped, { reason: 'out-of-scope', endpointId });
+      return finish('out-of-scope', `${endpointId} is not in SPOKE_SUBSCRIPTION_IDS / SPOKE_RESOURCE_GROUPS`);
+    }
+
     // 1. Read; wait with back-off while the endpoint has no DNS data yet.
     const readStarted = nowMs();
     const maxWaitMs = settings.dnsReadyMaxWaitMinutes * 60_000;
@@ -196,7 +208,7 @@ export function* syncEndpointOrchestrator(
           `connection ${pending.name} is Pending and APPROVAL_MODE is off: no records until someone approves it`,
         );
       }
-      const subscriptionId = parseResourceId(endpointId)?.subscriptionId ?? '';
+      const subscriptionId = parsedId.subscriptionId;
       if (
         settings.approvalMode === 'auto' &&
         settings.approvalAutoSubscriptions.includes(subscriptionId) &&

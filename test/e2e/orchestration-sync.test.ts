@@ -213,4 +213,17 @@ describe('syncEndpoint on the local host against the ARM emulator', () => {
     for (const [name] of names) expect(after.has(name)).toBe(false);
     expect(after.has('legacy-app')).toBe(true);
   });
+
+  it('does nothing for an endpoint outside the configured spoke subscriptions', async () => {
+    const outside = `/subscriptions/${HUB_SUBSCRIPTION}/resourceGroups/${HUB_RG}/providers/Microsoft.Network/privateEndpoints/pe-hub`;
+    const since = env.emu.log.lastSeq;
+    const instanceId = await start(outside);
+    const done = await env.host.durable.waitForCompletion(instanceId, 30_000);
+    expect((done.output as SyncEndpointOutput).outcome).toBe('out-of-scope');
+    expect(env.emu.log.list({ sinceSeq: since, operationId: 'PrivateEndpoints_Get' })).toEqual([]);
+    const skipped = env
+      .telemetry(TELEMETRY_EVENTS.recordSkipped)
+      .filter((t) => t.properties.reason === 'out-of-scope');
+    expect(skipped.map((t) => t.properties.endpointId)).toContain(outside.toLowerCase());
+  });
 });
