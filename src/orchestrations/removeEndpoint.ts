@@ -42,6 +42,7 @@ export function* removeEndpointOrchestrator(
     let current: CurrentRecordSet[] = [];
     if (index && index.records.length > 0) {
       context.df.setCustomStatus({ phase: 'reading', endpointId, source, records: index.records.length });
+      // Non-empty: the index holds at least one record here.
       const reads = (yield context.df.Task.all(
         [...namesByZone(index.records)].map(([zone, names]) => {
           const request: ZoneRecordsRequest = { zone, names };

@@ -55,12 +55,12 @@ export function* syncPass(
 
   const first = desiredRecords(entries);
   const byZone = namesByZone([...first.records, ...indexed]);
-  const reads = (yield context.df.Task.all(
-    [...byZone].map(([zone, names]) => {
-      const request: ZoneRecordsRequest = { zone, names };
-      return context.df.callActivityWithRetry(ACTIVITIES.readZoneRecords, ACTIVITY_RETRY, request);
-    }),
-  )) as CurrentRecordSet[][];
+  const readTasks = [...byZone].map(([zone, names]) => {
+    const request: ZoneRecordsRequest = { zone, names };
+    return context.df.callActivityWithRetry(ACTIVITIES.readZoneRecords, ACTIVITY_RETRY, request);
+  });
+  // Task.all refuses an empty list: an endpoint with no entries and no index reads nothing.
+  const reads = (readTasks.length > 0 ? yield context.df.Task.all(readTasks) : []) as CurrentRecordSet[][];
   const current = reads.flat();
 
   const desired = desiredRecords(entries, current);

@@ -116,6 +116,22 @@ describe('approval of pending connections (APPROVAL_MODE=webhook)', () => {
     expect(decided.map((t) => t.properties.decision)).toEqual(['Rejected']);
   });
 
+  it('a connection already Rejected when read publishes nothing and ends at once', async () => {
+    const { vaultId, endpointId, connectionName } = createVaultWithEndpoint(env, 'gone', { pending: true });
+    await env.testPorts.vaults.decideConnection(
+      `${vaultId}/privateEndpointConnections/${connectionName}`,
+      'Rejected',
+      'no',
+    );
+    const instanceId = await start(env, endpointId);
+    const done = await env.host.durable.waitForCompletion(instanceId, 30_000);
+    expect(done.runtimeStatus).toBe('Completed');
+    const output = done.output as SyncEndpointOutput;
+    expect(output.outcome).toBe('rejected');
+    expect(output.message).toContain('Rejected');
+    expect(recordsOf(env, 'pe-gone')).toBe(0);
+  });
+
   it('pending → timed out: after APPROVAL_TIMEOUT_HOURS without a decision, no records and the status says so', async () => {
     const { endpointId } = createVaultWithEndpoint(env, 'late', { pending: true });
     const instanceId = await start(env, endpointId);
