@@ -8,6 +8,7 @@
  *
  * `startDemoStack` is also what the end-to-end tests build on.
  */
+import { randomBytes } from 'node:crypto';
 import { promises as dnsPromises } from 'node:dns';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -164,6 +165,8 @@ export interface DemoStack {
   hubRecords(): DesiredRecord[];
   /** IPs of one hub record (`undefined` when absent). */
   hubRecord(zone: string, name: string): string[] | undefined;
+  /** Stops the host and starts a new one on the same port, state folder and keys (durable state resumes). */
+  restartHost(): Promise<void>;
   /** Subscribes a spoke to the app's webhook (the validation handshake runs). */
   subscribeSpoke(subscriptionId: string, name?: string, chaos?: DeliveryChaos): Promise<void>;
   /** POST to an `/api` route with the host key. */
@@ -220,14 +223,20 @@ export async function startDemoStack(options: DemoStackOptions = {}): Promise<De
     const dns = await startDnsServer({ source: armDnsSource(privateDns, HUB_VNET_ID) });
     stops.push(() => dns.stop());
     const settings = { ...emu.env(caFile), ...demoSettings(), ...(options.settings ?? {}) };
-    const host = await startLocalHost({
+    const hostOptions = {
       appEntry: path.resolve(__dirname, '../src/index.ts'),
       stateDir: path.join(stateDir, 'host'),
       settings,
       timeMode: options.timeMode ?? 'real',
       runTimerTriggers: false,
-      ...(options.log ? { log: options.log } : {}),
-    });
+      // Fixed keys, so a restarted host accepts the URLs Event Grid already has.
+      functionKeys: {
+        host: [randomKey()],
+        system: { eventgrid_extension: randomKey(), durabletask_extension: randomKey() },
+      },
+      log: options.log ?? quietLog,
+    };
+    let host = await startLocalHost(hostOptions);
     stops.push(() => host.stop());
     const resolver = new dnsPromises.Resolver({ timeout: 2000, tries: 1 });
     resolver.setServers([dns.server]);
@@ -239,7 +248,14 @@ export async function startDemoStack(options: DemoStackOptions = {}): Promise<De
     const stack: DemoStack = {
       emu,
       dns,
-      host,
+      get host() {
+        return host;
+      },
+      async restartHost() {
+        const port = Number(new URL(host.baseUrl).port);
+        await host.stop();
+        host = await startLocalHost({ ...hostOptions, port });
+      },
       resolver,
       stateDir,
       settings,
@@ -302,15 +318,25 @@ export async function startDemoStack(options: DemoStackOptions = {}): Promise<De
         });
       },
       async api(method, route, body, headers = {}) {
-        const response = await fetch(`${host.baseUrl}/api/${route}`, {
-          method,
-          headers: {
-            'x-functions-key': host.keys.host[0] ?? '',
-            'content-type': 'application/json',
-            ...headers,
-          },
-          ...(body !== undefined ? { body } : {}),
-        });
+        const send = () =>
+          fetch(`${host.baseUrl}/api/${route}`, {
+            method,
+            headers: {
+              'x-functions-key': host.keys.host[0] ?? '',
+              'content-type': 'application/json',
+              ...headers,
+            },
+            ...(body !== undefined ? { body } : {}),
+          });
+        let response: Response;
+        try {
+          response = await send();
+        } catch (error) {
+          // A kept-alive connection to a host that was restarted is closed before the request is read: resend once.
+          const cause = (error as { cause?: { code?: string } }).cause;
+          if (cause?.code !== 'UND_ERR_SOCKET') throw error;
+          response = await send();
+        }
         const text = await response.text();
         let json: unknown;
         try {
@@ -341,6 +367,15 @@ export async function startDemoStack(options: DemoStackOptions = {}): Promise<De
     await stopAll();
     throw error;
   }
+}
+
+function randomKey(): string {
+  return randomBytes(24).toString('base64url');
+}
+
+/** Host log sink: errors only (warnings are the app's own refusals, which the mission provokes on purpose). */
+function quietLog(level: string, message: string): void {
+  if (level === 'error') process.stderr.write(`[local-host] ${message}\n`);
 }
 
 function aRecordIps(rs: ArmResource): string[] {

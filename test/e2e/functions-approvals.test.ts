@@ -172,6 +172,37 @@ describe('approval webhook', () => {
     });
   });
 
+  it('survives a host restart while waiting: the approval after it writes each record once', async () => {
+    const { vaultId, endpointId, pending } = await pendingEndpoint('rsv-ap-restart', 'pe-ap-restart');
+    await stack.host.durable.waitForStatus(
+      syncInstanceId(endpointId),
+      (s) => (s?.customStatus as { phase?: string } | undefined)?.phase === 'awaiting-approval',
+      20_000,
+    );
+    await stack.eventGrid.idle();
+    await stack.restartHost();
+    expect(stack.host.durable.getStatus(syncInstanceId(endpointId))?.runtimeStatus).toBe('Running');
+
+    const writesBefore = stack.emu.log.count('RecordSets_CreateOrUpdate');
+    const answer = await stack.approve(pending.connectionId, {
+      connectionId: pending.connectionId,
+      decision: 'Approved',
+      reason: 'after restart',
+      approver: 'ops@example.com',
+    });
+    expect(answer.status).toBe(200);
+    await waitUntil('records after the restart', () => {
+      const entries = stack.backup.dnsEntries(vaultId);
+      return entries.length > 0 && missingEntries(stack, entries).length === 0;
+    });
+    const done = await stack.host.durable.waitForCompletion(syncInstanceId(endpointId), 20_000);
+    expect(done.runtimeStatus).toBe('Completed');
+    await stack.eventGrid.idle();
+    expect(stack.emu.log.count('RecordSets_CreateOrUpdate') - writesBefore).toBe(
+      stack.backup.dnsEntries(vaultId).length,
+    );
+  });
+
   it('refuses unsigned, forged, stale, replayed and mismatched calls', async () => {
     const { vaultId, pending } = await pendingEndpoint('rsv-ap-sec', 'pe-ap-sec');
     const body = JSON.stringify({
