@@ -253,8 +253,12 @@ export async function startDemoStack(options: DemoStackOptions = {}): Promise<De
       },
       async restartHost() {
         const port = Number(new URL(host.baseUrl).port);
+        const virtualNow = host.now();
         await host.stop();
         host = await startLocalHost({ ...hostOptions, port });
+        // Time does not run backwards across a restart (entities keep timestamps of the old clock).
+        const behind = virtualNow - host.now();
+        if (behind > 0) host.advanceTime(behind);
       },
       resolver,
       stateDir,
