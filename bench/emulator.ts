@@ -125,6 +125,10 @@ export async function runEmulatorBenchmark(args: string[]): Promise<void> {
   const concurrency = Number(opts.concurrency);
   const sdkTotal = Number(opts.sdkRequests);
 
+  const loadBefore = os
+    .loadavg()
+    .map((l) => l.toFixed(2))
+    .join(' / ');
   const started = await startEmulatorProcess();
   try {
     const token = await getToken(started);
@@ -163,7 +167,7 @@ export async function runEmulatorBenchmark(args: string[]): Promise<void> {
       SUB,
       {
         endpoint: started.endpoint,
-        credentialScopes: ['https://management.azure.com/.default'],
+        credentials: { scopes: ['https://management.azure.com/.default'] },
         tlsOptions: { ca: started.ca },
       },
     );
@@ -190,7 +194,7 @@ export async function runEmulatorBenchmark(args: string[]): Promise<void> {
       '',
       `Command: \`${command}\``,
       '',
-      `Node ${process.version}, ${os.platform()} ${os.release()}, ${os.cpus().length} × ${cpu}; recorded ${new Date().toISOString()}.`,
+      `Node ${process.version}, ${os.platform()} ${os.release()}, ${os.cpus().length} × ${cpu}; recorded ${new Date().toISOString()}; load average before the run (1/5/15 min): ${loadBefore}.`,
       '',
       'The emulator runs as its own process (`local/arm/main.ts --no-throttling`, one event loop = one core); the',
       'client sends `GET .../privateDnsZones/{zone}/A/{record}` with a bearer token over keep-alive HTTPS.',

@@ -220,7 +220,7 @@ export async function startDemoStack(options: DemoStackOptions = {}): Promise<De
   try {
     const caFile = emu.writeCaFile(path.join(stateDir, 'arm-ca.pem'));
     const privateDns = emu.service<PrivateDnsService>('privateDns');
-    const dns = await startDnsServer({ source: armDnsSource(privateDns, HUB_VNET_ID) });
+    const dns = await startDnsServer({ source: armDnsSource(emu, HUB_VNET_ID) });
     stops.push(() => dns.stop());
     const settings = { ...emu.env(caFile), ...demoSettings(), ...(options.settings ?? {}) };
     const hostOptions = {

@@ -3,98 +3,21 @@
  * per-pod service roles under `<geo>.backup.windowsazure.com`, and the storage accounts it allocates for
  * communication (`ecs`) and backup data (`prot`). Pure and seeded, so a scenario replays identically.
  */
-
-/** Backup's region codes (`privatelink.<geo>.backup.windowsazure.com`), keyed by ARM location name. */
-export const BACKUP_GEO_CODES: Readonly<Record<string, string>> = {
-  southcentralus: 'scus',
-  northcentralus: 'ncus',
-  eastus: 'eus',
-  westus: 'wus',
-  northeurope: 'ne',
-  westeurope: 'we',
-  eastasia: 'ea',
-  southeastasia: 'sea',
-  centralus: 'cus',
-  eastus2: 'eus2',
-  chinanorth: 'bjb',
-  chinaeast: 'sha',
-  japaneast: 'jpe',
-  japanwest: 'jpw',
-  brazilsouth: 'brs',
-  australiaeast: 'ae',
-  australiasoutheast: 'ase',
-  usgoviowa: 'ugi',
-  usgovvirginia: 'ugv',
-  centralindia: 'inc',
-  southindia: 'ins',
-  canadacentral: 'cnc',
-  canadaeast: 'cne',
-  westcentralus: 'wcus',
-  westus2: 'wus2',
-  ukwest: 'ukw',
-  uksouth: 'uks',
-  centraluseuap: 'ccy',
-  eastus2euap: 'ecy',
-  germanycentral: 'gec',
-  germanynortheast: 'gne',
-  koreacentral: 'krc',
-  francecentral: 'frc',
-  francesouth: 'frs',
-  koreasouth: 'krs',
-  usgovtexas: 'ugt',
-  usgovarizona: 'uga',
-  usdodcentral: 'udc',
-  usdodeast: 'ude',
-  australiacentral: 'acl',
-  australiacentral2: 'acl2',
-  chinanorth2: 'bjb2',
-  chinaeast2: 'sha2',
-  uaecentral: 'uac',
-  uaenorth: 'uan',
-  southafricanorth: 'san',
-  southafricawest: 'saw',
-  usseceast: 'rxe',
-  ussecwest: 'rxw',
-  usnateast: 'exe',
-  usnatwest: 'exw',
-  westindia: 'inw',
-  germanywestcentral: 'gwc',
-  germanynorth: 'gn',
-  switzerlandnorth: 'szn',
-  switzerlandwest: 'szw',
-  norwaywest: 'nww',
-  norwayeast: 'nwe',
-  swedencentral: 'sdc',
-  swedensouth: 'sds',
-  brazilsoutheast: 'bse',
-  westus3: 'wus3',
-  jioindiacentral: 'jic',
-  jioindiawest: 'jiw',
-};
+import { geoCodeForLocation } from '../../src/core/geoCodes';
 
 /** Service roles a vault endpoint's NIC carries, in the order the documentation lists them. The real set is open. */
 export const BACKUP_POD_ROLES = ['fc1', 'fab1', 'prot1', 'rec2', 'ecs1', 'id1', 'tel1', 'wbcm1'] as const;
 
-/** Region code for an ARM location; throws for a location Backup's list does not know. */
+/**
+ * Region code for an ARM location, from the engine's geo-code table (the one the app builds zone names with);
+ * throws for a location that table does not know.
+ */
 export function backupGeoCode(location: string): string {
-  const key = location.toLowerCase().replace(/\s+/g, '');
-  const code = BACKUP_GEO_CODES[key];
+  const code = geoCodeForLocation(location);
   if (code === undefined) {
     throw new Error(`no Azure Backup geo code is known for location '${location}'`);
   }
   return code;
-}
-
-/** A small deterministic generator (mulberry32), so simulated ids repeat for the same seed. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 /** A 19-digit vault id (no leading zero), the number Backup puts in front of every service FQDN. */
@@ -120,7 +43,12 @@ export type BackupStorageKind = 'ecs' | 'prot';
  * A storage account name in Backup's style: a short stamp prefix, the pod, the purpose and a number
  * (`abcdeypod01ecs114`, `abcdeypod01prot120`). Always a valid account name (3–24 lower-case alphanumerics).
  */
-export function backupStorageAccountName(stamp: string, kind: BackupStorageKind, ordinal: number, pod = 'pod01'): string {
+export function backupStorageAccountName(
+  stamp: string,
+  kind: BackupStorageKind,
+  ordinal: number,
+  pod = 'pod01',
+): string {
   const name = `${stamp}${pod}${kind}${ordinal}`.toLowerCase();
   if (!/^[a-z0-9]{3,24}$/.test(name)) {
     throw new Error(`'${name}' is not a valid storage account name`);
@@ -147,7 +75,12 @@ export function backupConnectionName(endpointName: string, vaultId: string, guid
 }
 
 /** Names of the endpoints Backup v1 creates next to the vault endpoint. */
-export function v1StorageEndpointName(vaultEndpointName: string, kind: BackupStorageKind, service: StorageService, ordinal = 1): string {
+export function v1StorageEndpointName(
+  vaultEndpointName: string,
+  kind: BackupStorageKind,
+  service: StorageService,
+  ordinal = 1,
+): string {
   const suffix = ordinal <= 1 ? kind : `${kind}${ordinal}`;
   return `${vaultEndpointName}_${suffix}_${service}`;
 }

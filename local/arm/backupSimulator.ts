@@ -24,11 +24,11 @@ import {
   backupStorageAccountName,
   newBackupVaultId,
   newStorageStamp,
-  seededRandom,
   storageFqdn,
   v1StorageEndpointName,
 } from './backupFqdns';
 import type { BackupStorageKind, StorageService } from './backupFqdns';
+import { seededRandom } from './faults';
 
 export type BackupExperience = 'v1' | 'v2';
 export type ConnectionStatus = 'Pending' | 'Approved' | 'Rejected' | 'Disconnected';
@@ -85,7 +85,7 @@ export interface CreateVaultEndpointInput {
   /** Subnet resource id (must exist in the store). */
   subnetId: string;
   location?: string;
-  /** Who creates it: the vault's owner (approved at once) or someone else (`Pending`). Default: owner when the endpoint is in the vault's subscription. */
+  /** Who creates it: the vault's owner (approved at once) or someone else (`Pending`). Default: owner when the endpoint is in the vault's subscription or a trusted one. */
   byVaultOwner?: boolean;
   requestMessage?: string;
 }
@@ -158,6 +158,7 @@ export class BackupSimulator {
 
   reset(): void {
     this.vaults.clear();
+    this.trusted.clear();
   }
 
   /** Internal state of a vault (by resource id), or undefined. */
@@ -279,14 +280,7 @@ export class BackupSimulator {
   connectionResource(vaultId: string, name: string): Record<string, unknown> | undefined {
     const s = this.state(vaultId);
     const c = s?.connections.get(name.toLowerCase());
-    if (!s || !c) return undefined;
-    return {
-      id: this.connectionId(s, c),
-      name: c.name,
-      type: `${VAULT_TYPE}/privateEndpointConnections`,
-      location: s.location,
-      properties: this.connectionProperties(c),
-    };
+    return s && c ? this.connectionInVault(s, c) : undefined;
   }
 
   /** Context of writes Backup makes itself, signed as the vault's managed identity. */
@@ -409,8 +403,10 @@ export class BackupSimulator {
   /** Creates a private endpoint to the vault (group AzureBackup) through the Network provider. */
   createVaultEndpoint(input: CreateVaultEndpointInput): CreatedVaultEndpoint {
     const s = this.requireState(input.vaultId);
-    const owner = input.byVaultOwner ?? input.subscriptionId.toLowerCase() === s.subscriptionId.toLowerCase();
-    if (owner) this.trustSubscription(s.id, input.subscriptionId);
+    const owner =
+      input.byVaultOwner ??
+      (input.subscriptionId.toLowerCase() === s.subscriptionId.toLowerCase() ||
+        (this.trusted.get(s.id.toLowerCase())?.has(input.subscriptionId.toLowerCase()) ?? false));
     const endpoint = this.network.createPrivateEndpoint({
       subscriptionId: input.subscriptionId,
       resourceGroup: input.resourceGroup,
@@ -423,6 +419,13 @@ export class BackupSimulator {
         ...(input.requestMessage !== undefined ? { requestMessage: input.requestMessage } : {}),
       },
       manual: !owner,
+      // The owner's endpoint is approved whatever subscription it lives in.
+      ...(owner
+        ? {
+            state: { status: 'Approved', description: 'Auto-Approved', actionsRequired: 'None' },
+            members: this.serviceMembers(s),
+          }
+        : {}),
       context: this.ctx.internalContext('Microsoft.Network/privateEndpoints/write'),
     });
     const connection = [...s.connections.values()].find(
@@ -529,14 +532,7 @@ export class BackupSimulator {
 
   /** First backup: Backup allocates its first data storage account (blob). Needs `discover` first. */
   firstBackup(vaultId: string): BackupActionResult {
-    const s = this.requireState(vaultId);
-    if (!s.discovered) {
-      throw new ArmError(
-        409,
-        'UserErrorBackupNotRegistered',
-        `Vault '${s.name}' has nothing registered yet: run discover first.`,
-      );
-    }
+    const s = this.requirePhaseReady(vaultId, 'firstBackup');
     if (s.protAccounts.length === 0) s.protAccounts.push(backupStorageAccountName(s.stamp, 'prot', 120));
     s.backedUp = true;
     return this.applyPhase(s, 'prot', this.approvedConnections(s), 0, 'firstBackup');
@@ -544,16 +540,26 @@ export class BackupSimulator {
 
   /** Later growth: Backup allocates another data storage account. Needs `firstBackup` first. */
   addStorage(vaultId: string): BackupActionResult {
-    const s = this.requireState(vaultId);
-    if (!s.backedUp) {
-      throw new ArmError(
-        409,
-        'UserErrorNoBackupYet',
-        `Vault '${s.name}' has no backup yet: run firstBackup first.`,
-      );
-    }
+    const s = this.requirePhaseReady(vaultId, 'addStorage');
     s.protAccounts.push(backupStorageAccountName(s.stamp, 'prot', 120 + s.protAccounts.length));
     return this.applyPhase(s, 'prot', this.approvedConnections(s), s.protAccounts.length - 1, 'addStorage');
+  }
+
+  /** The vault's state, once the phase before `action` has run (409 with Backup's error code otherwise). */
+  private requirePhaseReady(vaultId: string, action: 'firstBackup' | 'addStorage'): VaultState {
+    const s = this.requireState(vaultId);
+    const missing =
+      action === 'firstBackup'
+        ? !s.discovered && {
+            code: 'UserErrorBackupNotRegistered',
+            why: 'has nothing registered yet',
+            run: 'discover',
+          }
+        : !s.backedUp && { code: 'UserErrorNoBackupYet', why: 'has no backup yet', run: 'firstBackup' };
+    if (missing) {
+      throw new ArmError(409, missing.code, `Vault '${s.name}' ${missing.why}: run ${missing.run} first.`);
+    }
+    return s;
   }
 
   run(vaultId: string, action: BackupAction): BackupActionResult {

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { EmulatorContext, SeedDocument } from './context';
-import { ArmError } from './errors';
+import { ArmError, parseOrBadRequest } from './errors';
 import type { FaultConfig } from './faults';
 import type { ArmRequest, ArmResponse, HttpMethod, RouteHandler } from './router';
 
@@ -90,15 +90,12 @@ const lroSchema = z.object({
 
 /** Parses a control-API body with a zod schema; a bad body is a 400 naming the problem. */
 export function parseBody<T>(schema: z.ZodType<T>, req: ArmRequest): T {
-  const result = schema.safeParse(req.body ?? {});
-  if (!result.success) {
-    throw new ArmError(
-      400,
-      'InvalidControlRequest',
-      `Invalid body for ${req.route.path}: ${z.prettifyError(result.error)}`,
-    );
-  }
-  return result.data;
+  return parseOrBadRequest(
+    schema,
+    req.body ?? {},
+    'InvalidControlRequest',
+    `Invalid body for ${req.route.path}`,
+  );
 }
 
 /** Adds a control route under `/_emulator` (path given without the prefix). */

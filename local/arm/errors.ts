@@ -1,3 +1,5 @@
+import { z } from 'zod';
+
 /** An ARM error response: `{"error":{"code","message"}}` with an HTTP status and optional extra headers. */
 export class ArmError extends Error {
   constructor(
@@ -56,4 +58,14 @@ export function badRequest(code: string, message: string): ArmError {
 
 export function preconditionFailed(message: string): ArmError {
   return new ArmError(412, 'PreconditionFailed', message);
+}
+
+/**
+ * `value` parsed with `schema`; when it does not fit, a 400 `code` whose message is `context: ` and what zod found
+ * wrong (request bodies, seeds and control-API bodies all report this way).
+ */
+export function parseOrBadRequest<T>(schema: z.ZodType<T>, value: unknown, code: string, context: string): T {
+  const result = schema.safeParse(value);
+  if (!result.success) throw badRequest(code, `${context}: ${z.prettifyError(result.error)}`);
+  return result.data;
 }

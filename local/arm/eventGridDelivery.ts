@@ -8,7 +8,7 @@
 import { randomUUID } from 'node:crypto';
 import * as http from 'node:http';
 import * as https from 'node:https';
-import { seededRandom } from './backupFqdns';
+import { seededRandom } from './faults';
 import { buildResourceEvent, buildValidationEvent, toCloudEvent } from './eventGridEvents';
 import type { CloudEvent, EventGridEvent, EventSchema, ResourceEventInput } from './eventGridEvents';
 import { matchesFilter, validateFilter } from './eventGridFilter';
@@ -129,21 +129,44 @@ export class WebhookValidationError extends Error {
 }
 
 function emptyStats(): DeliveryStats {
-  return { matched: 0, attempts: 0, delivered: 0, retried: 0, duplicated: 0, dropped: 0, deadLettered: 0, pending: 0 };
+  return {
+    matched: 0,
+    attempts: 0,
+    delivered: 0,
+    retried: 0,
+    duplicated: 0,
+    dropped: 0,
+    deadLettered: 0,
+    pending: 0,
+  };
 }
 
 /** Sends one HTTP request; resolves with the answer or rejects on a network error or timeout. */
-function send(url: string, method: string, headers: Record<string, string>, body: string | undefined, ca: string | undefined, timeoutMs: number): Promise<HttpAnswer> {
+function send(
+  url: string,
+  method: string,
+  headers: Record<string, string>,
+  body: string | undefined,
+  ca: string | undefined,
+  timeoutMs: number,
+): Promise<HttpAnswer> {
   return new Promise((resolve, reject) => {
     const target = new URL(url);
     const lib = target.protocol === 'https:' ? https : http;
     const options: https.RequestOptions = { method, headers: { ...headers }, timeout: timeoutMs };
     if (ca !== undefined) options.ca = ca;
-    if (body !== undefined) (options.headers as Record<string, string>)['content-length'] = String(Buffer.byteLength(body));
+    if (body !== undefined)
+      (options.headers as Record<string, string>)['content-length'] = String(Buffer.byteLength(body));
     const req = lib.request(target, options, (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString('utf8') }));
+      res.on('end', () =>
+        resolve({
+          status: res.statusCode ?? 0,
+          headers: res.headers,
+          body: Buffer.concat(chunks).toString('utf8'),
+        }),
+      );
       res.on('error', reject);
     });
     req.on('timeout', () => req.destroy(new Error(`no answer within ${timeoutMs} ms`)));
@@ -180,14 +203,23 @@ export class EventGridDelivery {
    * Registers a webhook event subscription after the validation handshake. Rejects (and keeps nothing)
    * when the receiver does not complete the handshake, as Event Grid fails the subscription creation.
    */
-  async subscribe(spec: WebhookSubscriptionSpec): Promise<{ name: string; provisioningState: SubscriptionState }> {
+  async subscribe(
+    spec: WebhookSubscriptionSpec,
+  ): Promise<{ name: string; provisioningState: SubscriptionState }> {
     const problems = validateFilter(spec.filter ?? {});
     if (problems.length > 0) throw new Error(`invalid filter for '${spec.name}': ${problems.join('; ')}`);
     const schema = spec.eventDeliverySchema ?? 'EventGridSchema';
     const topic = `/subscriptions/${spec.subscriptionId}`;
     if (schema === 'EventGridSchema') {
       const code = randomUUID();
-      const event = buildValidationEvent(topic, code, `${spec.endpointUrl.split('?')[0] ?? ''}#validate?id=${code}`, randomUUID(), this.now());
+      const event = buildValidationEvent(
+        topic,
+        code,
+        // Shaped like the service's; the emulator does not serve it (only the synchronous echo validates).
+        `https://rp-emulated.eventgrid.azure.net:553/eventsubscriptions/${encodeURIComponent(spec.name.toLowerCase())}/validate?id=${code}&t=${encodeURIComponent(this.now().toISOString())}&apiVersion=2022-06-15&token=${randomUUID()}`,
+        randomUUID(),
+        this.now(),
+      );
       let answer: HttpAnswer;
       try {
         answer = await send(
@@ -205,7 +237,10 @@ export class EventGridDelivery {
           this.responseTimeoutMs,
         );
       } catch (e) {
-        throw new WebhookValidationError(`webhook validation handshake failed for '${spec.name}': ${(e as Error).message}`, spec.name);
+        throw new WebhookValidationError(
+          `webhook validation handshake failed for '${spec.name}': ${(e as Error).message}`,
+          spec.name,
+        );
       }
       let echoed: unknown;
       try {
@@ -223,9 +258,19 @@ export class EventGridDelivery {
       const origin = 'eventgrid.azure.net';
       let answer: HttpAnswer;
       try {
-        answer = await send(spec.endpointUrl, 'OPTIONS', { 'webhook-request-origin': origin, 'webhook-request-rate': '120' }, undefined, spec.ca, this.responseTimeoutMs);
+        answer = await send(
+          spec.endpointUrl,
+          'OPTIONS',
+          { 'webhook-request-origin': origin, 'webhook-request-rate': '120' },
+          undefined,
+          spec.ca,
+          this.responseTimeoutMs,
+        );
       } catch (e) {
-        throw new WebhookValidationError(`CloudEvents abuse-protection handshake failed for '${spec.name}': ${(e as Error).message}`, spec.name);
+        throw new WebhookValidationError(
+          `CloudEvents abuse-protection handshake failed for '${spec.name}': ${(e as Error).message}`,
+          spec.name,
+        );
       }
       const allowed = answer.headers['webhook-allowed-origin'];
       if (answer.status !== 200 || (allowed !== origin && allowed !== '*')) {
@@ -235,7 +280,13 @@ export class EventGridDelivery {
         );
       }
     }
-    this.subs.set(spec.name.toLowerCase(), { spec, schema, state: 'Succeeded', stats: emptyStats(), held: [] });
+    this.subs.set(spec.name.toLowerCase(), {
+      spec,
+      schema,
+      state: 'Succeeded',
+      stats: emptyStats(),
+      held: [],
+    });
     return { name: spec.name, provisioningState: 'Succeeded' };
   }
 
@@ -245,13 +296,43 @@ export class EventGridDelivery {
     return this.subs.delete(name.toLowerCase());
   }
 
-  subscriptions(): { name: string; subscriptionId: string; endpointUrl: string; schema: EventSchema; filter: EventSubscriptionFilter }[] {
-    return [...this.subs.values()].map((e) => ({ name: e.spec.name, subscriptionId: e.spec.subscriptionId, endpointUrl: e.spec.endpointUrl, schema: e.schema, filter: e.spec.filter ?? {} }));
+  /** Replaces the chaos options of an existing subscription (e.g. one the infra code created). */
+  setChaos(name: string, chaos: DeliveryChaos): boolean {
+    const entry = this.subs.get(name.toLowerCase());
+    if (!entry) return false;
+    entry.spec = { ...entry.spec, chaos };
+    return true;
+  }
+
+  subscriptions(): {
+    name: string;
+    subscriptionId: string;
+    endpointUrl: string;
+    schema: EventSchema;
+    filter: EventSubscriptionFilter;
+  }[] {
+    return [...this.subs.values()].map((e) => ({
+      name: e.spec.name,
+      subscriptionId: e.spec.subscriptionId,
+      endpointUrl: e.spec.endpointUrl,
+      schema: e.schema,
+      filter: e.spec.filter ?? {},
+    }));
   }
 
   /** Builds the ARM event for a change and queues it for every matching subscription of its topic. */
-  publish(change: ResourceEventInput): EventGridEvent {
-    const event = buildResourceEvent(change, { tenantId: this.options.tenantId, eventId: randomUUID(), time: this.now() });
+  publish(change: ResourceEventInput): EventGridEvent | undefined {
+    // Nobody listens on this topic: skip building the event (keeps bulk writes cheap).
+    const topic = `/subscriptions/${change.resourceId.split('/')[2] ?? ''}`.toLowerCase();
+    if (
+      ![...this.subs.values()].some((e) => `/subscriptions/${e.spec.subscriptionId}`.toLowerCase() === topic)
+    )
+      return undefined;
+    const event = buildResourceEvent(change, {
+      tenantId: this.options.tenantId,
+      eventId: randomUUID(),
+      time: this.now(),
+    });
     this.publishEvent(event);
     return event;
   }
@@ -267,13 +348,20 @@ export class EventGridDelivery {
       const chaos = entry.spec.chaos ?? {};
       if (chaos.dropRate !== undefined && this.random() < chaos.dropRate) {
         entry.stats.dropped++;
-        this.log.push({ subscription: entry.spec.name, eventId: event.id, attempt: 0, status: 'error', outcome: 'dropped' });
+        this.log.push({
+          subscription: entry.spec.name,
+          eventId: event.id,
+          attempt: 0,
+          status: 'error',
+          outcome: 'dropped',
+        });
         continue;
       }
       const copies = chaos.duplicateRate !== undefined && this.random() < chaos.duplicateRate ? 2 : 1;
       if (copies === 2) entry.stats.duplicated++;
       for (let c = 0; c < copies; c++) {
-        if (chaos.reorderWindowMs !== undefined && chaos.reorderWindowMs > 0) this.hold(entry, event, chaos.reorderWindowMs);
+        if (chaos.reorderWindowMs !== undefined && chaos.reorderWindowMs > 0)
+          this.hold(entry, event, chaos.reorderWindowMs);
         else this.schedule(entry, event, 1, chaos.delayMs ?? 0, this.now());
       }
     }
@@ -297,7 +385,14 @@ export class EventGridDelivery {
     }, windowMs);
   }
 
-  private schedule(entry: SubscriptionEntry, event: EventGridEvent, attempt: number, delayMs: number, firstPublished: Date): void {
+  private schedule(
+    entry: SubscriptionEntry,
+    event: EventGridEvent,
+    attempt: number,
+    delayMs: number,
+    firstPublished: Date,
+  ): void {
+    if (this.closed) return;
     entry.stats.pending++;
     this.timer(() => {
       entry.stats.pending--;
@@ -311,18 +406,27 @@ export class EventGridDelivery {
       fn();
       this.checkIdle();
     }, ms);
+    // A pending retry (hours of emulated time) must not keep a finished test or process alive.
+    t.unref();
     this.timers.add(t);
     return t;
   }
 
-  private async attempt(entry: SubscriptionEntry, event: EventGridEvent, attempt: number, firstPublished: Date): Promise<void> {
+  private async attempt(
+    entry: SubscriptionEntry,
+    event: EventGridEvent,
+    attempt: number,
+    firstPublished: Date,
+  ): Promise<void> {
     if (this.closed || !this.subs.has(entry.spec.name.toLowerCase())) return;
     this.inFlight++;
     entry.stats.attempts++;
     const cloud = entry.schema !== 'EventGridSchema';
     const body = cloud ? JSON.stringify(toCloudEvent(event)) : JSON.stringify([event]);
     const headers: Record<string, string> = {
-      'content-type': cloud ? 'application/cloudevents+json; charset=utf-8' : 'application/json; charset=utf-8',
+      'content-type': cloud
+        ? 'application/cloudevents+json; charset=utf-8'
+        : 'application/json; charset=utf-8',
       'aeg-event-type': 'Notification',
       'aeg-subscription-name': entry.spec.name.toUpperCase(),
       'aeg-delivery-count': String(attempt - 1),
@@ -331,7 +435,9 @@ export class EventGridDelivery {
     };
     let status: number | 'error' = 'error';
     try {
-      status = (await send(entry.spec.endpointUrl, 'POST', headers, body, entry.spec.ca, this.responseTimeoutMs)).status;
+      status = (
+        await send(entry.spec.endpointUrl, 'POST', headers, body, entry.spec.ca, this.responseTimeoutMs)
+      ).status;
     } catch {
       status = 'error';
     } finally {
@@ -349,7 +455,10 @@ export class EventGridDelivery {
       const delaySeconds = retryDelaySeconds(attempt, typeof status === 'number' ? status : undefined);
       // The TTL is measured in Event Grid's (unscaled) time: compare summed schedule delays.
       const elapsedMs = this.unscaledElapsedMs(attempt) + delaySeconds * 1000;
-      const final = (typeof status === 'number' && NON_RETRIED_STATUS.has(status)) || attempt >= maxAttempts || elapsedMs > ttlMs;
+      const final =
+        (typeof status === 'number' && NON_RETRIED_STATUS.has(status)) ||
+        attempt >= maxAttempts ||
+        elapsedMs > ttlMs;
       if (!final) {
         entry.stats.retried++;
         record('retry');
@@ -357,7 +466,12 @@ export class EventGridDelivery {
       } else if (entry.spec.deadLetter === true) {
         entry.stats.deadLettered++;
         record('deadLettered');
-        const reason = typeof status === 'number' && NON_RETRIED_STATUS.has(status) ? 'DeliveryFailed' : attempt >= maxAttempts ? 'MaxDeliveryAttemptsExceeded' : 'TimeToLiveExceeded';
+        const reason =
+          typeof status === 'number' && NON_RETRIED_STATUS.has(status)
+            ? 'DeliveryFailed'
+            : attempt >= maxAttempts
+              ? 'MaxDeliveryAttemptsExceeded'
+              : 'TimeToLiveExceeded';
         const dl: DeadLetteredEvent = {
           subscription: entry.spec.name,
           event: cloud ? toCloudEvent(event) : event,
@@ -384,7 +498,12 @@ export class EventGridDelivery {
   }
 
   private checkIdle(): void {
-    if (this.timers.size === 0 && this.inFlight === 0 && this.chains === 0 && [...this.subs.values()].every((e) => e.held.length === 0)) {
+    if (
+      this.timers.size === 0 &&
+      this.inFlight === 0 &&
+      this.chains === 0 &&
+      [...this.subs.values()].every((e) => e.held.length === 0)
+    ) {
       for (const w of this.idleWaiters.splice(0)) w();
     }
   }

@@ -68,7 +68,8 @@ export function validateFilter(filter: EventSubscriptionFilter): string[] {
     if (typeof f.key !== 'string' || f.key === '') problems.push('advanced filter without a key');
     valueCount += f.values?.length ?? (f.value === undefined ? 0 : 1);
     for (const v of f.values ?? []) {
-      if (typeof v === 'string' && v.length > 512) problems.push(`value longer than 512 characters in '${f.key}'`);
+      if (typeof v === 'string' && v.length > 512)
+        problems.push(`value longer than 512 characters in '${f.key}'`);
     }
   }
   if (valueCount > 25) problems.push(`${valueCount} advanced filter values (at most 25)`);
@@ -109,7 +110,9 @@ function asNumbers(v: unknown): number[] {
 
 function asStrings(v: unknown): string[] {
   const list = Array.isArray(v) ? v : [v];
-  return list.filter((x) => typeof x === 'string' || typeof x === 'number' || typeof x === 'boolean').map((x) => String(x).toLowerCase());
+  return list
+    .filter((x) => typeof x === 'string' || typeof x === 'number' || typeof x === 'boolean')
+    .map((x) => String(x).toLowerCase());
 }
 
 function evaluateAdvanced(f: AdvancedFilter, value: unknown): boolean {
@@ -126,7 +129,9 @@ function evaluateAdvanced(f: AdvancedFilter, value: unknown): boolean {
     default:
       if (missing) return false;
   }
-  const strValues = (f.values ?? []).filter((x): x is string => typeof x === 'string').map((x) => x.toLowerCase());
+  const strValues = (f.values ?? [])
+    .filter((x): x is string => typeof x === 'string')
+    .map((x) => x.toLowerCase());
   const numValues = (f.values ?? []).filter((x): x is number => typeof x === 'number');
   const ranges = (f.values ?? []).filter((x): x is [number, number] => Array.isArray(x));
   const strs = asStrings(value);

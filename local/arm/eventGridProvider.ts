@@ -65,6 +65,13 @@ const filterSchema = z.object({
     .optional(),
 });
 
+const chaosSchema = z.object({
+  duplicateRate: z.number().min(0).max(1).optional(),
+  dropRate: z.number().min(0).max(1).optional(),
+  delayMs: z.number().min(0).optional(),
+  reorderWindowMs: z.number().min(0).optional(),
+});
+
 const subscriptionSchema = z.object({
   name: z.string().min(1),
   subscriptionId: z.string().min(1),
@@ -78,14 +85,7 @@ const subscriptionSchema = z.object({
     })
     .optional(),
   deadLetter: z.boolean().optional(),
-  chaos: z
-    .object({
-      duplicateRate: z.number().min(0).max(1).optional(),
-      dropRate: z.number().min(0).max(1).optional(),
-      delayMs: z.number().min(0).optional(),
-      reorderWindowMs: z.number().min(0).optional(),
-    })
-    .optional(),
+  chaos: chaosSchema.optional(),
   ca: z.string().optional(),
 });
 
@@ -142,6 +142,13 @@ export function eventGridProvider(options: EventGridProviderOptions = {}): ArmPr
       addControlRoute(ctx, 'DELETE', '/eventGrid/subscriptions/{name}', (req) => ({
         status: delivery.unsubscribe(req.params.name ?? '') ? 200 : 204,
       }));
+      addControlRoute(ctx, 'PUT', '/eventGrid/subscriptions/{name}/chaos', (req) => {
+        const chaos = parseBody(chaosSchema, req);
+        if (!delivery.setChaos(req.params.name ?? '', chaos)) {
+          throw new ArmError(404, 'NotFound', `No event subscription named '${req.params.name ?? ''}'.`);
+        }
+        return { status: 200, body: chaos };
+      });
       addControlRoute(ctx, 'GET', '/eventGrid/stats', (req) => {
         const name = req.query.get('subscription') ?? undefined;
         return { status: 200, body: delivery.stats(name) };

@@ -62,7 +62,10 @@ export interface FaultTarget {
   resourceType: string;
 }
 
-/** mulberry32: small, fast, good enough for test randomness, and reproducible. */
+/**
+ * mulberry32: small, fast, good enough for test randomness, and reproducible. The emulator's one seeded generator
+ * (faults, Event Grid chaos, Backup's simulated ids and names).
+ */
 export function seededRandom(seed: number): () => number {
   let a = seed >>> 0;
   return () => {
@@ -160,6 +163,13 @@ export class FaultInjector {
       }
     }
     return false;
+  }
+
+  /** True while NIC reads of the endpoint still come back empty (does not count a read). */
+  fqdnsHidden(privateEndpointId: string, privateEndpointName: string): boolean {
+    return [privateEndpointId.toLowerCase(), privateEndpointName.toLowerCase()].some(
+      (key) => (this.emptyFqdns.get(key) ?? 0) > 0,
+    );
   }
 
   private matches(state: RuleState, target: FaultTarget): boolean {

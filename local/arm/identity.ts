@@ -23,7 +23,8 @@ export class TokenIssuer {
   private readonly identities = new Map<string, EmulatedIdentity>();
 
   constructor(
-    private readonly clock: ArmClock,
+    /** Kept for symmetry with the other parts; token lifetimes use wall-clock time (see `issue`). */
+    _clock: ArmClock,
     readonly tenantId: string = DEFAULT_TENANT_ID,
     defaultIdentity?: EmulatedIdentity,
   ) {
@@ -44,7 +45,8 @@ export class TokenIssuer {
     identity: EmulatedIdentity,
     lifetimeSeconds = 3600,
   ): { token: string; expiresOn: number } {
-    const nowS = Math.floor(this.clock.now() / 1000);
+    // Clients compare `expires_on` with their own wall clock, so tokens live in real time, not emulated time.
+    const nowS = Math.floor(Date.now() / 1000);
     const expiresOn = nowS + lifetimeSeconds;
     const claims = {
       aud: resource,

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { ArmClock } from './clock';
 import { ArmError } from './errors';
-import type { ArmResponse, Router } from './router';
+import type { ArmRequest, ArmResponse, Router } from './router';
 
 export interface StartOperationOptions {
   subscriptionId: string;
@@ -85,6 +85,18 @@ export class LroManager {
       resourceType: 'Microsoft.Resources/operationResults',
       apiVersions: 'any',
       handler: (req) => this.pollResult(req.params.operationId as string),
+    });
+  }
+
+  /** `start()` for the request a handler serves: its subscription and api-version go into the polling URLs. */
+  startFor(
+    req: ArmRequest,
+    options: Omit<StartOperationOptions, 'subscriptionId' | 'apiVersion'>,
+  ): StartedOperation {
+    return this.start({
+      ...options,
+      subscriptionId: req.params.subscriptionId ?? '',
+      apiVersion: req.apiVersion ?? '',
     });
   }
 

@@ -50,6 +50,16 @@ export function paginate<T>(
   return page;
 }
 
+/**
+ * The scope a request's path names: `/subscriptions/{s}/resourceGroups/{rg}` when it has a resource group, else
+ * `/subscriptions/{s}` — what a list route reads (`..._List` / `..._ListBySubscription`, `..._ListAll`).
+ */
+export function listScope(req: ArmRequest): string {
+  const subscription = `/subscriptions/${req.params.subscriptionId ?? ''}`;
+  const group = req.params.resourceGroupName;
+  return group === undefined ? subscription : `${subscription}/resourceGroups/${group}`;
+}
+
 export function encodeSkipToken(offset: number): string {
   return Buffer.from(JSON.stringify({ o: offset })).toString('base64url');
 }

@@ -11,13 +11,14 @@ import { FaultInjector, type FaultConfig } from './faults';
 import { decodeClaims, TokenIssuer, type EmulatedIdentity } from './identity';
 import { LroManager, type LroSettings } from './lro';
 import { defaultProviders } from './providers';
-import { registerControlApi } from './control';
+import { CONTROL_PREFIX, registerControlApi } from './control';
 import { RequestLog } from './requestLog';
 import { resourceGroupId } from './resourceId';
 import { Router, type ArmRequest, type ArmResponse, type HttpMethod, type RouteMatch } from './router';
 import { ResourceStore, type ArmResource, type WriteContext } from './store';
 import { Throttler, type BucketLimit, type ThrottlingLimits } from './throttling';
 import { generateCertificate } from './tls';
+import { close, listen } from '../net';
 
 export interface ArmEmulatorOptions {
   /** Bind address (default 127.0.0.1). */
@@ -72,8 +73,16 @@ export interface ArmEmulator extends EmulatorContext {
   credential(): {
     getToken(scopes: string | string[]): Promise<{ token: string; expiresOnTimestamp: number }>;
   };
-  /** Client options for the @azure/arm-* clients: endpoint, credentialScopes, tlsOptions.ca. */
-  clientOptions(): { endpoint: string; credentialScopes: string[]; tlsOptions: { ca: string } };
+  /**
+   * Client options for the @azure/arm-* clients: endpoint, tlsOptions.ca, and the ARM scope both as
+   * `credentialScopes` (AutoRest clients) and `credentials.scopes` (TypeSpec clients such as arm-network 39).
+   */
+  clientOptions(): {
+    endpoint: string;
+    credentialScopes: string[];
+    credentials: { scopes: string[] };
+    tlsOptions: { ca: string };
+  };
   seed(doc: SeedDocument): void;
   /** Clears resources, operations, buckets, faults and the log, then re-seeds the start-up seed. */
   reset(options?: { reseed?: boolean }): void;
@@ -81,7 +90,6 @@ export interface ArmEmulator extends EmulatorContext {
 }
 
 const MAX_BODY_BYTES = 4 * 1024 * 1024;
-const CONTROL_PREFIX = '/_emulator';
 
 /** Starts the emulator: HTTPS ARM endpoint + plain-HTTP managed-identity endpoint, both on loopback. */
 export async function startArmEmulator(options: ArmEmulatorOptions = {}): Promise<ArmEmulator> {
@@ -112,24 +120,20 @@ export async function startArmEmulator(options: ArmEmulatorOptions = {}): Promis
     ...(operationName ? { operationName } : {}),
   });
 
-  const ensureSubscription = (subscriptionId: string, displayName?: string): ArmResource => {
-    const id = `/subscriptions/${subscriptionId}`;
-    return (
-      store.get(id) ??
-      store.put(
-        {
-          id,
-          name: subscriptionId,
-          type: 'Microsoft.Resources/subscriptions',
-          subscriptionId,
-          displayName: displayName ?? subscriptionId,
-          state: 'Enabled',
-          tenantId: tokens.tenantId,
-        },
-        { context: internalContext() },
-      )
-    );
-  };
+  /** The stored scope resource with `resource.id`, written first when it is missing. */
+  const ensureScope = (resource: ArmResource): ArmResource =>
+    store.get(resource.id) ?? store.put(resource, { context: internalContext() });
+
+  const ensureSubscription = (subscriptionId: string, displayName?: string): ArmResource =>
+    ensureScope({
+      id: `/subscriptions/${subscriptionId}`,
+      name: subscriptionId,
+      type: 'Microsoft.Resources/subscriptions',
+      subscriptionId,
+      displayName: displayName ?? subscriptionId,
+      state: 'Enabled',
+      tenantId: tokens.tenantId,
+    });
 
   const ensureResourceGroup = (
     subscriptionId: string,
@@ -137,20 +141,13 @@ export async function startArmEmulator(options: ArmEmulatorOptions = {}): Promis
     location?: string,
   ): ArmResource => {
     ensureSubscription(subscriptionId);
-    const id = resourceGroupId(subscriptionId, resourceGroup);
-    return (
-      store.get(id) ??
-      store.put(
-        {
-          id,
-          name: resourceGroup,
-          type: 'Microsoft.Resources/resourceGroups',
-          location: location ?? defaultLocation,
-          properties: { provisioningState: 'Succeeded' },
-        },
-        { context: internalContext() },
-      )
-    );
+    return ensureScope({
+      id: resourceGroupId(subscriptionId, resourceGroup),
+      name: resourceGroup,
+      type: 'Microsoft.Resources/resourceGroups',
+      location: location ?? defaultLocation,
+      properties: { provisioningState: 'Succeeded' },
+    });
   };
 
   const seed = (doc: SeedDocument): void => {
@@ -279,7 +276,7 @@ export async function startArmEmulator(options: ArmEmulatorOptions = {}): Promis
     if (clientRequestId) baseHeaders['x-ms-client-request-id'] = clientRequestId;
 
     if (path.toLowerCase() === '/msi/token') return handleIdentity(req, res);
-    if (path.toLowerCase().startsWith(CONTROL_PREFIX)) return handleControl(req, res, method, url);
+    if (path.toLowerCase().startsWith(`${CONTROL_PREFIX}/`)) return handleControl(req, res, method, url);
 
     let match: RouteMatch | undefined;
     let status = 500;
@@ -528,7 +525,15 @@ export async function startArmEmulator(options: ArmEmulatorOptions = {}): Promis
   endpoint = `https://${host}:${armPort}`;
   const identityEndpoint = `http://${host}:${identityPort}/msi/token`;
 
-  if (options.seed) seed(options.seed);
+  if (options.seed) {
+    try {
+      seed(options.seed);
+    } catch (err) {
+      // A bad seed must not leave listening servers behind.
+      await Promise.all([close(armServer), close(identityServer)]);
+      throw err;
+    }
+  }
 
   let stopped: Promise<void> | undefined;
   const emulator: ArmEmulator = {
@@ -563,6 +568,7 @@ export async function startArmEmulator(options: ArmEmulatorOptions = {}): Promis
       return {
         endpoint,
         credentialScopes: ['https://management.azure.com/.default'],
+        credentials: { scopes: ['https://management.azure.com/.default'] },
         tlsOptions: { ca: cert.certPem },
       };
     },
@@ -629,21 +635,4 @@ function firstHeader(value: string | string[] | undefined): string | undefined {
 
 function errorMessage(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
-}
-
-function listen(server: http.Server, port: number, host: string): Promise<void> {
-  return new Promise((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(port, host, () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
-}
-
-function close(server: http.Server): Promise<void> {
-  return new Promise((resolve) => {
-    server.close(() => resolve());
-    server.closeAllConnections();
-  });
 }

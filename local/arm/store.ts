@@ -126,6 +126,11 @@ export class ResourceStore {
     return keys ? this.collect(keys) : [];
   }
 
+  /** Number of direct children of `parentId` with the given type (no copying). */
+  countChildren(parentId: string, type: string): number {
+    return this.children.get(`${keyOf(parentId)}|${type.toLowerCase()}`)?.size ?? 0;
+  }
+
   /** All resources of a type whose id starts with `scopeId` (a subscription or resource group id), or everywhere. */
   listByType(type: string, scopeId?: string): ArmResource[] {
     const keys = this.byType.get(type.toLowerCase());

@@ -1,34 +1,50 @@
 /**
- * A DNS record source backed by the ARM emulator's Private DNS provider: the zones linked to one virtual network
- * (or every zone), answered live from the emulator's store, so a lookup sees a record the moment an SDK call
- * writes it.
+ * The local DNS server's view of the ARM emulator's Private DNS zones: what a resolver in one virtual network
+ * sees. Zones count only while a virtual network link joins them to that network; records are read from the
+ * emulator's store on every query, so a write through `@azure/arm-privatedns` resolves at once and a deleted
+ * record set or link stops resolving at once.
  */
-import type { PrivateDnsService } from '../arm/providers/privateDns';
+import type { EmulatorContext } from '../arm/context';
+import { RECORD_TYPES, type PrivateDnsService } from '../arm/providers/privateDns';
 import type { ArmResource } from '../arm/store';
-import type { DnsRecordSource } from './source';
+import { storeSource, type DnsRecordSource, type PrivateDnsStoreView } from './source';
 
-export function armDnsSource(dns: PrivateDnsService, virtualNetworkId?: string): DnsRecordSource {
-  const visible = (): ArmResource[] =>
-    virtualNetworkId ? dns.zonesLinkedTo(virtualNetworkId) : dns.listZones();
-  const zoneNamed = (zone: string): ArmResource | undefined => {
-    const wanted = zone.toLowerCase().replace(/\.$/, '');
-    return visible().find((z) => z.name.toLowerCase() === wanted);
+/**
+ * A `PrivateDnsStoreView` over the emulator's Private DNS service, restricted to the zones linked to `vnetId`
+ * (every zone when `vnetId` is undefined). Should two visible zones share a name — Azure refuses such links, the
+ * emulator does not check — the first one holding the record set answers.
+ */
+export function privateDnsStoreView(dns: PrivateDnsService, vnetId?: string): PrivateDnsStoreView {
+  const visible = (): ArmResource[] => (vnetId === undefined ? dns.listZones() : dns.zonesLinkedTo(vnetId));
+  const zonesNamed = (zone: string): ArmResource[] => {
+    const wanted = normalize(zone);
+    return visible().filter((z) => normalize(z.name) === wanted);
   };
   return {
-    zonesFor: () => visible().map((z) => z.name.toLowerCase()),
-    aRecords: (zone, name) => {
-      const found = zoneNamed(zone);
-      if (!found) return undefined;
-      const recordSet = dns.getRecordSet(found.id, 'A', name.toLowerCase());
-      if (!recordSet) return undefined;
-      const props = recordSet.properties as { aRecords?: Array<{ ipv4Address?: string }> } | undefined;
-      return (props?.aRecords ?? []).flatMap((r) => (r.ipv4Address ? [r.ipv4Address] : []));
+    linkedZones: () => visible().map((z) => z.name),
+    getARecords: (zone, recordName) => {
+      for (const z of zonesNamed(zone)) {
+        const recordSet = dns.getRecordSet(z.id, 'A', recordName);
+        if (recordSet) {
+          const props = recordSet.properties as { aRecords?: Array<{ ipv4Address: string }> } | undefined;
+          return (props?.aRecords ?? []).map((r) => r.ipv4Address);
+        }
+      }
+      return undefined;
     },
-    hasName: (zone, name) => {
-      const found = zoneNamed(zone);
-      if (!found) return false;
-      const lower = name.toLowerCase();
-      return dns.listRecordSets(found.id).some((rs) => rs.name.toLowerCase() === lower);
-    },
+    hasRecordSet: (zone, recordName) =>
+      zonesNamed(zone).some((z) => RECORD_TYPES.some((type) => dns.getRecordSet(z.id, type, recordName))),
   };
+}
+
+/**
+ * A DNS source for `startDnsServer` that answers from the emulator's Private DNS zones linked to `vnetId` (a
+ * virtual network resource id, compared case-insensitively), as a resolver inside that network would.
+ */
+export function armDnsSource(emulator: Pick<EmulatorContext, 'service'>, vnetId?: string): DnsRecordSource {
+  return storeSource(privateDnsStoreView(emulator.service<PrivateDnsService>('privateDns'), vnetId), vnetId);
+}
+
+function normalize(name: string): string {
+  return name.toLowerCase().replace(/\.$/, '');
 }

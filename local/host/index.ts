@@ -32,6 +32,7 @@ import {
 import { FunctionInvoker, fromTypedData, triggerBinding, triggerType, type HostLog } from './invoker';
 import { parseSchedule } from './ncrontab';
 import { compileRoute, type CompiledRoute } from './routes';
+import { close, listen } from '../net';
 
 // Importing the host is enough for later `@azure/functions` registrations to be captured, even
 // when the app's modules are loaded before `startLocalHost` is called.
@@ -771,23 +772,6 @@ function idOf(event: Record<string, unknown>): string {
 
 function scheduleOf(binding: Record<string, unknown>): string {
   return typeof binding.schedule === 'string' ? binding.schedule : '';
-}
-
-function listen(server: http.Server, port: number): Promise<void> {
-  return new Promise((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(port, '127.0.0.1', () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
-}
-
-function close(server: http.Server): Promise<void> {
-  return new Promise((resolve) => {
-    server.close(() => resolve());
-    server.closeAllConnections();
-  });
 }
 
 /** WEBSITE_HOSTNAME values this module set, so a later host in the same process may replace them. */

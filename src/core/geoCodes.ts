@@ -1,13 +1,14 @@
 /**
  * Azure Backup geo codes: the `<geo>` in `privatelink.<geo>.backup.windowsazure.com`.
  *
- * Facts from Microsoft's published geo-code list (azure-docs `articles/backup/scripts/geo-code-list.md`,
- * version of 2022-03-07). The ARM location names are the display names lower-cased without spaces, which is how
- * ARM spells these regions. Regions opened after that list (Poland Central, Italy North, Spain Central, …) are
- * deliberately absent: their codes are not published in a source we could check, and a guessed zone would put
- * records where no client looks. Such endpoints are skipped with `unknown-geo` until a code is confirmed.
+ * Two tables. `PUBLISHED_2022` holds the facts of Microsoft's published geo-code list (azure-docs
+ * `articles/backup/scripts/geo-code-list.md`, version of 2022-03-07); the ARM location names are the display names
+ * lower-cased without spaces, which is how ARM spells these regions. `NEWER_REGIONS` holds regions opened after that
+ * list, each only when a Microsoft-owned source states its code, and each with those sources named. A region none of
+ * them covers, or one where they disagree, stays out: a guessed zone would put records where no client looks, so
+ * such endpoints are skipped with `unknown-geo` until a code is confirmed.
  */
-const GEO_CODE_BY_LOCATION: readonly (readonly [location: string, geoCode: string])[] = [
+const PUBLISHED_2022: readonly (readonly [location: string, geoCode: string])[] = [
   ['southcentralus', 'scus'], // South Central US
   ['northcentralus', 'ncus'], // North Central US
   ['eastus', 'eus'], // East US
@@ -74,6 +75,75 @@ const GEO_CODE_BY_LOCATION: readonly (readonly [location: string, geoCode: strin
   ['jioindiawest', 'jiw'], // Jio India West
 ];
 
+/** Where a code of a newer region was read. Repository copies are named with the commit that was read. */
+const SOURCES = {
+  /** Azure Verified Modules pattern module; `azureRegionGeoCodeShortNameAsKey` fills `{regionCode}` for Backup. */
+  avmBicep:
+    'Azure/bicep-registry-modules avm/ptn/network/private-link-private-dns-zones/main.bicep @ 00202101af14986ff827b97a2a2ae9b493c80276',
+  /** AVM regions utility; the table is generated from Azure Backup's own geo-code mapping (see its utl/ script). */
+  avmTfRegions:
+    'Azure/terraform-azurerm-avm-utl-regions locals.geo.codes.tf.json @ 733a48b3aab9203f68bf569df7a129df6928d51d',
+  /** Azure Landing Zones Bicep; `varAzBackupGeoCodes` builds the Backup zone of the hub. */
+  alzBicep:
+    'Azure/ALZ-Bicep infra-as-code/bicep/modules/privateDnsZones/privateDnsZones.bicep @ 05110fcd506a52fd1477656a36b56ec0156247fa',
+  /** Azure China (21Vianet) edition of the geo-code list. */
+  azureChinaDocs: 'https://docs.azure.cn/en-us/backup/scripts/geo-code-list',
+} as const;
+
+type SourceName = keyof typeof SOURCES;
+
+/** A region newer than the 2022 list, with the sources that state its code (all of them agree). */
+export interface NewerGeoCode {
+  readonly location: string;
+  readonly geoCode: string;
+  readonly sources: readonly string[];
+}
+
+const NEWER: readonly (readonly [location: string, geoCode: string, sources: readonly SourceName[]])[] = [
+  ['polandcentral', 'plc', ['avmBicep', 'avmTfRegions']],
+  ['italynorth', 'itn', ['avmBicep', 'avmTfRegions']],
+  ['spaincentral', 'spc', ['avmBicep', 'avmTfRegions']],
+  ['mexicocentral', 'mxc', ['avmBicep', 'avmTfRegions']],
+  ['israelcentral', 'ilc', ['avmBicep', 'avmTfRegions']],
+  ['qatarcentral', 'qac', ['avmBicep', 'avmTfRegions', 'alzBicep']],
+  ['newzealandnorth', 'nzn', ['avmBicep', 'avmTfRegions']],
+  ['taiwannorth', 'twn', ['avmBicep', 'avmTfRegions']],
+  ['malaysiawest', 'myw', ['avmBicep', 'avmTfRegions']],
+  ['malaysiasouth', 'mys', ['avmBicep', 'avmTfRegions']],
+  ['indonesiacentral', 'idc', ['avmBicep', 'avmTfRegions']],
+  ['chilecentral', 'clc', ['avmBicep', 'avmTfRegions']],
+  // Only the regions utility so far. A naming-abbreviation table of unknown origin spells Austria East `ate`; it is
+  // not a Backup table (it also gives Spain Central `esc`, against both Backup sources), so it does not count here.
+  ['austriaeast', 'aue', ['avmTfRegions']],
+  ['belgiumcentral', 'bec', ['avmTfRegions']],
+  ['denmarkeast', 'dke', ['avmTfRegions']],
+  ['taiwannorthwest', 'tnw', ['avmTfRegions']],
+  ['israelnorthwest', 'iln', ['avmTfRegions']],
+  ['indiasouthcentral', 'insc', ['avmTfRegions']],
+  ['eastus3', 'eus3', ['avmTfRegions']],
+  ['southcentralus2', 'usc2', ['avmTfRegions']],
+  ['southeastus', 'use', ['avmTfRegions']],
+  ['southeastus3', 'use3', ['avmTfRegions']],
+  ['southeastus5', 'use5', ['avmTfRegions']],
+  ['northeastus5', 'ne5s', ['avmTfRegions']],
+  ['southwestus', 'swus', ['avmTfRegions']],
+  // Azure China. That page also maps "China East 2" to a second code, `bj2r`, besides `sha2`; one region with two
+  // codes is not something to act on without an explanation, so `bj2r` is left out.
+  ['chinanorth3', 'bjb3', ['alzBicep', 'azureChinaDocs']],
+  ['chinaeast3', 'sha3', ['alzBicep', 'azureChinaDocs']],
+];
+
+const NEWER_REGIONS: readonly NewerGeoCode[] = NEWER.map(([location, geoCode, sources]) => ({
+  location,
+  geoCode,
+  sources: sources.map((name) => SOURCES[name]),
+}));
+
+const GEO_CODE_BY_LOCATION: readonly (readonly [location: string, geoCode: string])[] = [
+  ...PUBLISHED_2022,
+  ...NEWER_REGIONS.map(({ location, geoCode }) => [location, geoCode] as const),
+];
+
 const byLocation = new Map(GEO_CODE_BY_LOCATION.map(([location, code]) => [location, code]));
 const knownCodes = new Set(GEO_CODE_BY_LOCATION.map(([, code]) => code));
 
@@ -82,12 +152,17 @@ export function geoCodeForLocation(location: string): string | undefined {
   return byLocation.get(location.toLowerCase().replace(/\s+/g, ''));
 }
 
-/** True when `code` is a published Backup geo code. */
+/** True when `code` is a known Backup geo code (published in 2022, or a sourced newer one). */
 export function isKnownGeoCode(code: string): boolean {
   return knownCodes.has(code.toLowerCase());
 }
 
-/** The whole table as `[location, geoCode]` pairs (for docs and tests). */
+/** The whole table as `[location, geoCode]` pairs, 2022 list first, then newer regions (for docs and tests). */
 export function geoCodeTable(): readonly (readonly [string, string])[] {
   return GEO_CODE_BY_LOCATION;
+}
+
+/** Regions added after the 2022 list, each with the sources its code was read from. */
+export function newerGeoCodeTable(): readonly NewerGeoCode[] {
+  return NEWER_REGIONS;
 }

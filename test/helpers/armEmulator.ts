@@ -144,3 +144,51 @@ export function captureResponses(client: {
   });
   return captured;
 }
+
+/** What a failed SDK call throws (a `RestError`), as far as the tests read it. */
+export interface RestErrorLike {
+  statusCode?: number;
+  code?: string;
+  message: string;
+  response?: { headers: { get(name: string): string | undefined } };
+  details?: {
+    error?: { code?: string; message?: string; details?: Array<{ code: string; message: string }> };
+  };
+}
+
+/** The error `p` rejects with; throws when it resolves instead. */
+export async function failure(p: Promise<unknown>): Promise<RestErrorLike> {
+  try {
+    await p;
+  } catch (e) {
+    return e as RestErrorLike;
+  }
+  throw new Error('expected the call to fail');
+}
+
+/** A response read straight from the wire, named by the operation the request was meant for. */
+export interface RawOperationResponse {
+  operationId: string;
+  status: number;
+  body: unknown;
+}
+
+/** Sends each `[operationId, method, path, body?]` with `armRequest` and keeps the responses (error bodies). */
+export async function sendRaw(
+  emu: ArmEmulator,
+  requests: ReadonlyArray<readonly [operationId: string, method: string, path: string, body?: unknown]>,
+): Promise<RawOperationResponse[]> {
+  const responses: RawOperationResponse[] = [];
+  for (const [operationId, method, path, body] of requests) {
+    const res = await armRequest(emu, method, path, body === undefined ? {} : { body });
+    responses.push({ operationId, status: res.status, body: res.json });
+  }
+  return responses;
+}
+
+/** The operationId of the emulator route that served a captured request. */
+export function routedOperationId(emu: ArmEmulator, c: { method: string; url: string }): string {
+  const match = emu.router.match(c.method, new URL(c.url).pathname);
+  if (!match || 'methodMismatch' in match) throw new Error(`Unrouted ${c.method} ${c.url}`);
+  return match.route.operationId;
+}

@@ -48,6 +48,43 @@ export const SPEC_FILES = {
     'specification/resourcegraph/resource-manager/Microsoft.ResourceGraph/stable/2024-04-01/resourcegraph.json',
 } as const;
 
+/** Operations of ARM's own polling URLs (`Azure-AsyncOperation`, `Location`): no provider spec describes them. */
+export const POLLING_OPERATIONS: ReadonlySet<string> = new Set(['AsyncOperation_Get', 'OperationResult_Get']);
+
+/**
+ * Validates what a conformance suite collected: every captured SDK response against its operation and status (a
+ * success status must also be one the operation declares; polling operations are passed over), every raw error
+ * response against `default`. Returns a line per body that does not conform, and how many bodies were checked.
+ */
+export function validateCollected<C extends { method: string; url: string; status: number; body: unknown }>(
+  specs: SpecValidator,
+  collected: {
+    captured: readonly C[];
+    raw: ReadonlyArray<{ operationId: string; status: number; body: unknown }>;
+    operationOf: (c: C) => string;
+    fileFor: (operationId: string) => string;
+  },
+): { failures: string[]; checked: number } {
+  const { captured, raw, operationOf, fileFor } = collected;
+  const failures: string[] = [];
+  let checked = 0;
+  for (const c of captured) {
+    const operationId = operationOf(c);
+    if (POLLING_OPERATIONS.has(operationId)) continue;
+    if (c.status < 300)
+      expect(specs.responseCodes(fileFor(operationId), operationId)).toContain(String(c.status));
+    const result = specs.validateResponse(fileFor(operationId), operationId, c.status, c.body);
+    checked++;
+    if (!result.valid) failures.push(`${c.method} ${c.url} ${c.status}: ${result.errors.join('; ')}`);
+  }
+  for (const r of raw) {
+    const result = specs.validateResponse(fileFor(r.operationId), r.operationId, 'default', r.body);
+    checked++;
+    if (!result.valid) failures.push(`${r.operationId} ${r.status}: ${result.errors.join('; ')}`);
+  }
+  return { failures, checked };
+}
+
 export interface RelaxOptions {
   /** Drop `enum` where `x-ms-enum.modelAsString` is true (extensible enums accept new values). */
   extensibleEnums?: boolean;

@@ -114,4 +114,13 @@ describe('hub output: the Event Grid webhook endpoint of the shared function nam
       "resourceId('Microsoft.Web/sites/host', variables('functionAppName'), 'default')",
     );
   });
+
+  it('is only emitted on request, so the first deployment (no key yet) never calls listKeys', () => {
+    const output = hub.outputs?.['eventGridWebhookEndpoint'] as { condition?: string } | undefined;
+    expect(output?.condition).toBe("[parameters('emitEventGridEndpoint')]");
+    expect(hub.parameters?.['emitEventGridEndpoint']?.defaultValue).toBe(false);
+    for (const [name, o] of Object.entries(hub.outputs ?? {})) {
+      if (name !== 'eventGridWebhookEndpoint') expect(JSON.stringify(o)).not.toContain('listKeys');
+    }
+  });
 });

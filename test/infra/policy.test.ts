@@ -273,3 +273,22 @@ describe('workbook and alerts templates grant nothing', () => {
     expect(types.filter((t) => text(t).startsWith('Microsoft.Authorization/'))).toEqual([]);
   });
 });
+
+describe('no template anywhere turns shared keys or local auth back on', () => {
+  function* entries(value: unknown): Generator<[string, unknown]> {
+    if (Array.isArray(value)) for (const v of value) yield* entries(v);
+    else if (value && typeof value === 'object')
+      for (const [k, v] of Object.entries(value)) {
+        yield [k, v];
+        yield* entries(v);
+      }
+  }
+  it.each(['hub.json', 'spoke.json', 'workbook.json', 'alerts.json'])('%s', (file) => {
+    for (const [key, value] of entries(loadTemplate(file))) {
+      if (key === 'allowSharedKeyAccess') expect(value).toBe(false);
+      if (key === 'DisableLocalAuth' || key === 'disableLocalAuth') expect(value).toBe(true);
+      if (key === 'enableRbacAuthorization') expect(value).toBe(true);
+      if (key === 'accessPolicies') throw new Error(`${file} uses Key Vault access policies`);
+    }
+  });
+});

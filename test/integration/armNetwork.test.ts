@@ -214,12 +214,17 @@ describe('ARM emulator: Microsoft.Network through @azure/arm-network', () => {
     const pe = await createStorageEndpoint('pe-slow', 'slow');
     const nicName = pe.networkInterfaces?.[0]?.id?.split('/').pop() ?? '';
     emu.faults.configure({ emptyNicFqdns: [{ privateEndpoint: 'pe-slow', reads: 2 }] });
+    // The endpoint's customDnsConfigs stay empty as long as its NIC does (reading the endpoint does not count).
+    expect((await client.privateEndpoints.get(SPOKE_RG, 'pe-slow')).customDnsConfigs).toEqual([]);
     const reads: string[][] = [];
     for (let i = 0; i < 3; i++) {
       const nic = await client.networkInterfaces.get(SPOKE_RG, nicName);
       reads.push(nic.ipConfigurations?.[0]?.privateLinkConnectionProperties?.fqdns ?? []);
     }
     expect(reads).toEqual([[], [], ['slow.blob.core.windows.net']]);
+    expect((await client.privateEndpoints.get(SPOKE_RG, 'pe-slow')).customDnsConfigs).toEqual([
+      { fqdn: 'slow.blob.core.windows.net', ipAddresses: ['10.12.0.4'] },
+    ]);
   });
 
   it('tells link targets about new and deleted endpoints and lets them choose members and state', async () => {
@@ -254,6 +259,50 @@ describe('ARM emulator: Microsoft.Network through @azure/arm-network', () => {
     expect(created).toEqual(['pe-widget']);
     await client.privateEndpoints.delete(SPOKE_RG, 'pe-widget', LRO);
     expect(deleted).toEqual(['pe-widget']);
+  });
+
+  it('serves Azure-AsyncOperation and Location polling, including a Failed operation', async () => {
+    emu.lro.settings.polls = 1;
+    try {
+      const id = `/subscriptions/${SPOKE_SUBSCRIPTION}/resourceGroups/${SPOKE_RG}/providers/Microsoft.Network/privateEndpoints/pe-poll`;
+      const body = {
+        location: 'eastus',
+        properties: {
+          subnet: { id: SPOKE_SUBNET_ID },
+          privateLinkServiceConnections: [
+            { properties: { privateLinkServiceId: storageTarget('poll'), groupIds: ['blob'] } },
+          ],
+        },
+      };
+      const put = await armRequest(emu, 'PUT', `${id}?api-version=2026-01-01`, { body });
+      expect(put).toMatchObject({ status: 201, json: { properties: { provisioningState: 'Updating' } } });
+      const statusUrl = new URL(String(put.headers['azure-asyncoperation']));
+      expect(statusUrl.origin).toBe(emu.url);
+      const poll = () => armRequest(emu, 'GET', statusUrl.pathname + statusUrl.search);
+      expect((await poll()).json.status).toBe('InProgress');
+      // The endpoint disappears before the operation completes: the operation fails.
+      network.deletePrivateEndpoint(id);
+      const failed = await poll();
+      expect(failed.json).toMatchObject({ status: 'Failed', error: { code: 'Conflict' } });
+
+      const created = await createStorageEndpoint('pe-loc', 'loc');
+      const del = await armRequest(emu, 'DELETE', `${created.id ?? ''}?api-version=2026-01-01`);
+      expect(del.status).toBe(202);
+      const location = new URL(String(del.headers.location));
+      const first = await armRequest(emu, 'GET', location.pathname + location.search);
+      expect(first.status).toBe(202);
+      const done = await armRequest(emu, 'GET', location.pathname + location.search);
+      expect(done.status).toBe(204);
+      expect(network.getPrivateEndpoint(created.id ?? '')).toBeUndefined();
+      const unknown = await armRequest(
+        emu,
+        'GET',
+        location.pathname.replace(/[^/]+$/, 'nope') + location.search,
+      );
+      expect(unknown).toMatchObject({ status: 404, json: { error: { code: 'OperationNotFound' } } });
+    } finally {
+      emu.lro.settings.polls = 2;
+    }
   });
 
   it('rejects bad requests with ARM error codes', async () => {

@@ -266,3 +266,17 @@ describe('ARM emulator: throttling, faults, counters and the control API', () =>
     expect((await armRequest(emu, 'GET', '/_emulator/nothing', { token: null })).status).toBe(404);
   });
 });
+
+describe('ARM emulator start-up', () => {
+  it('refuses a bad seed with a clear error and leaves nothing listening', async () => {
+    await expect(
+      startSeededEmulator({
+        seed: {
+          subscriptions: [
+            { subscriptionId: 's', resourceGroups: [{ name: 'rg', virtualNetworks: [{ name: 'v' }] }] },
+          ],
+        },
+      }),
+    ).rejects.toMatchObject({ code: 'InvalidSeed', message: expect.stringContaining('virtualNetworks') });
+  });
+});

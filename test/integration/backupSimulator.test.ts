@@ -5,9 +5,16 @@ import { RecoveryServicesClient } from '@azure/arm-recoveryservices';
 import type { BackupSimulator } from '../../local/arm/backupSimulator';
 import { privateZoneFor } from '../../local/arm/backupSimulator';
 import type { EventGridService } from '../../local/arm/eventGridProvider';
+import type { NetworkService } from '../../local/arm/providers/network';
 import type { ArmEmulator } from '../../local/arm/server';
 import { WATCHED_EVENT_TYPES, WATCHED_OPERATIONS } from '../../src/core/operations';
-import { SPOKE_RG, SPOKE_SUBNET_ID, SPOKE_SUBSCRIPTION, startSeededEmulator } from '../helpers/armEmulator';
+import {
+  armRequest,
+  SPOKE_RG,
+  SPOKE_SUBNET_ID,
+  SPOKE_SUBSCRIPTION,
+  startSeededEmulator,
+} from '../helpers/armEmulator';
 import { EventGridReceiver } from './eventGridReceiver';
 
 const ROLES = ['fc1', 'fab1', 'prot1', 'rec2', 'ecs1', 'id1', 'tel1', 'wbcm1'];
@@ -281,6 +288,99 @@ describe('Backup simulator: vault endpoints through discovery and first backup',
     for (const entry of backup.dnsEntries(vault.id)) {
       expect(privateZoneFor(entry.fqdn).zone).toBe(entry.zone);
     }
+  });
+
+  it('approves an owner endpoint in another subscription only when told it is the owner', async () => {
+    const other = '00000000-0000-4000-8000-00000000c0ff';
+    const vnet = emu.service<NetworkService>('network').createVirtualNetwork({
+      subscriptionId: other,
+      resourceGroup: 'rg-other',
+      name: 'vnet-other',
+      location: 'eastus',
+      addressPrefixes: ['10.60.0.0/16'],
+      subnets: [{ name: 'snet', addressPrefix: '10.60.0.0/24' }],
+    });
+    const vault = backup.createVault({
+      subscriptionId: SPOKE_SUBSCRIPTION,
+      resourceGroup: SPOKE_RG,
+      name: 'rsv-cross',
+      experience: 'v1',
+    });
+    const common = {
+      vaultId: vault.id,
+      subscriptionId: other,
+      resourceGroup: 'rg-other',
+      subnetId: `${vnet.id}/subnets/snet`,
+    };
+    const owned = backup.createVaultEndpoint({ ...common, name: 'pe-owned', byVaultOwner: true });
+    expect(owned.status).toBe('Approved');
+    const ownedProps = owned.endpoint.properties as {
+      privateLinkServiceConnections: unknown[];
+      customDnsConfigs: unknown[];
+    };
+    expect(ownedProps.privateLinkServiceConnections).toHaveLength(1);
+    expect(ownedProps.customDnsConfigs).toHaveLength(8);
+    expect(backup.createVaultEndpoint({ ...common, name: 'pe-stranger' }).status).toBe('Pending');
+    backup.trustSubscription(vault.id, other);
+    expect(backup.createVaultEndpoint({ ...common, name: 'pe-trusted' }).status).toBe('Approved');
+    expect(backup.createVaultEndpoint({ ...common, name: 'pe-not-owner', byVaultOwner: false }).status).toBe(
+      'Pending',
+    );
+    // Through the Network API too, for auto-approval requests.
+    const viaArm = emu.service<NetworkService>('network').createPrivateEndpoint({
+      ...common,
+      name: 'pe-auto-trusted',
+      connection: { privateLinkServiceId: vault.id, groupIds: ['AzureBackup'] },
+    });
+    expect(
+      (
+        viaArm.properties as {
+          privateLinkServiceConnections: Array<{
+            properties: { privateLinkServiceConnectionState: { status: string } };
+          }>;
+        }
+      ).privateLinkServiceConnections[0]!.properties.privateLinkServiceConnectionState.status,
+    ).toBe('Approved');
+  });
+
+  it('drives the same simulator over the control API', async () => {
+    const call = (method: string, path: string, body?: unknown) =>
+      armRequest(emu, method, `/_emulator/backup${path}`, { body, token: null });
+    const created = await call('POST', '/vaults', {
+      subscriptionId: SPOKE_SUBSCRIPTION,
+      resourceGroup: SPOKE_RG,
+      name: 'rsv-ctl',
+      location: 'eastus',
+      experience: 'v1',
+    });
+    expect(created.status).toBe(201);
+    const vaultId = (created.json as { vault: { id: string } }).vault.id;
+    const ep = await call('POST', '/endpoints', {
+      vaultId,
+      subscriptionId: SPOKE_SUBSCRIPTION,
+      resourceGroup: SPOKE_RG,
+      name: 'pe-ctl',
+      subnetId: SPOKE_SUBNET_ID,
+    });
+    expect(ep.status).toBe(201);
+    expect((ep.json as { status: string }).status).toBe('Approved');
+    const early = await call('POST', '/firstBackup', { vaultId });
+    expect(early.status).toBe(409);
+    expect((early.json as { error: { code: string } }).error.code).toBe('UserErrorBackupNotRegistered');
+    expect((await call('POST', '/discover', { vaultId })).status).toBe(200);
+    const backedUp = await call('POST', '/firstBackup', { vaultId });
+    expect((backedUp.json as { createdEndpoints: string[] }).createdEndpoints).toHaveLength(1);
+    const view = await call('GET', `/vaults?vaultId=${encodeURIComponent(vaultId)}`);
+    const body = view.json as { discovered: boolean; backedUp: boolean; dnsEntries: unknown[] };
+    expect(body).toMatchObject({ discovered: true, backedUp: true });
+    expect(body.dnsEntries).toHaveLength(11);
+    const invalid = await call('POST', '/discover', {});
+    expect(invalid.status).toBe(400);
+    expect(
+      (await call('POST', '/trust', { vaultId, subscriptionId: '00000000-0000-4000-8000-00000000c0aa' }))
+        .status,
+    ).toBe(200);
+    expect((await call('POST', '/trust', { vaultId: `${vaultId}x`, subscriptionId: 'x' })).status).toBe(404);
   });
 
   it('a vault endpoint from another subscription waits as Pending, without FQDNs', async () => {

@@ -7,29 +7,29 @@ import { NetworkManagementClient } from '@azure/arm-network';
 import type { ArmEmulator } from '../../local/arm/server';
 import type { NetworkService } from '../../local/arm/providers/network';
 import {
-  armRequest,
   captureResponses,
+  routedOperationId,
+  sendRaw,
   SPOKE_RG,
   SPOKE_SUBNET_ID,
   SPOKE_SUBSCRIPTION,
   startSeededEmulator,
   type CapturedResponse,
+  type RawOperationResponse,
 } from '../helpers/armEmulator';
-import { describeIfSpecs, loadSpecs, SPEC_FILES, SpecValidator } from '../helpers/specs';
+import { describeIfSpecs, loadSpecs, SPEC_FILES, SpecValidator, validateCollected } from '../helpers/specs';
 
 const FILE_BY_PREFIX: Array<[string, string]> = [
   ['PrivateEndpoints_', SPEC_FILES.privateEndpoint],
   ['NetworkInterfaces_', SPEC_FILES.networkInterface],
   ['VirtualNetworks_', SPEC_FILES.virtualNetwork],
 ];
-/** Polling endpoints: ARM-wide, not described by the provider specs. */
-const UNSPECIFIED = new Set(['AsyncOperation_Get', 'OperationResult_Get']);
 
 describeIfSpecs('conformance: Microsoft.Network responses match the 2024-01-01 OpenAPI definitions', () => {
   const specs = loadSpecs() as SpecValidator;
   let emu: ArmEmulator;
   let captured: CapturedResponse[];
-  const raw: Array<{ operationId: string; status: number; body: unknown }> = [];
+  const raw: RawOperationResponse[] = [];
 
   beforeAll(async () => {
     emu = await startSeededEmulator({ throttling: { enabled: false } });
@@ -117,10 +117,7 @@ describeIfSpecs('conformance: Microsoft.Network responses match the 2024-01-01 O
         `${peBase.replace('privateEndpoints', 'networkInterfaces')}/missing?api-version=2026-01-01`,
       ],
     ];
-    for (const [operationId, method, path, body] of errors) {
-      const res = await armRequest(emu, method, path, body === undefined ? {} : { body });
-      raw.push({ operationId, status: res.status, body: res.json });
-    }
+    raw.push(...(await sendRaw(emu, errors)));
   });
   afterAll(() => emu.stop());
 
@@ -130,11 +127,7 @@ describeIfSpecs('conformance: Microsoft.Network responses match the 2024-01-01 O
     return entry[1];
   };
 
-  const operationOf = (c: CapturedResponse): string => {
-    const match = emu.router.match(c.method, new URL(c.url).pathname);
-    if (!match || 'methodMismatch' in match) throw new Error(`Unrouted ${c.method} ${c.url}`);
-    return match.route.operationId;
-  };
+  const operationOf = (c: CapturedResponse): string => routedOperationId(emu, c);
 
   it('covers every Network operation the emulator serves', () => {
     const seen = new Set(captured.map(operationOf));
@@ -155,22 +148,7 @@ describeIfSpecs('conformance: Microsoft.Network responses match the 2024-01-01 O
   });
 
   it('returns response bodies that validate against the spec (success and error)', () => {
-    const failures: string[] = [];
-    let checked = 0;
-    for (const c of captured) {
-      const operationId = operationOf(c);
-      if (UNSPECIFIED.has(operationId)) continue;
-      const declared = specs.responseCodes(fileFor(operationId), operationId);
-      if (c.status < 300) expect(declared).toContain(String(c.status));
-      const result = specs.validateResponse(fileFor(operationId), operationId, c.status, c.body);
-      checked++;
-      if (!result.valid) failures.push(`${c.method} ${c.url} ${c.status}: ${result.errors.join('; ')}`);
-    }
-    for (const r of raw) {
-      const result = specs.validateResponse(fileFor(r.operationId), r.operationId, 'default', r.body);
-      checked++;
-      if (!result.valid) failures.push(`${r.operationId} ${r.status}: ${result.errors.join('; ')}`);
-    }
+    const { failures, checked } = validateCollected(specs, { captured, raw, operationOf, fileFor });
     expect(failures).toEqual([]);
     expect(checked).toBeGreaterThan(15);
     // The validator is live: a corrupted body is rejected.

@@ -5,24 +5,25 @@
 import { PrivateDnsManagementClient } from '@azure/arm-privatedns';
 import type { ArmEmulator } from '../../local/arm/server';
 import {
-  armRequest,
   captureResponses,
   HUB_RG,
   HUB_SUBSCRIPTION,
   HUB_VNET_ID,
+  routedOperationId,
+  sendRaw,
   startSeededEmulator,
   type CapturedResponse,
+  type RawOperationResponse,
 } from '../helpers/armEmulator';
-import { describeIfSpecs, loadSpecs, SPEC_FILES, SpecValidator } from '../helpers/specs';
+import { describeIfSpecs, loadSpecs, SPEC_FILES, SpecValidator, validateCollected } from '../helpers/specs';
 
 const ZONE = 'privatelink.blob.core.windows.net';
-const UNSPECIFIED = new Set(['AsyncOperation_Get', 'OperationResult_Get']);
 
 describeIfSpecs('conformance: Private DNS responses match the 2024-06-01 OpenAPI definitions', () => {
   const specs = loadSpecs() as SpecValidator;
   let emu: ArmEmulator;
   let captured: CapturedResponse[];
-  const raw: Array<{ operationId: string; status: number; body: unknown }> = [];
+  const raw: RawOperationResponse[] = [];
 
   beforeAll(async () => {
     emu = await startSeededEmulator({ throttling: { enabled: false } });
@@ -91,18 +92,11 @@ describeIfSpecs('conformance: Private DNS responses match the 2024-06-01 OpenAPI
       ],
       ['RecordSets_ListByType', 'GET', `${zoneBase}/${ZONE}/A?api-version=2024-06-01&$top=-1`],
     ];
-    for (const [operationId, method, path, body] of errors) {
-      const res = await armRequest(emu, method, path, body === undefined ? {} : { body });
-      raw.push({ operationId, status: res.status, body: res.json });
-    }
+    raw.push(...(await sendRaw(emu, errors)));
   });
   afterAll(() => emu.stop());
 
-  const operationOf = (c: CapturedResponse): string => {
-    const match = emu.router.match(c.method, new URL(c.url).pathname);
-    if (!match || 'methodMismatch' in match) throw new Error(`Unrouted ${c.method} ${c.url}`);
-    return match.route.operationId;
-  };
+  const operationOf = (c: CapturedResponse): string => routedOperationId(emu, c);
 
   it('covers every Private DNS operation the emulator serves, including the errors', () => {
     const seen = new Set(captured.map(operationOf));
@@ -127,20 +121,13 @@ describeIfSpecs('conformance: Private DNS responses match the 2024-06-01 OpenAPI
   });
 
   it('returns response bodies that validate against the spec (success and error)', () => {
-    const failures: string[] = [];
-    for (const c of captured) {
-      const operationId = operationOf(c);
-      if (UNSPECIFIED.has(operationId)) continue;
-      if (c.status < 300)
-        expect(specs.responseCodes(SPEC_FILES.privateDns, operationId)).toContain(String(c.status));
-      const result = specs.validateResponse(SPEC_FILES.privateDns, operationId, c.status, c.body);
-      if (!result.valid) failures.push(`${c.method} ${c.url} ${c.status}: ${result.errors.join('; ')}`);
-    }
-    for (const r of raw) {
-      expect(r.status).toBeGreaterThanOrEqual(400);
-      const result = specs.validateResponse(SPEC_FILES.privateDns, r.operationId, 'default', r.body);
-      if (!result.valid) failures.push(`${r.operationId} ${r.status}: ${result.errors.join('; ')}`);
-    }
+    for (const r of raw) expect(r.status).toBeGreaterThanOrEqual(400);
+    const { failures } = validateCollected(specs, {
+      captured,
+      raw,
+      operationOf,
+      fileFor: () => SPEC_FILES.privateDns,
+    });
     expect(failures).toEqual([]);
     const sample = structuredClone(
       captured.find((c) => operationOf(c) === 'RecordSets_Get' && c.status === 200)?.body,

@@ -1,18 +1,10 @@
-import { promises as dnsPromises } from 'node:dns';
+import type { promises as dnsPromises } from 'node:dns';
 import dns2 from 'dns2';
 import { InMemoryDnsZones, startDnsServer, storeSource, type RunningDnsServer } from '../../local/dns/server';
+import { lookupError, resolverFor } from '../helpers/dns';
 
 const HUB_VNET = '/subscriptions/s1/resourceGroups/hub/providers/Microsoft.Network/virtualNetworks/hub';
 const OTHER_VNET = '/subscriptions/s1/resourceGroups/other/providers/Microsoft.Network/virtualNetworks/other';
-
-async function errorCode(promise: Promise<unknown>): Promise<string> {
-  try {
-    await promise;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code ?? 'no code';
-  }
-  return 'resolved';
-}
 
 describe('local DNS server (real lookups through node:dns)', () => {
   const zones = new InMemoryDnsZones()
@@ -29,8 +21,7 @@ describe('local DNS server (real lookups through node:dns)', () => {
 
   beforeAll(async () => {
     server = await startDnsServer({ source: zones.resolverFor(HUB_VNET) });
-    resolver = new dnsPromises.Resolver({ timeout: 2000, tries: 2 });
-    resolver.setServers([server.server]);
+    resolver = resolverFor(server);
   });
   afterAll(async () => {
     await server.stop();
@@ -42,7 +33,7 @@ describe('local DNS server (real lookups through node:dns)', () => {
 
   it('reads the source on every query (live updates, several addresses, deletes)', async () => {
     const fqdn = 'vault1-123-ab-pod01-rec2.privatelink.eus.backup.windowsazure.com';
-    expect(await errorCode(resolver.resolve4(fqdn))).toBe('ENOTFOUND');
+    expect(await lookupError(resolver.resolve4(fqdn))).toBe('ENOTFOUND');
     zones.setA('privatelink.eus.backup.windowsazure.com', 'vault1-123-ab-pod01-rec2', ['10.1.0.5']);
     expect(await resolver.resolve4(fqdn)).toEqual(['10.1.0.5']);
     zones.setA('privatelink.eus.backup.windowsazure.com', 'vault1-123-ab-pod01-rec2', [
@@ -51,20 +42,20 @@ describe('local DNS server (real lookups through node:dns)', () => {
     ]);
     expect((await resolver.resolve4(fqdn)).sort()).toEqual(['10.1.0.6', '10.1.0.7']);
     zones.deleteA('privatelink.eus.backup.windowsazure.com', 'vault1-123-ab-pod01-rec2');
-    expect(await errorCode(resolver.resolve4(fqdn))).toBe('ENOTFOUND');
+    expect(await lookupError(resolver.resolve4(fqdn))).toBe('ENOTFOUND');
   });
 
   it('answers NXDOMAIN for unknown names and names outside every zone', async () => {
-    expect(await errorCode(resolver.resolve4('missing.privatelink.vaultcore.azure.net'))).toBe('ENOTFOUND');
-    expect(await errorCode(resolver.resolve4('www.example.org'))).toBe('ENOTFOUND');
+    expect(await lookupError(resolver.resolve4('missing.privatelink.vaultcore.azure.net'))).toBe('ENOTFOUND');
+    expect(await lookupError(resolver.resolve4('www.example.org'))).toBe('ENOTFOUND');
   });
 
   it('does not answer from a zone that is not linked to the virtual network', async () => {
-    expect(await errorCode(resolver.resolve4('sa1.privatelink.blob.core.windows.net'))).toBe('ENOTFOUND');
+    expect(await lookupError(resolver.resolve4('sa1.privatelink.blob.core.windows.net'))).toBe('ENOTFOUND');
     zones.link('privatelink.blob.core.windows.net', HUB_VNET);
     expect(await resolver.resolve4('sa1.privatelink.blob.core.windows.net')).toEqual(['10.9.0.4']);
     zones.unlink('privatelink.blob.core.windows.net', HUB_VNET);
-    expect(await errorCode(resolver.resolve4('sa1.privatelink.blob.core.windows.net'))).toBe('ENOTFOUND');
+    expect(await lookupError(resolver.resolve4('sa1.privatelink.blob.core.windows.net'))).toBe('ENOTFOUND');
   });
 
   it('matches names case-insensitively', async () => {
@@ -72,8 +63,8 @@ describe('local DNS server (real lookups through node:dns)', () => {
   });
 
   it('answers NODATA for other record types on a known name', async () => {
-    expect(await errorCode(resolver.resolve6('kv1.privatelink.vaultcore.azure.net'))).toBe('ENODATA');
-    expect(await errorCode(resolver.resolveTxt('kv1.privatelink.vaultcore.azure.net'))).toBe('ENODATA');
+    expect(await lookupError(resolver.resolve6('kv1.privatelink.vaultcore.azure.net'))).toBe('ENODATA');
+    expect(await lookupError(resolver.resolveTxt('kv1.privatelink.vaultcore.azure.net'))).toBe('ENODATA');
   });
 
   it('answers over TCP on the same port', async () => {
@@ -92,8 +83,7 @@ describe('local DNS server (real lookups through node:dns)', () => {
       .setA('vaultcore.azure.net', 'kv1', ['10.0.0.2']);
     const other = await startDnsServer({ source: nested.allZones() });
     try {
-      const r = new dnsPromises.Resolver({ timeout: 2000, tries: 2 });
-      r.setServers([other.server]);
+      const r = resolverFor(other);
       expect(await r.resolve4('kv1.vaultcore.azure.net')).toEqual(['10.0.0.2']);
     } finally {
       await other.stop();
@@ -112,9 +102,8 @@ describe('local DNS server (real lookups through node:dns)', () => {
       onError: (_e, name) => errors.push(name),
     });
     try {
-      const r = new dnsPromises.Resolver({ timeout: 2000, tries: 1 });
-      r.setServers([broken.server]);
-      expect(await errorCode(r.resolve4('kv1.privatelink.vaultcore.azure.net'))).toBe('ESERVFAIL');
+      const r = resolverFor(broken, 1);
+      expect(await lookupError(r.resolve4('kv1.privatelink.vaultcore.azure.net'))).toBe('ESERVFAIL');
       expect(errors.length).toBeGreaterThan(0);
       expect(broken.stats.servfail).toBeGreaterThan(0);
     } finally {
@@ -131,11 +120,10 @@ describe('local DNS server (real lookups through node:dns)', () => {
     };
     const viaStore = await startDnsServer({ source: storeSource(store, HUB_VNET), tcp: false });
     try {
-      const r = new dnsPromises.Resolver({ timeout: 2000, tries: 2 });
-      r.setServers([viaStore.server]);
+      const r = resolverFor(viaStore);
       expect(await r.resolve4('kv9.privatelink.vaultcore.azure.net')).toEqual(['10.2.0.9']);
       records.delete('privatelink.vaultcore.azure.net/kv9');
-      expect(await errorCode(r.resolve4('kv9.privatelink.vaultcore.azure.net'))).toBe('ENOTFOUND');
+      expect(await lookupError(r.resolve4('kv9.privatelink.vaultcore.azure.net'))).toBe('ENOTFOUND');
     } finally {
       await viaStore.stop();
     }

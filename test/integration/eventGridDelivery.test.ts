@@ -1,10 +1,12 @@
 import https from 'node:https';
+import type { AddressInfo } from 'node:net';
 import { EventGridDeserializer, isSystemEvent } from '@azure/eventgrid';
 import { NetworkManagementClient } from '@azure/arm-network';
 import type { WebhookSubscriptionSpec } from '../../local/arm/eventGridDelivery';
 import type { EventGridService } from '../../local/arm/eventGridProvider';
 import type { NetworkService } from '../../local/arm/providers/network';
 import type { ArmEmulator } from '../../local/arm/server';
+import { generateCertificate } from '../../local/arm/tls';
 import { WATCHED_EVENT_TYPES, WATCHED_OPERATIONS } from '../../src/core/operations';
 import {
   HUB_SUBSCRIPTION,
@@ -306,6 +308,19 @@ describe('Event Grid delivery of ARM events to webhooks', () => {
     expect(letters.json.value).toHaveLength(1);
   });
 
+  it('gives up when the event time-to-live runs out before the next scheduled attempt', async () => {
+    const down = await receiver({ failWith: Array.from({ length: 10 }, () => 500) });
+    const name = await subscribe(down, { retryPolicy: { eventTimeToLiveInMinutes: 1 }, deadLetter: true });
+    createEndpoint();
+    await eventGrid.idle();
+    // Attempts at 0 s, 10 s and 40 s; the next one (100 s) would be past the 1-minute TTL.
+    expect(eventGrid.delivery.stats(name)).toMatchObject({ attempts: 3, retried: 2, deadLettered: 1 });
+    expect(eventGrid.delivery.deadLetters(name)[0]).toMatchObject({
+      deadLetterReason: 'TimeToLiveExceeded',
+      deliveryAttempts: 3,
+    });
+  });
+
   it('can duplicate, drop and reorder deliveries', async () => {
     const dup = await receiver();
     const dupName = await subscribe(dup, { chaos: { duplicateRate: 1 } });
@@ -325,6 +340,69 @@ describe('Event Grid delivery of ARM events to webhooks', () => {
     expect(lost.accepted).toEqual([]);
     expect(eventGrid.delivery.stats(lostName)).toMatchObject({ matched: 3, dropped: 3, delivered: 0 });
     expect(idsOf(shuffled).map((e) => e.subject)).toEqual([...ids].reverse());
+  });
+
+  it('changes the chaos of an existing subscription over the control API', async () => {
+    const r = await receiver();
+    const name = await subscribe(r);
+    const set = await control(emu, 'PUT', `/eventGrid/subscriptions/${name}/chaos`, { dropRate: 1 });
+    expect(set.status).toBe(200);
+    createEndpoint();
+    await eventGrid.idle();
+    expect(r.accepted).toEqual([]);
+    await control(emu, 'PUT', `/eventGrid/subscriptions/${name}/chaos`, {});
+    createEndpoint();
+    await eventGrid.idle();
+    expect(r.accepted).toHaveLength(1);
+    expect(eventGrid.delivery.stats(name)).toMatchObject({ matched: 2, dropped: 1, delivered: 1 });
+    expect((await control(emu, 'PUT', '/eventGrid/subscriptions/none/chaos', {})).status).toBe(404);
+    expect(
+      (await control(emu, 'PUT', `/eventGrid/subscriptions/${name}/chaos`, { dropRate: 2 })).status,
+    ).toBe(400);
+  });
+
+  it('delivers to an https webhook it trusts through `ca`, and not to one it does not', async () => {
+    const cert = generateCertificate();
+    const bodies: string[] = [];
+    const server = https.createServer({ key: cert.keyPem, cert: cert.certPem }, (req, res) => {
+      const chunks: Buffer[] = [];
+      req.on('data', (c: Buffer) => chunks.push(c));
+      req.on('end', () => {
+        const body = Buffer.concat(chunks).toString('utf8');
+        if (req.headers['aeg-event-type'] === 'SubscriptionValidation') {
+          const code = (JSON.parse(body) as Array<{ data: { validationCode: string } }>)[0]!.data
+            .validationCode;
+          res.writeHead(200, { 'content-type': 'application/json' });
+          res.end(JSON.stringify({ validationResponse: code }));
+          return;
+        }
+        bodies.push(body);
+        res.writeHead(200);
+        res.end();
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const url = `https://127.0.0.1:${(server.address() as AddressInfo).port}/api/events`;
+      await expect(
+        eventGrid.subscribe({ name: 'untrusted', subscriptionId: SPOKE_SUBSCRIPTION, endpointUrl: url }),
+      ).rejects.toThrow(/handshake failed/);
+      await eventGrid.subscribe({
+        name: 'tls',
+        subscriptionId: SPOKE_SUBSCRIPTION,
+        endpointUrl: url,
+        filter: PE_FILTER,
+        ca: cert.certPem,
+      });
+      const id = createEndpoint();
+      await eventGrid.idle();
+      expect(bodies.map((b) => (JSON.parse(b) as Array<{ subject: string }>)[0]!.subject)).toEqual([id]);
+    } finally {
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      });
+    }
   });
 
   it('delivers CloudEvents after the OPTIONS abuse-protection handshake', async () => {

@@ -5,28 +5,13 @@ import { RecoveryServicesBackupClient } from '@azure/arm-recoveryservicesbackup'
 import type { EventGridService } from '../../local/arm/eventGridProvider';
 import type { NetworkService } from '../../local/arm/providers/network';
 import type { ArmEmulator } from '../../local/arm/server';
-import { SPOKE_RG, SPOKE_SUBSCRIPTION, startSeededEmulator } from '../helpers/armEmulator';
+import { failure, SPOKE_RG, SPOKE_SUBSCRIPTION, startSeededEmulator } from '../helpers/armEmulator';
 import { EventGridReceiver } from './eventGridReceiver';
 
 const OTHER_SUB = '00000000-0000-4000-8000-00000000c0e4';
 const OTHER_RG = 'rg-app';
 const OTHER_SUBNET = `/subscriptions/${OTHER_SUB}/resourceGroups/${OTHER_RG}/providers/Microsoft.Network/virtualNetworks/vnet-app/subnets/snet-pe`;
 const LRO = { updateIntervalInMs: 5 };
-
-interface RestErrorLike {
-  statusCode?: number;
-  code?: string;
-  message: string;
-}
-
-async function failure(p: Promise<unknown>): Promise<RestErrorLike> {
-  try {
-    await p;
-  } catch (e) {
-    return e as RestErrorLike;
-  }
-  throw new Error('expected the call to fail');
-}
 
 describe('Recovery Services vaults and Backup private endpoint connections', () => {
   let emu: ArmEmulator;

@@ -2,30 +2,17 @@ import { ResourceGraphClient } from '@azure/arm-resourcegraph';
 import type { NetworkService } from '../../local/arm/providers/network';
 import type { ResourceGraphService } from '../../local/arm/providers/resourceGraph';
 import type { ArmEmulator } from '../../local/arm/server';
-import { HUB_SUBSCRIPTION, SPOKE_RG, SPOKE_SUBSCRIPTION, startSeededEmulator } from '../helpers/armEmulator';
+import {
+  failure,
+  HUB_SUBSCRIPTION,
+  SPOKE_RG,
+  SPOKE_SUBSCRIPTION,
+  startSeededEmulator,
+} from '../helpers/armEmulator';
 
 const SPOKE2 = '00000000-0000-4000-8000-00000000c0d3';
 const PE_QUERY =
   "Resources | where type =~ 'microsoft.network/privateendpoints' | project id, name, type, location, resourceGroup, subscriptionId, properties";
-
-interface RestErrorLike {
-  statusCode?: number;
-  code?: string;
-  message: string;
-  response?: { headers: { get(name: string): string | undefined } };
-  details?: {
-    error?: { code?: string; message?: string; details?: Array<{ code: string; message: string }> };
-  };
-}
-
-async function failure(p: Promise<unknown>): Promise<RestErrorLike> {
-  try {
-    await p;
-  } catch (e) {
-    return e as RestErrorLike;
-  }
-  throw new Error('expected the call to fail');
-}
 
 describe('Resource Graph (emulated) through @azure/arm-resourcegraph', () => {
   let emu: ArmEmulator;

@@ -84,13 +84,13 @@ describe('desiredRecords', () => {
 
   it('skips FQDNs outside the catalogue and regions outside the geo table, with reasons', () => {
     const state = desiredRecords([
-      entry(A, '123-ab-pod01-fc1.plc.backup.windowsazure.com', '10.0.0.4'),
+      entry(A, '123-ab-pod01-fc1.xyz.backup.windowsazure.com', '10.0.0.4'),
       entry(A, 'thing.example.org', '10.0.0.5'),
       entry(A, 'x.blob.core.windows.net', '10.0.0.6'),
     ]);
     expect(state.records.map((r) => r.name)).toEqual(['x']);
     expect(state.skips.map((s) => [s.code, s.fqdn])).toEqual([
-      ['unknown-geo', '123-ab-pod01-fc1.plc.backup.windowsazure.com'],
+      ['unknown-geo', '123-ab-pod01-fc1.xyz.backup.windowsazure.com'],
       ['unknown-suffix', 'thing.example.org'],
     ]);
   });

@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { APP_SETTINGS } from '../../src/core/settings';
 import { WATCHED_OPERATIONS } from '../../src/core/operations';
 
@@ -11,5 +13,13 @@ describe('app settings table', () => {
   it('watches endpoint writes and deletes and NIC writes', () => {
     expect(WATCHED_OPERATIONS).toContain('Microsoft.Network/privateEndpoints/write');
     expect(WATCHED_OPERATIONS).toContain('Microsoft.Network/privateEndpoints/delete');
+  });
+});
+
+describe('README configuration table', () => {
+  it('documents every app setting', () => {
+    const readme = readFileSync(join(__dirname, '../../README.md'), 'utf8');
+    const missing = APP_SETTINGS.filter((s) => !readme.includes(`| \`${s.name}\` |`)).map((s) => s.name);
+    expect(missing).toEqual([]);
   });
 });

@@ -18,6 +18,22 @@ describe('zoneForFqdn', () => {
       'x-ab-pod01-id1',
     ],
     ['x-ab-pod01-id1.ugv.backup.windowsazure.us', 'privatelink.ugv.backup.windowsazure.us', 'x-ab-pod01-id1'],
+    // Regions newer than the 2022 list, from the separately sourced table.
+    [
+      'x-ab-pod01-fc1.plc.backup.windowsazure.com',
+      'privatelink.plc.backup.windowsazure.com',
+      'x-ab-pod01-fc1',
+    ],
+    [
+      'x-ab-pod01-fab1.itn.backup.windowsazure.com',
+      'privatelink.itn.backup.windowsazure.com',
+      'x-ab-pod01-fab1',
+    ],
+    [
+      'x-ab-pod01-id1.spc.backup.windowsazure.com',
+      'privatelink.spc.backup.windowsazure.com',
+      'x-ab-pod01-id1',
+    ],
     ['abcdeypod01ecs114.blob.core.windows.net', 'privatelink.blob.core.windows.net', 'abcdeypod01ecs114'],
     [
       'abcdeypod01ecs114.privatelink.blob.core.windows.net',
@@ -51,7 +67,8 @@ describe('zoneForFqdn', () => {
   });
 
   it.each([
-    ['x-ab-pod01-fc1.plc.backup.windowsazure.com', 'unknown-geo'],
+    ['x-ab-pod01-fc1.xyz.backup.windowsazure.com', 'unknown-geo'],
+    ['x-ab-pod01-fc1.bj2r.backup.windowsazure.com', 'unknown-geo'],
     ['x-ab-pod01-fc1.zzz.backup.windowsazure.com', 'unknown-geo'],
     ['eus.backup.windowsazure.com', 'invalid-fqdn'],
     ['acct.z12.blob.storage.azure.net', 'unknown-suffix'],

@@ -8,8 +8,8 @@ import { z } from 'zod';
 import { NETWORK_API_VERSIONS } from '../apiVersions';
 import type { ArmProvider, EmulatorContext } from '../context';
 import { addControlRoute, parseBody } from '../control';
-import { ArmError, badRequest, resourceNotFound } from '../errors';
-import { paginate } from '../paging';
+import { ArmError, badRequest, parseOrBadRequest, resourceNotFound } from '../errors';
+import { listScope, paginate } from '../paging';
 import { parseResourceId, resourceGroupId } from '../resourceId';
 import type { ArmRequest, ArmResponse, RouteDefinition } from '../router';
 import type { ArmResource, WriteContext } from '../store';
@@ -152,6 +152,19 @@ const memberSchema = z.object({
 
 const networkEtag = (guid: string): string => `W/"${guid}"`;
 
+/** A connection state as Network stores it: description and actionsRequired always present. */
+const wireState = (state: ConnectionState): Required<ConnectionState> => ({
+  status: state.status,
+  description: state.description ?? '',
+  actionsRequired: state.actionsRequired ?? 'None',
+});
+
+/** Every connection of an endpoint, automatic ones first. */
+const connectionsOf = (props: WireEndpointProps | undefined): WireConnection[] => [
+  ...(props?.privateLinkServiceConnections ?? []),
+  ...(props?.manualPrivateLinkServiceConnections ?? []),
+];
+
 /** The parts of stored wire shapes this provider reads back. */
 interface WireIpConfig {
   name: string;
@@ -267,11 +280,7 @@ export const networkProvider: ArmProvider = {
         privateLinkServiceId: c.privateLinkServiceId,
         groupIds: c.groupIds,
         ...(c.requestMessage !== undefined ? { requestMessage: c.requestMessage } : {}),
-        privateLinkServiceConnectionState: {
-          status: state.status,
-          description: state.description ?? '',
-          actionsRequired: state.actionsRequired ?? 'None',
-        },
+        privateLinkServiceConnectionState: wireState(state),
       },
     });
 
@@ -352,6 +361,11 @@ export const networkProvider: ArmProvider = {
     const nicIdOf = (pe: ArmResource): string | undefined =>
       ((pe.properties as { networkInterfaces?: Array<{ id: string }> }).networkInterfaces ?? [])[0]?.id;
 
+    const nicOf = (pe: ArmResource): ArmResource | undefined => {
+      const nicId = nicIdOf(pe);
+      return nicId ? ctx.store.get(nicId) : undefined;
+    };
+
     const requirePe = (privateEndpointId: string): ArmResource => {
       const pe = ctx.store.get(privateEndpointId);
       if (!pe || pe.type !== PRIVATE_ENDPOINT_TYPE) {
@@ -418,8 +432,7 @@ export const networkProvider: ArmProvider = {
       context?: WriteContext,
     ): ArmResource => {
       const pe = requirePe(privateEndpointId);
-      const nicId = nicIdOf(pe);
-      const nic = nicId ? ctx.store.get(nicId) : undefined;
+      const nic = nicOf(pe);
       const current = nic ? ipConfigsOf(nic) : [];
       const subnetId = (pe.properties as { subnet: { id: string } }).subnet.id;
       const memberKey = (m: EndpointMember): string => `${m.groupId}|${m.requiredMemberName}`.toLowerCase();
@@ -444,8 +457,7 @@ export const networkProvider: ArmProvider = {
 
     const members = (privateEndpointId: string): EndpointMember[] => {
       const pe = requirePe(privateEndpointId);
-      const nicId = nicIdOf(pe);
-      const nic = nicId ? ctx.store.get(nicId) : undefined;
+      const nic = nicOf(pe);
       return nic ? ipConfigsOf(nic).map((c) => c.member) : [];
     };
 
@@ -475,11 +487,7 @@ export const networkProvider: ArmProvider = {
           if (updated) break;
           if (options.connectionName && String(c.name).toLowerCase() !== options.connectionName.toLowerCase())
             continue;
-          c.properties.privateLinkServiceConnectionState = {
-            status: state.status,
-            description: state.description ?? '',
-            actionsRequired: state.actionsRequired ?? 'None',
-          };
+          c.properties.privateLinkServiceConnectionState = wireState(state);
           updated = true;
         }
       }
@@ -575,10 +583,7 @@ export const networkProvider: ArmProvider = {
 
       const etagGuid = randomUUID();
       const etag = networkEtag(etagGuid);
-      const previousConnections = [
-        ...(existingProps?.privateLinkServiceConnections ?? []),
-        ...(existingProps?.manualPrivateLinkServiceConnections ?? []),
-      ];
+      const previousConnections = connectionsOf(existingProps);
       const stateFor = (name: string): ConnectionState => {
         const previous = previousConnections.find((c) => String(c.name).toLowerCase() === name.toLowerCase());
         if (previous) return previous.properties.privateLinkServiceConnectionState;
@@ -682,6 +687,16 @@ export const networkProvider: ArmProvider = {
       return { resource, ...(nic ? { nic } : {}), request, ...(target ? { target } : {}) };
     };
 
+    /** Writes the NIC a new endpoint's plan built (an update plans none). */
+    const putPlannedNic = (plan: PlannedEndpoint, context: WriteContext): void => {
+      const nic = plan.nic;
+      if (!nic) return;
+      ctx.store.put(nic, {
+        etag: () => nic.etag as string,
+        context: { ...context, operationName: 'Microsoft.Network/networkInterfaces/write' },
+      });
+    };
+
     const putEndpoint = (resource: ArmResource, context: WriteContext): ArmResource => {
       const guid = /W\/"(.*)"/.exec(resource.etag ?? '')?.[1] ?? randomUUID();
       return ctx.store.put(resource, { etag: () => networkEtag(guid), context });
@@ -696,21 +711,14 @@ export const networkProvider: ArmProvider = {
     };
 
     const removeEndpoint = (pe: ArmResource, context: WriteContext): void => {
-      const nicId = nicIdOf(pe);
-      const nic = nicId ? ctx.store.get(nicId) : undefined;
+      const nic = nicOf(pe);
       const subnetId = (pe.properties as { subnet: { id: string } }).subnet.id;
       if (nic) {
         for (const c of ipConfigsOf(nic)) allocator.release(subnetId.toLowerCase(), c.ip);
         ctx.store.delete(nic.id, { ...context, operationName: 'Microsoft.Network/networkInterfaces/delete' });
       }
       ctx.store.delete(pe.id, { ...context, operationName: 'Microsoft.Network/privateEndpoints/delete' });
-      const connections = [
-        ...((pe.properties as Record<string, Array<{ properties: { privateLinkServiceId: string } }>>)
-          .privateLinkServiceConnections ?? []),
-        ...((pe.properties as Record<string, Array<{ properties: { privateLinkServiceId: string } }>>)
-          .manualPrivateLinkServiceConnections ?? []),
-      ];
-      const targetId = connections[0]?.properties.privateLinkServiceId;
+      const targetId = connectionsOf(pe.properties as WireEndpointProps)[0]?.properties.privateLinkServiceId;
       if (targetId) targetFor(targetId)?.onDeleted?.(pe);
     };
 
@@ -730,70 +738,93 @@ export const networkProvider: ArmProvider = {
       return copy;
     };
 
-    // ---- routes: private endpoints -----------------------------------------------------------------------
+    /** Endpoint as a client reads it: while its NIC FQDNs are hidden by a fault, so are its customDnsConfigs. */
+    const readEndpoint = (pe: ArmResource): ArmResource => {
+      if (!ctx.faults.fqdnsHidden(pe.id, pe.name)) return pe;
+      return { ...pe, properties: { ...(pe.properties as object), customDnsConfigs: [] } };
+    };
+
+    // ---- routes: reads --------------------------------------------------------------------------------------
+    /** Get (in a resource group), List (a resource group) and, when named, the subscription-wide list of a type. */
+    const readRoutes = (spec: {
+      type: string;
+      collection: string;
+      nameParam: string;
+      get: string;
+      list: string;
+      listBySubscription?: string;
+      /** The resource as a client reads it (applied to each served item, after paging). */
+      view?: (resource: ArmResource) => ArmResource;
+    }): void => {
+      const view = spec.view ?? ((resource: ArmResource) => resource);
+      const common = { resourceType: spec.type, armOperation: `${spec.type}/read` } as const;
+      route({
+        ...common,
+        method: 'GET',
+        path: `${rgBase}/${spec.collection}/{${spec.nameParam}}`,
+        operationId: spec.get,
+        handler: (req) => {
+          const name = req.params[spec.nameParam] ?? '';
+          const resource = ctx.store.get(`${listScope(req)}/providers/${spec.type}/${name}`);
+          if (!resource) throw resourceNotFound(spec.type, name, req.params.resourceGroupName);
+          return { status: 200, body: view(resource) };
+        },
+      });
+      const list = (req: ArmRequest): ArmResponse => {
+        const page = paginate(req, ctx.store.listByType(spec.type, listScope(req)), ctx.endpoint(), {
+          defaultPageSize: service.pageSize,
+          acceptTop: false,
+        });
+        return { status: 200, body: { ...page, value: page.value.map(view) } };
+      };
+      route({
+        ...common,
+        method: 'GET',
+        path: `${rgBase}/${spec.collection}`,
+        operationId: spec.list,
+        handler: list,
+      });
+      if (spec.listBySubscription) {
+        route({
+          ...common,
+          method: 'GET',
+          path: `${subBase}/${spec.collection}`,
+          operationId: spec.listBySubscription,
+          handler: list,
+        });
+      }
+    };
+
+    readRoutes({
+      type: PRIVATE_ENDPOINT_TYPE,
+      collection: 'privateEndpoints',
+      nameParam: 'privateEndpointName',
+      get: 'PrivateEndpoints_Get',
+      list: 'PrivateEndpoints_List',
+      listBySubscription: 'PrivateEndpoints_ListBySubscription',
+      view: readEndpoint,
+    });
+    readRoutes({
+      type: NETWORK_INTERFACE_TYPE,
+      collection: 'networkInterfaces',
+      nameParam: 'networkInterfaceName',
+      get: 'NetworkInterfaces_Get',
+      list: 'NetworkInterfaces_List',
+      listBySubscription: 'NetworkInterfaces_ListAll',
+      view: readNic,
+    });
+    // Virtual networks are read-only here; they come from seeding or createVirtualNetwork.
+    readRoutes({
+      type: VIRTUAL_NETWORK_TYPE,
+      collection: 'virtualNetworks',
+      nameParam: 'virtualNetworkName',
+      get: 'VirtualNetworks_Get',
+      list: 'VirtualNetworks_List',
+    });
+
+    // ---- routes: private endpoint writes ---------------------------------------------------------------------
     const peId = (req: ArmRequest): string =>
       `${resourceGroupId(req.params.subscriptionId as string, req.params.resourceGroupName as string)}/providers/Microsoft.Network/privateEndpoints/${req.params.privateEndpointName as string}`;
-
-    route({
-      method: 'GET',
-      path: `${rgBase}/privateEndpoints/{privateEndpointName}`,
-      operationId: 'PrivateEndpoints_Get',
-      resourceType: PRIVATE_ENDPOINT_TYPE,
-      armOperation: 'Microsoft.Network/privateEndpoints/read',
-      handler: (req) => {
-        const pe = ctx.store.get(peId(req));
-        if (!pe)
-          throw resourceNotFound(
-            PRIVATE_ENDPOINT_TYPE,
-            req.params.privateEndpointName as string,
-            req.params.resourceGroupName,
-          );
-        return { status: 200, body: pe };
-      },
-    });
-
-    route({
-      method: 'GET',
-      path: `${rgBase}/privateEndpoints`,
-      operationId: 'PrivateEndpoints_List',
-      resourceType: PRIVATE_ENDPOINT_TYPE,
-      armOperation: 'Microsoft.Network/privateEndpoints/read',
-      handler: (req) => ({
-        status: 200,
-        body: paginate(
-          req,
-          ctx.store.listByType(
-            PRIVATE_ENDPOINT_TYPE,
-            resourceGroupId(req.params.subscriptionId as string, req.params.resourceGroupName as string),
-          ),
-          ctx.endpoint(),
-          { defaultPageSize: service.pageSize, acceptTop: false },
-        ),
-      }),
-    });
-
-    route({
-      method: 'GET',
-      path: `${subBase}/privateEndpoints`,
-      operationId: 'PrivateEndpoints_ListBySubscription',
-      resourceType: PRIVATE_ENDPOINT_TYPE,
-      armOperation: 'Microsoft.Network/privateEndpoints/read',
-      handler: (req) => ({
-        status: 200,
-        body: paginate(
-          req,
-          ctx.store.listByType(
-            PRIVATE_ENDPOINT_TYPE,
-            `/subscriptions/${req.params.subscriptionId as string}`,
-          ),
-          ctx.endpoint(),
-          {
-            defaultPageSize: service.pageSize,
-            acceptTop: false,
-          },
-        ),
-      }),
-    });
 
     route({
       method: 'PUT',
@@ -802,13 +833,12 @@ export const networkProvider: ArmProvider = {
       resourceType: PRIVATE_ENDPOINT_TYPE,
       armOperation: 'Microsoft.Network/privateEndpoints/write',
       handler: (req): ArmResponse => {
-        const parsed = privateEndpointBodySchema.safeParse(req.body);
-        if (!parsed.success) {
-          throw badRequest(
-            'InvalidRequestFormat',
-            `Cannot parse the request: ${z.prettifyError(parsed.error)}`,
-          );
-        }
+        const body = parseOrBadRequest(
+          privateEndpointBodySchema,
+          req.body,
+          'InvalidRequestFormat',
+          'Cannot parse the request',
+        );
         const id = peId(req);
         const existing = ctx.store.get(id);
         const state = (existing?.properties as { provisioningState?: string } | undefined)?.provisioningState;
@@ -825,23 +855,16 @@ export const networkProvider: ArmProvider = {
           subscriptionId: req.params.subscriptionId as string,
           resourceGroup: req.params.resourceGroupName as string,
           name: existing?.name ?? (req.params.privateEndpointName as string),
-          body: parsed.data,
+          body,
           ...(existing ? { existing } : {}),
           claims: req.claims,
         });
         const accepted = { ...req.context, final: false };
-        if (plan.nic) {
-          ctx.store.put(plan.nic, {
-            etag: () => plan.nic?.etag as string,
-            context: { ...req.context, operationName: 'Microsoft.Network/networkInterfaces/write' },
-          });
-        }
+        putPlannedNic(plan, req.context);
         const stored = putEndpoint(withState(plan.resource, 'Updating'), accepted);
-        const op = ctx.lro.start({
-          subscriptionId: req.params.subscriptionId as string,
+        const op = ctx.lro.startFor(req, {
           namespace: 'Microsoft.Network',
           location: plan.request.location,
-          apiVersion: req.apiVersion as string,
           complete: () => {
             const current = ctx.store.get(id);
             if (!current)
@@ -870,11 +893,9 @@ export const networkProvider: ArmProvider = {
           operationName: 'Microsoft.Network/privateEndpoints/write',
           final: false,
         });
-        const op = ctx.lro.start({
-          subscriptionId: req.params.subscriptionId as string,
+        const op = ctx.lro.startFor(req, {
           namespace: 'Microsoft.Network',
           location: (existing.location as string | undefined) ?? ctx.defaultLocation,
-          apiVersion: req.apiVersion as string,
           complete: () => {
             const current = ctx.store.get(id);
             if (current) removeEndpoint(current, { ...req.context, final: true });
@@ -883,109 +904,6 @@ export const networkProvider: ArmProvider = {
         });
         return { status: 202, headers: op.headers({ location: true }) };
       },
-    });
-
-    // ---- routes: network interfaces ------------------------------------------------------------------------
-    route({
-      method: 'GET',
-      path: `${rgBase}/networkInterfaces/{networkInterfaceName}`,
-      operationId: 'NetworkInterfaces_Get',
-      resourceType: NETWORK_INTERFACE_TYPE,
-      armOperation: 'Microsoft.Network/networkInterfaces/read',
-      handler: (req) => {
-        const id = `${resourceGroupId(req.params.subscriptionId as string, req.params.resourceGroupName as string)}/providers/Microsoft.Network/networkInterfaces/${req.params.networkInterfaceName as string}`;
-        const nic = ctx.store.get(id);
-        if (!nic)
-          throw resourceNotFound(
-            NETWORK_INTERFACE_TYPE,
-            req.params.networkInterfaceName as string,
-            req.params.resourceGroupName,
-          );
-        return { status: 200, body: readNic(nic) };
-      },
-    });
-
-    route({
-      method: 'GET',
-      path: `${rgBase}/networkInterfaces`,
-      operationId: 'NetworkInterfaces_List',
-      resourceType: NETWORK_INTERFACE_TYPE,
-      armOperation: 'Microsoft.Network/networkInterfaces/read',
-      handler: (req) => {
-        const page = paginate(
-          req,
-          ctx.store.listByType(
-            NETWORK_INTERFACE_TYPE,
-            resourceGroupId(req.params.subscriptionId as string, req.params.resourceGroupName as string),
-          ),
-          ctx.endpoint(),
-          { defaultPageSize: service.pageSize, acceptTop: false },
-        );
-        return { status: 200, body: { ...page, value: page.value.map(readNic) } };
-      },
-    });
-
-    route({
-      method: 'GET',
-      path: `${subBase}/networkInterfaces`,
-      operationId: 'NetworkInterfaces_ListAll',
-      resourceType: NETWORK_INTERFACE_TYPE,
-      armOperation: 'Microsoft.Network/networkInterfaces/read',
-      handler: (req) => {
-        const page = paginate(
-          req,
-          ctx.store.listByType(
-            NETWORK_INTERFACE_TYPE,
-            `/subscriptions/${req.params.subscriptionId as string}`,
-          ),
-          ctx.endpoint(),
-          {
-            defaultPageSize: service.pageSize,
-            acceptTop: false,
-          },
-        );
-        return { status: 200, body: { ...page, value: page.value.map(readNic) } };
-      },
-    });
-
-    // ---- routes: virtual networks (read-only; created by seeding) --------------------------------------------
-    route({
-      method: 'GET',
-      path: `${rgBase}/virtualNetworks/{virtualNetworkName}`,
-      operationId: 'VirtualNetworks_Get',
-      resourceType: VIRTUAL_NETWORK_TYPE,
-      armOperation: 'Microsoft.Network/virtualNetworks/read',
-      handler: (req) => {
-        const id = `${resourceGroupId(req.params.subscriptionId as string, req.params.resourceGroupName as string)}/providers/Microsoft.Network/virtualNetworks/${req.params.virtualNetworkName as string}`;
-        const vnet = ctx.store.get(id);
-        if (!vnet)
-          throw resourceNotFound(
-            VIRTUAL_NETWORK_TYPE,
-            req.params.virtualNetworkName as string,
-            req.params.resourceGroupName,
-          );
-        return { status: 200, body: vnet };
-      },
-    });
-
-    route({
-      method: 'GET',
-      path: `${rgBase}/virtualNetworks`,
-      operationId: 'VirtualNetworks_List',
-      resourceType: VIRTUAL_NETWORK_TYPE,
-      armOperation: 'Microsoft.Network/virtualNetworks/read',
-      handler: (req) => ({
-        status: 200,
-        body: paginate(
-          req,
-          ctx.store.listByType(
-            VIRTUAL_NETWORK_TYPE,
-            resourceGroupId(req.params.subscriptionId as string, req.params.resourceGroupName as string),
-          ),
-          ctx.endpoint(),
-          { defaultPageSize: service.pageSize, acceptTop: false },
-        ),
-      }),
     });
 
     // ---- in-process service ----------------------------------------------------------------------------------
@@ -1078,12 +996,7 @@ export const networkProvider: ArmProvider = {
         ...(input.state ? { state: input.state } : {}),
       });
       const context = { ...(input.context ?? ctx.internalContext()), final: true };
-      if (plan.nic) {
-        ctx.store.put(plan.nic, {
-          etag: () => plan.nic?.etag as string,
-          context: { ...context, operationName: 'Microsoft.Network/networkInterfaces/write' },
-        });
-      }
+      putPlannedNic(plan, context);
       const stored = putEndpoint(plan.resource, {
         ...context,
         operationName: 'Microsoft.Network/privateEndpoints/write',
@@ -1106,8 +1019,7 @@ export const networkProvider: ArmProvider = {
       getPrivateEndpoint: (privateEndpointId) => ctx.store.get(privateEndpointId),
       getNetworkInterface: (privateEndpointId) => {
         const pe = ctx.store.get(privateEndpointId);
-        const nicId = pe ? nicIdOf(pe) : undefined;
-        return nicId ? ctx.store.get(nicId) : undefined;
+        return pe ? nicOf(pe) : undefined;
       },
       members,
       setMembers,
@@ -1127,13 +1039,13 @@ export const networkProvider: ArmProvider = {
     );
     ctx.addSeeder((scope, group) => {
       if (group.virtualNetworks === undefined) return;
-      const parsed = vnetSeedSchema.safeParse(group.virtualNetworks);
-      if (!parsed.success)
-        throw badRequest(
-          'InvalidSeed',
-          `virtualNetworks in ${scope.resourceGroup}: ${z.prettifyError(parsed.error)}`,
-        );
-      for (const vnet of parsed.data) {
+      const vnets = parseOrBadRequest(
+        vnetSeedSchema,
+        group.virtualNetworks,
+        'InvalidSeed',
+        `virtualNetworks in ${scope.resourceGroup}`,
+      );
+      for (const vnet of vnets) {
         createVirtualNetwork({
           subscriptionId: scope.subscriptionId,
           resourceGroup: scope.resourceGroup,

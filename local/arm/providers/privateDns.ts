@@ -12,10 +12,11 @@ import {
   ArmError,
   badRequest,
   parentResourceNotFound,
+  parseOrBadRequest,
   preconditionFailed,
   resourceNotFound,
 } from '../errors';
-import { paginate } from '../paging';
+import { listScope, paginate } from '../paging';
 import { resourceGroupId } from '../resourceId';
 import type { ArmRequest, ArmResponse, RouteDefinition } from '../router';
 import type { ArmResource, WriteContext } from '../store';
@@ -179,12 +180,12 @@ export const privateDnsProvider: ArmProvider = {
       return type;
     };
 
+    const countRecordSets = (zone: ArmResource): number =>
+      RECORD_TYPES.reduce((n, t) => n + ctx.store.countChildren(zone.id, `${PRIVATE_DNS_ZONE_TYPE}/${t}`), 0);
+
     /** Zone as ARM returns it: counts computed at read time (they are not part of the zone's etag). */
     const presentZone = (zone: ArmResource): ArmResource => {
-      const records = RECORD_TYPES.reduce(
-        (n, t) => n + ctx.store.listChildren(zone.id, `${PRIVATE_DNS_ZONE_TYPE}/${t}`).length,
-        0,
-      );
+      const records = countRecordSets(zone);
       const links = ctx.store.listChildren(zone.id, VIRTUAL_NETWORK_LINK_TYPE);
       const withRegistration = links.filter(
         (l) => (l.properties as { registrationEnabled?: boolean }).registrationEnabled,
@@ -303,12 +304,6 @@ export const privateDnsProvider: ArmProvider = {
       properties: { ...props, fqdn: recordFqdn(zone, name), isAutoRegistered: false },
     });
 
-    const countRecordSets = (zone: ArmResource): number =>
-      RECORD_TYPES.reduce(
-        (n, t) => n + ctx.store.listChildren(zone.id, `${PRIVATE_DNS_ZONE_TYPE}/${t}`).length,
-        0,
-      );
-
     const listRecordSets = (zoneIdValue: string, type?: RecordType): ArmResource[] => {
       const types = type ? [type] : RECORD_TYPES;
       return types.flatMap((t) =>
@@ -341,20 +336,19 @@ export const privateDnsProvider: ArmProvider = {
       },
     });
 
+    const listZones = (req: ArmRequest): ArmResponse => {
+      const zones = ctx.store.listByType(PRIVATE_DNS_ZONE_TYPE, listScope(req));
+      const page = paginate(req, zones, ctx.endpoint(), { defaultPageSize: 100, maxPageSize: 1000 });
+      return { status: 200, body: { ...page, value: page.value.map(presentZone) } };
+    };
+
     route({
       method: 'GET',
       path: `${base}`,
       operationId: 'PrivateZones_ListByResourceGroup',
       resourceType: PRIVATE_DNS_ZONE_TYPE,
       armOperation: 'Microsoft.Network/privateDnsZones/read',
-      handler: (req) => {
-        const zones = ctx.store.listByType(
-          PRIVATE_DNS_ZONE_TYPE,
-          resourceGroupId(req.params.subscriptionId as string, req.params.resourceGroupName as string),
-        );
-        const page = paginate(req, zones, ctx.endpoint(), { defaultPageSize: 100, maxPageSize: 1000 });
-        return { status: 200, body: { ...page, value: page.value.map(presentZone) } };
-      },
+      handler: listZones,
     });
 
     route({
@@ -363,14 +357,7 @@ export const privateDnsProvider: ArmProvider = {
       operationId: 'PrivateZones_List',
       resourceType: PRIVATE_DNS_ZONE_TYPE,
       armOperation: 'Microsoft.Network/privateDnsZones/read',
-      handler: (req) => {
-        const zones = ctx.store.listByType(
-          PRIVATE_DNS_ZONE_TYPE,
-          `/subscriptions/${req.params.subscriptionId as string}`,
-        );
-        const page = paginate(req, zones, ctx.endpoint(), { defaultPageSize: 100, maxPageSize: 1000 });
-        return { status: 200, body: { ...page, value: page.value.map(presentZone) } };
-      },
+      handler: listZones,
     });
 
     route({
@@ -380,16 +367,16 @@ export const privateDnsProvider: ArmProvider = {
       resourceType: PRIVATE_DNS_ZONE_TYPE,
       armOperation: 'Microsoft.Network/privateDnsZones/write',
       handler: (req): ArmResponse => {
-        const parsed = zoneBodySchema.safeParse(req.body ?? {});
-        if (!parsed.success)
-          throw badRequest(
-            'InvalidRequestFormat',
-            `Cannot parse the request: ${z.prettifyError(parsed.error)}`,
-          );
-        if (parsed.data.location !== undefined && parsed.data.location.toLowerCase() !== 'global') {
+        const body = parseOrBadRequest(
+          zoneBodySchema,
+          req.body ?? {},
+          'InvalidRequestFormat',
+          'Cannot parse the request',
+        );
+        if (body.location !== undefined && body.location.toLowerCase() !== 'global') {
           throw badRequest(
             'InvalidLocation',
-            `Private DNS zones are global; location '${parsed.data.location}' is not allowed.`,
+            `Private DNS zones are global; location '${body.location}' is not allowed.`,
           );
         }
         const name = (req.params.privateZoneName as string).toLowerCase();
@@ -402,7 +389,7 @@ export const privateDnsProvider: ArmProvider = {
         const id = zoneIdOf(req);
         const existing = ctx.store.get(id);
         checkPreconditions(req, existing, `private DNS zone '${name}'`);
-        const tags = parsed.data.tags ?? undefined;
+        const tags = body.tags ?? undefined;
         const accepted = writeZone(
           id,
           existing?.name ?? name,
@@ -416,11 +403,9 @@ export const privateDnsProvider: ArmProvider = {
             context: { ...req.context, operationName: 'Microsoft.Network/privateDnsZones/SOA/write' },
           });
         }
-        const op = ctx.lro.start({
-          subscriptionId: req.params.subscriptionId as string,
+        const op = ctx.lro.startFor(req, {
           namespace: 'Microsoft.Network',
           location: 'global',
-          apiVersion: req.apiVersion as string,
           complete: () => {
             const current = ctx.store.get(id);
             if (!current)
@@ -513,12 +498,12 @@ export const privateDnsProvider: ArmProvider = {
       armOperation: 'Microsoft.Network/privateDnsZones/virtualNetworkLinks/write',
       handler: (req): ArmResponse => {
         const zone = requireZone(req);
-        const parsed = linkBodySchema.safeParse(req.body);
-        if (!parsed.success)
-          throw badRequest(
-            'InvalidRequestFormat',
-            `Cannot parse the request: ${z.prettifyError(parsed.error)}`,
-          );
+        const body = parseOrBadRequest(
+          linkBodySchema,
+          req.body,
+          'InvalidRequestFormat',
+          'Cannot parse the request',
+        );
         const id = linkIdOf(req);
         const existing = ctx.store.get(id);
         checkPreconditions(
@@ -526,10 +511,10 @@ export const privateDnsProvider: ArmProvider = {
           existing,
           `virtual network link '${req.params.virtualNetworkLinkName as string}'`,
         );
-        if (!ctx.store.has(parsed.data.properties.virtualNetwork.id)) {
+        if (!ctx.store.has(body.properties.virtualNetwork.id)) {
           throw badRequest(
             'InvalidResourceReference',
-            `Virtual network ${parsed.data.properties.virtualNetwork.id} referenced by the link was not found.`,
+            `Virtual network ${body.properties.virtualNetwork.id} referenced by the link was not found.`,
           );
         }
         const duplicate = ctx.store
@@ -538,7 +523,7 @@ export const privateDnsProvider: ArmProvider = {
             (l) =>
               l.id.toLowerCase() !== id.toLowerCase() &&
               String((l.properties as { virtualNetwork: { id: string } }).virtualNetwork.id).toLowerCase() ===
-                parsed.data.properties.virtualNetwork.id.toLowerCase(),
+                body.properties.virtualNetwork.id.toLowerCase(),
           );
         if (duplicate) {
           throw new ArmError(
@@ -548,11 +533,11 @@ export const privateDnsProvider: ArmProvider = {
           );
         }
         const linkName = existing?.name ?? req.params.virtualNetworkLinkName ?? '';
-        const tags = parsed.data.tags ?? undefined;
+        const tags = body.tags ?? undefined;
         const accepted = writeLink(
           zone,
           linkName,
-          parsed.data.properties,
+          body.properties,
           tags,
           existing ? 'Updating' : 'Creating',
           {
@@ -560,13 +545,11 @@ export const privateDnsProvider: ArmProvider = {
             final: false,
           },
         );
-        const op = ctx.lro.start({
-          subscriptionId: req.params.subscriptionId as string,
+        const op = ctx.lro.startFor(req, {
           namespace: 'Microsoft.Network',
           location: 'global',
-          apiVersion: req.apiVersion as string,
           complete: () =>
-            writeLink(zone, linkName, parsed.data.properties, tags, 'Succeeded', {
+            writeLink(zone, linkName, body.properties, tags, 'Succeeded', {
               ...req.context,
               final: true,
             }),
@@ -636,6 +619,35 @@ export const privateDnsProvider: ArmProvider = {
       },
     });
 
+    /** What a record-set PUT or PATCH names: type, zone, body properties, the lower-cased name, the current set. */
+    const recordSetWrite = (req: ArmRequest) => {
+      const type = recordTypeOf(req);
+      const zone = requireZone(req);
+      const parsed = parseOrBadRequest(
+        recordSetBodySchema,
+        req.body ?? {},
+        'BadRequest',
+        'Cannot parse the record set',
+      );
+      const name = recordName(req.params.relativeRecordSetName as string);
+      return {
+        type,
+        zone,
+        body: parsed.properties ?? {},
+        name,
+        existing: ctx.store.get(`${zone.id}/${type}/${name}`),
+      };
+    };
+
+    const putRecordSet = (
+      req: ArmRequest,
+      zone: ArmResource,
+      type: RecordType,
+      name: string,
+      props: Record<string, unknown>,
+    ): ArmResource =>
+      ctx.store.put(buildRecordSet(zone, type, name, props), { context: { ...req.context, final: true } });
+
     route({
       method: 'PUT',
       path: recordPath,
@@ -644,14 +656,7 @@ export const privateDnsProvider: ArmProvider = {
       armOperation: 'Microsoft.Network/privateDnsZones/recordType/write',
       rateLimits: recordSetLimits,
       handler: (req): ArmResponse => {
-        const type = recordTypeOf(req);
-        const zone = requireZone(req);
-        const parsed = recordSetBodySchema.safeParse(req.body ?? {});
-        if (!parsed.success)
-          throw badRequest('BadRequest', `Cannot parse the record set: ${z.prettifyError(parsed.error)}`);
-        const name = recordName(req.params.relativeRecordSetName as string);
-        const id = `${zone.id}/${type}/${name}`;
-        const existing = ctx.store.get(id);
+        const { type, zone, body, name, existing } = recordSetWrite(req);
         checkPreconditions(req, existing, `record set '${name}' of type ${type}`);
         if (type === 'SOA' && !existing)
           throw badRequest(
@@ -665,16 +670,12 @@ export const privateDnsProvider: ArmProvider = {
             `Zone ${zone.name} already holds the maximum number of record sets.`,
           );
         }
-        const body = parsed.data.properties ?? {};
         if (type === 'A') validateARecords(body.aRecords ?? []);
         const props: Record<string, unknown> = { ...stripReadOnly(body) };
         props.ttl = body.ttl ?? 3600;
         if (body.metadata === null || body.metadata === undefined) delete props.metadata;
         if (type === 'A') props.aRecords = (body.aRecords ?? []).map((r) => ({ ipv4Address: r.ipv4Address }));
-        const stored = ctx.store.put(buildRecordSet(zone, type, name, props), {
-          context: { ...req.context, final: true },
-        });
-        return { status: existing ? 200 : 201, body: stored };
+        return { status: existing ? 200 : 201, body: putRecordSet(req, zone, type, name, props) };
       },
     });
 
@@ -686,14 +687,7 @@ export const privateDnsProvider: ArmProvider = {
       armOperation: 'Microsoft.Network/privateDnsZones/recordType/write',
       rateLimits: recordSetLimits,
       handler: (req): ArmResponse => {
-        const type = recordTypeOf(req);
-        const zone = requireZone(req);
-        const parsed = recordSetBodySchema.safeParse(req.body ?? {});
-        if (!parsed.success)
-          throw badRequest('BadRequest', `Cannot parse the record set: ${z.prettifyError(parsed.error)}`);
-        const name = recordName(req.params.relativeRecordSetName as string);
-        const id = `${zone.id}/${type}/${name}`;
-        const existing = ctx.store.get(id);
+        const { type, zone, body, name, existing } = recordSetWrite(req);
         if (!existing)
           throw resourceNotFound(
             `${PRIVATE_DNS_ZONE_TYPE}/${type}`,
@@ -701,16 +695,12 @@ export const privateDnsProvider: ArmProvider = {
             req.params.resourceGroupName,
           );
         checkPreconditions(req, existing, `record set '${name}' of type ${type}`);
-        const body = parsed.data.properties ?? {};
         if (type === 'A' && body.aRecords) validateARecords(body.aRecords);
         const props: Record<string, unknown> = { ...(existing.properties as object), ...stripReadOnly(body) };
         if (body.metadata === null) delete props.metadata;
         if (type === 'A' && body.aRecords)
           props.aRecords = body.aRecords.map((r) => ({ ipv4Address: r.ipv4Address }));
-        const stored = ctx.store.put(buildRecordSet(zone, type, existing.name, props), {
-          context: { ...req.context, final: true },
-        });
-        return { status: 200, body: stored };
+        return { status: 200, body: putRecordSet(req, zone, type, existing.name, props) };
       },
     });
 
@@ -854,13 +844,13 @@ export const privateDnsProvider: ArmProvider = {
     );
     ctx.addSeeder((scope, group) => {
       if (group.privateDnsZones === undefined) return;
-      const parsed = zoneSeedSchema.safeParse(group.privateDnsZones);
-      if (!parsed.success)
-        throw badRequest(
-          'InvalidSeed',
-          `privateDnsZones in ${scope.resourceGroup}: ${z.prettifyError(parsed.error)}`,
-        );
-      for (const entry of parsed.data) {
+      const zones = parseOrBadRequest(
+        zoneSeedSchema,
+        group.privateDnsZones,
+        'InvalidSeed',
+        `privateDnsZones in ${scope.resourceGroup}`,
+      );
+      for (const entry of zones) {
         const spec = typeof entry === 'string' ? { name: entry } : entry;
         const zone = createZone(
           scope.subscriptionId,

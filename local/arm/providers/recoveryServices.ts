@@ -11,7 +11,7 @@ import { BackupSimulator, buildVault, VAULT_TYPE } from '../backupSimulator';
 import type { ArmProvider, EmulatorContext } from '../context';
 import { addControlRoute, parseBody } from '../control';
 import { ArmError, resourceNotFound } from '../errors';
-import { paginate } from '../paging';
+import { listScope, paginate } from '../paging';
 import type { NetworkService } from './network';
 import type { ArmRequest, ArmResponse } from '../router';
 import type { ArmResource } from '../store';
@@ -69,6 +69,7 @@ const createEndpointSchema = z.object({
 });
 
 const actionSchema = z.object({ vaultId: z.string().min(1) });
+const trustSchema = z.object({ vaultId: z.string().min(1), subscriptionId: z.string().min(1) });
 const decisionSchema = z.object({
   vaultId: z.string().min(1),
   connectionName: z.string().min(1),
@@ -94,6 +95,9 @@ export const recoveryServicesProvider: ArmProvider = {
     network.registerLinkTarget(backup.linkTarget());
     ctx.onReset(() => backup.reset());
 
+    const startOperation = (req: ArmRequest, location: string, complete: () => unknown) =>
+      ctx.lro.startFor(req, { namespace: 'Microsoft.RecoveryServices', location, complete });
+
     const getVault = (req: ArmRequest): ArmResource => {
       const vault = ctx.store.get(vaultId(req));
       if (!vault)
@@ -110,22 +114,21 @@ export const recoveryServicesProvider: ArmProvider = {
       handler: (req) => ({ status: 200, body: getVault(req) }),
     });
 
+    const listVaults = (req: ArmRequest): ArmResponse => ({
+      status: 200,
+      body: paginate(req, ctx.store.listByType(VAULT_TYPE, listScope(req)), ctx.endpoint(), {
+        defaultPageSize: 200,
+        acceptTop: false,
+      }),
+    });
+
     ctx.router.add({
       method: 'GET',
       path: RG_PATH,
       operationId: 'Vaults_ListByResourceGroup',
       resourceType: VAULT_TYPE,
       apiVersions: VAULT_API_VERSIONS,
-      handler: (req) => {
-        const items = ctx.store.listByType(
-          VAULT_TYPE,
-          `/subscriptions/${req.params.subscriptionId}/resourceGroups/${req.params.resourceGroupName}`,
-        );
-        return {
-          status: 200,
-          body: paginate(req, items, ctx.endpoint(), { defaultPageSize: 200, acceptTop: false }),
-        };
-      },
+      handler: listVaults,
     });
 
     ctx.router.add({
@@ -134,13 +137,7 @@ export const recoveryServicesProvider: ArmProvider = {
       operationId: 'Vaults_ListBySubscriptionId',
       resourceType: VAULT_TYPE,
       apiVersions: VAULT_API_VERSIONS,
-      handler: (req) => {
-        const items = ctx.store.listByType(VAULT_TYPE, `/subscriptions/${req.params.subscriptionId}`);
-        return {
-          status: 200,
-          body: paginate(req, items, ctx.endpoint(), { defaultPageSize: 200, acceptTop: false }),
-        };
-      },
+      handler: listVaults,
     });
 
     ctx.router.add({
@@ -221,13 +218,7 @@ export const recoveryServicesProvider: ArmProvider = {
       const state = backup.adoptVault(vault);
       if (typeof identity?.principalId === 'string') state.principalId = identity.principalId;
       const stored = backup.writeVault(id, vault, req.context);
-      const op = ctx.lro.start({
-        subscriptionId: req.params.subscriptionId ?? '',
-        namespace: 'Microsoft.RecoveryServices',
-        location: String(stored.location),
-        apiVersion: req.apiVersion ?? VAULT_API_VERSIONS[0],
-        complete: () => ctx.store.get(id),
-      });
+      const op = startOperation(req, String(stored.location), () => ctx.store.get(id));
       return { status: existing ? 200 : 201, body: stored, headers: op.headers({ location: true }) };
     };
 
@@ -237,6 +228,13 @@ export const recoveryServicesProvider: ArmProvider = {
       if (!state)
         throw resourceNotFound(VAULT_TYPE, req.params.vaultName ?? '', req.params.resourceGroupName);
       return state;
+    };
+
+    /** The vault's Backup state and the connection the path names (`connection` undefined when there is none). */
+    const connectionOf = (req: ArmRequest) => {
+      const state = getState(req);
+      const name = req.params.privateEndpointConnectionName ?? '';
+      return { state, name, connection: state.connections.get(name.toLowerCase()) };
     };
 
     const connectionNotFound = (req: ArmRequest): ArmError =>
@@ -268,9 +266,7 @@ export const recoveryServicesProvider: ArmProvider = {
       apiVersions: BACKUP_PEC_API_VERSIONS,
       armOperation: `${VAULT_TYPE}/privateEndpointConnections/write`,
       handler: (req) => {
-        const state = getState(req);
-        const name = req.params.privateEndpointConnectionName ?? '';
-        const connection = state.connections.get(name.toLowerCase());
+        const { state, name, connection } = connectionOf(req);
         if (!connection) throw connectionNotFound(req);
         const body = req.body as
           | {
@@ -324,20 +320,14 @@ export const recoveryServicesProvider: ArmProvider = {
             ...(typeof description === 'string' ? { description } : {}),
           };
         }
-        const op = ctx.lro.start({
-          subscriptionId: req.params.subscriptionId ?? '',
-          namespace: 'Microsoft.RecoveryServices',
-          location: state.location,
-          apiVersion: req.apiVersion ?? BACKUP_PEC_API_VERSIONS[0],
-          complete: () => {
-            backup.setConnectionState(
-              state.id,
-              name,
-              wanted as (typeof DECISIONS)[number],
-              typeof description === 'string' ? description : undefined,
-            );
-            return backup.connectionResource(state.id, name);
-          },
+        const op = startOperation(req, state.location, () => {
+          backup.setConnectionState(
+            state.id,
+            name,
+            wanted as (typeof DECISIONS)[number],
+            typeof description === 'string' ? description : undefined,
+          );
+          return backup.connectionResource(state.id, name);
         });
         return { status: 201, body: accepted, headers: op.headers() };
       },
@@ -351,20 +341,12 @@ export const recoveryServicesProvider: ArmProvider = {
       apiVersions: BACKUP_PEC_API_VERSIONS,
       armOperation: `${VAULT_TYPE}/privateEndpointConnections/delete`,
       handler: (req) => {
-        const state = getState(req);
-        const name = req.params.privateEndpointConnectionName ?? '';
-        const connection = state.connections.get(name.toLowerCase());
+        const { state, name, connection } = connectionOf(req);
         if (!connection) return { status: 204 };
         backup.markConnection(state.id, name, 'Deleting');
-        const op = ctx.lro.start({
-          subscriptionId: req.params.subscriptionId ?? '',
-          namespace: 'Microsoft.RecoveryServices',
-          location: state.location,
-          apiVersion: req.apiVersion ?? BACKUP_PEC_API_VERSIONS[0],
-          complete: () => {
-            backup.removeConnection(state.id, name);
-            return undefined;
-          },
+        const op = startOperation(req, state.location, () => {
+          backup.removeConnection(state.id, name);
+          return undefined;
         });
         return { status: 202, headers: op.headers({ location: true }) };
       },
@@ -420,6 +402,13 @@ export const recoveryServicesProvider: ArmProvider = {
         input.description,
       );
       return { status: 200, body: c };
+    });
+    addControlRoute(ctx, 'POST', '/backup/trust', (req) => {
+      const input = parseBody(trustSchema, req);
+      if (!backup.state(input.vaultId))
+        throw new ArmError(404, 'ResourceNotFound', `Vault '${input.vaultId}' was not found.`);
+      backup.trustSubscription(input.vaultId, input.subscriptionId);
+      return { status: 200, body: backup.describe(input.vaultId) };
     });
     addControlRoute(ctx, 'PUT', '/backup/settings', (req) => {
       const input = parseBody(settingsSchema, req);

@@ -100,6 +100,8 @@ describe('ResourceStore', () => {
     ).toEqual(['privatelink.blob.core.windows.net']);
     expect(store.listByType('Microsoft.Network/privateDnsZones')).toHaveLength(2);
     expect(store.listUnder(zone)).toHaveLength(4);
+    expect(store.countChildren(zone, 'Microsoft.Network/privateDnsZones/A')).toBe(2);
+    expect(store.countChildren(zone, 'Microsoft.Network/privateDnsZones/AAAA')).toBe(0);
   });
 
   it('deletes descendants first and tells listeners about every write and delete, in order', () => {
