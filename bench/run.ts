@@ -3,9 +3,11 @@
  * command that produced them) to bench/results/<scenario>.md.
  */
 import { runEmulatorBenchmark } from './emulator';
+import { runSyncBenchmark } from './sync';
 
 const scenarios: Record<string, (args: string[]) => Promise<void>> = {
   emulator: runEmulatorBenchmark,
+  sync: runSyncBenchmark,
 };
 
 async function main(): Promise<void> {

@@ -16,6 +16,11 @@ export interface TokenBucketPacerOptions {
    * write too many into the service's own window (default 0.05 = 5%).
    */
   readonly safetyMargin?: number;
+  /**
+   * Real milliseconds of scheduling jitter to allow for on top (default 150): a request can reach the service
+   * that much later than its slot. Negligible at real time; it matters when `timeScale` compresses time.
+   */
+  readonly jitterAllowanceMs?: number;
   readonly subscriptionWrites?: { readonly capacity: number; readonly refillPerSecond: number };
   readonly subscriptionDeletes?: { readonly capacity: number; readonly refillPerSecond: number };
   /** Run the budget this many times faster than real time (for time-scaled emulators). Default 1. */
@@ -61,8 +66,10 @@ export class TokenBucketPacer implements WritePacer {
 
   constructor(options: TokenBucketPacerOptions = {}) {
     this.perZone = options.zoneWritesPerWindow ?? PRIVATE_DNS_ZONE_WRITES_PER_MINUTE;
-    this.windowMs = (options.zoneWindowMs ?? 60_000) * (1 + (options.safetyMargin ?? 0.05));
     this.timeScale = options.timeScale ?? 1;
+    this.windowMs =
+      (options.zoneWindowMs ?? 60_000) * (1 + (options.safetyMargin ?? 0.05)) +
+      (options.jitterAllowanceMs ?? 150) * this.timeScale;
     this.now = options.now ?? Date.now;
     this.wait = options.sleep ?? sleep;
     this.writeBucket = options.subscriptionWrites ?? ARM_SUBSCRIPTION_WRITE_BUCKET;

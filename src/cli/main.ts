@@ -11,8 +11,8 @@ import { EXIT_FAILURE, EXIT_OK, EXIT_USAGE, UserInputError, processIo } from './
 export const EXIT_CODES_HELP = `
 Exit codes:
   0  success: plan printed, sync wrote everything it had to, verify and doctor found nothing wrong
-  1  failure: an Azure call failed, sync left a record failed, verify found a wrong or missing name,
-     doctor found a failed check
+  1  failure: an Azure call failed, sync left a record failed or a needed hub zone is missing,
+     verify found a wrong or missing name or zone link, doctor found a failed check
   2  usage error or bad input (unknown flag, bad setting, unreadable file); with --detailed-exitcode
      (plan, sync --dry-run): changes are pending
 `;

@@ -56,9 +56,13 @@ export async function startFixture(options: ArmEmulatorOptions = {}): Promise<Fi
   return { emu, clients, network, dns, zoneId: (zone) => dns.zoneId(HUB_SUBSCRIPTION, HUB_RG, zone) };
 }
 
-export const VAULT_ID = `/subscriptions/${SPOKE_SUBSCRIPTION}/resourceGroups/${SPOKE_RG}/providers/Microsoft.RecoveryServices/vaults/rsv-spoke`;
+export const STORAGE_ID = `/subscriptions/${SPOKE_SUBSCRIPTION}/resourceGroups/${SPOKE_RG}/providers/Microsoft.Storage/storageAccounts/stspoke`;
 
-/** A vault-like endpoint whose NIC carries `members`; Approved unless `state` says otherwise. */
+/**
+ * An endpoint whose NIC carries exactly `members` (to a storage account unless `target` says otherwise; the
+ * emulator's Backup simulator validates vault targets, so vault endpoints come from `createBackupVault`).
+ * Approved unless `status` says otherwise.
+ */
 export function createEndpoint(
   fx: Fixture,
   name: string,
@@ -72,8 +76,8 @@ export function createEndpoint(
     location: 'eastus',
     subnetId: SPOKE_SUBNET_ID,
     connection: {
-      privateLinkServiceId: options.target ?? VAULT_ID,
-      groupIds: options.groupIds ?? ['AzureBackup'],
+      privateLinkServiceId: options.target ?? STORAGE_ID,
+      groupIds: options.groupIds ?? ['blob'],
     },
     ...(options.manual ? { manual: true } : {}),
     members,
@@ -118,4 +122,60 @@ export function createBackupVault(
 
 export function backupSimulator(fx: Fixture): BackupSimulator {
   return fx.emu.service<BackupSimulator>('backup');
+}
+
+/**
+ * `count` blob FQDNs spread over endpoints of ten members each, all in one zone (privatelink.blob.core.windows.net),
+ * in a subnet big enough for them. Returns the endpoint ids.
+ */
+export function createBulkEndpoints(fx: Fixture, count: number, perEndpoint = 10): string[] {
+  fx.network.createVirtualNetwork({
+    subscriptionId: SPOKE_SUBSCRIPTION,
+    resourceGroup: SPOKE_RG,
+    name: 'vnet-bulk',
+    addressPrefixes: ['10.50.0.0/16'],
+    subnets: [{ name: 'snet-bulk', addressPrefix: '10.50.0.0/20' }],
+  });
+  const subnetId = `/subscriptions/${SPOKE_SUBSCRIPTION}/resourceGroups/${SPOKE_RG}/providers/Microsoft.Network/virtualNetworks/vnet-bulk/subnets/snet-bulk`;
+  const ids: string[] = [];
+  for (let start = 0; start < count; start += perEndpoint) {
+    const members = Array.from({ length: Math.min(perEndpoint, count - start) }, (_, k) => ({
+      groupId: 'blob',
+      requiredMemberName: `blob${k}`,
+      fqdns: [`stbulk${String(start + k).padStart(5, '0')}.blob.core.windows.net`],
+    }));
+    ids.push(
+      fx.network.createPrivateEndpoint({
+        subscriptionId: SPOKE_SUBSCRIPTION,
+        resourceGroup: SPOKE_RG,
+        name: `pe-bulk-${String(start / perEndpoint).padStart(4, '0')}`,
+        location: 'eastus',
+        subnetId,
+        connection: { privateLinkServiceId: STORAGE_ID, groupIds: ['blob'] },
+        members,
+        state: { status: 'Approved' },
+      }).id,
+    );
+  }
+  return ids;
+}
+
+/** Most successful writes in any window of `windowMs` emulated ms, from the emulator's request log. */
+export function maxWritesPerWindow(
+  fx: Fixture,
+  operationIds: readonly string[],
+  windowMs = 60_000,
+): { max: number; total: number; throttled: number } {
+  const entries = operationIds.flatMap((op) => fx.emu.log.list({ operationId: op }));
+  const ok = entries
+    .filter((e) => e.status >= 200 && e.status < 300)
+    .map((e) => e.time)
+    .sort((a, b) => a - b);
+  let max = 0;
+  let lo = 0;
+  for (let hi = 0; hi < ok.length; hi++) {
+    while ((ok[hi] ?? 0) - (ok[lo] ?? 0) >= windowMs) lo++;
+    max = Math.max(max, hi - lo + 1);
+  }
+  return { max, total: ok.length, throttled: entries.filter((e) => e.status === 429).length };
 }

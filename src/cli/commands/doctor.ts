@@ -27,7 +27,11 @@ export interface Check {
   readonly detail?: string;
   /** What to do about it, when not ok. */
   readonly fix?: string;
+  /** One line per problem found (records missing or wrong, names not resolving). */
+  readonly items?: string[];
 }
+
+const ITEMS_SHOWN = 5;
 
 function vnetOfEndpoint(raw: unknown): string | undefined {
   const props = (raw as { properties?: { subnet?: { id?: string } }; subnet?: { id?: string } }) ?? {};
@@ -174,7 +178,8 @@ export async function runDoctor(
         ? 'no approved endpoint publishes records yet'
         : recordProblems.length === 0
           ? `${state.desired.length} record(s) as expected`
-          : recordProblems.join('; '),
+          : `${recordProblems.length} of ${state.desired.length} record(s) missing or wrong`,
+    ...(recordProblems.length > 0 ? { items: recordProblems } : {}),
     ...(recordProblems.length === 0 && state.desired.length > 0
       ? {}
       : { fix: state.desired.length === 0 ? 'approve the endpoint connection first' : `run: ${syncHint}` }),
@@ -191,7 +196,10 @@ export async function runDoctor(
       ok: bad.length === 0,
       title: `names resolve through ${flags.dnsServer}`,
       detail:
-        bad.length === 0 ? `${state.desired.length} name(s) resolve to the endpoint IPs` : bad.join('; '),
+        bad.length === 0
+          ? `${state.desired.length} name(s) resolve to the endpoint IPs`
+          : `${bad.length} of ${state.desired.length} name(s) do not resolve to the endpoint IPs`,
+      ...(bad.length > 0 ? { items: bad } : {}),
       ...(bad.length === 0
         ? {}
         : {
@@ -225,6 +233,10 @@ function finish(io: CliIo, output: OutputKind, vaultId: string, checks: Check[])
   } else {
     for (const c of checks) {
       io.stdout(`${c.info ? 'i' : c.ok ? '✓' : '✗'} ${c.title}${c.detail ? ` — ${c.detail}` : ''}\n`);
+      const items = c.items ?? [];
+      for (const item of items.slice(0, ITEMS_SHOWN)) io.stdout(`    - ${item}\n`);
+      if (items.length > ITEMS_SHOWN)
+        io.stdout(`    - … ${items.length - ITEMS_SHOWN} more (--output json lists all)\n`);
       if (!c.ok && c.fix) io.stdout(`    fix: ${c.fix}\n`);
     }
     const failed = checks.filter((c) => !c.ok).length;

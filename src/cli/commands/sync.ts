@@ -64,15 +64,18 @@ export async function runSync(
     ...(deps.env ? { env: deps.env } : {}),
   });
   const state = await loadLiveState(ctx);
-  const { plan } = state;
+  // Creates into hub zones that do not exist are left out (they are skips naming the zone) and fail the run.
+  const plan = state.applicable;
 
   if (flags.dryRun) {
     if (flags.output === 'json') printJson(io, { dryRun: true, listing: listingInfo(state.listing), plan });
     else {
       io.stdout(`${describePlan(plan).join('\n')}\n`);
+      for (const skip of plan.skips) io.stdout(`skipped ${skip.code}: ${skip.message}\n`);
       io.stdout(`${summaryLine(plan.summary)}\n`);
     }
-    return { code: flags.detailedExitcode && plan.hasChanges ? EXIT_USAGE : EXIT_OK };
+    // Records waiting for a missing zone are pending changes too.
+    return { code: flags.detailedExitcode && state.plan.hasChanges ? EXIT_USAGE : EXIT_OK };
   }
 
   const total = plan.creates.length + plan.updates.length + plan.adoptions.length + plan.deletes.length;
@@ -91,7 +94,8 @@ export async function runSync(
     bar.update(total, total, true);
     bar.finish();
   }
-  const code = report.failures.length > 0 ? EXIT_FAILURE : EXIT_OK;
+  // A hub zone that does not exist leaves records unwritten: a failure the operator has to fix, not a skip.
+  const code = report.failures.length > 0 || state.missingZones.length > 0 ? EXIT_FAILURE : EXIT_OK;
   if (flags.output === 'json') {
     printJson(io, {
       listing: listingInfo(state.listing),

@@ -64,8 +64,8 @@ export function addScopeOptions(command: Command, choices: ScopeOptionChoices = 
       '--config <file>',
       'JSON file of app settings (same keys as the Function App; {"Values": {...}} too)',
     )
-    .option('--arm-endpoint <url>', 'ARM endpoint (e.g. local/arm); env ARM_ENDPOINT')
-    .option('--arm-ca <file>', 'PEM CA to trust for --arm-endpoint; env ARM_CA_FILE')
+    .option('--arm-endpoint <url>', 'ARM endpoint (e.g. local/arm); ARM_ENDPOINT')
+    .option('--arm-ca <file>', 'PEM CA to trust for --arm-endpoint; ARM_CA_FILE')
     .addOption(new Option('--no-resource-graph', 'list endpoints with ARM calls instead of Resource Graph'));
 }
 
@@ -145,16 +145,17 @@ export interface ContextOptions {
   readonly clients?: AzureClients;
 }
 
-/** Settings from --config, then env for the ARM endpoint, then flags; validated with the app's own schema. */
+/** Settings from the environment, then --config, then flags; validated with the app's own schema. */
 export function resolveLiveContext(flags: ScopeFlags, options: ContextOptions = {}): LiveContext {
   const env = options.env ?? process.env;
-  const settings: Record<string, string | undefined> = flags.config ? readSettingsFile(flags.config) : {};
+  // Lowest first: app settings from the environment (as the Function App sees them), then --config, then flags.
+  const settings: Record<string, string | undefined> = {};
   const set = (name: string, value: string | undefined): void => {
     if (value !== undefined && value !== '') settings[name] = value;
   };
-  set('ARM_ENDPOINT', settings.ARM_ENDPOINT ?? env.ARM_ENDPOINT);
-  set('ARM_CA_FILE', settings.ARM_CA_FILE ?? env.ARM_CA_FILE);
-  set('AZURE_CLIENT_ID', settings.AZURE_CLIENT_ID ?? env.AZURE_CLIENT_ID);
+  for (const spec of APP_SETTINGS) set(spec.name, env[spec.name]);
+  if (flags.config)
+    for (const [name, value] of Object.entries(readSettingsFile(flags.config))) set(name, value);
   set('HUB_SUBSCRIPTION_ID', flags.hubSubscription);
   set('HUB_ZONE_RESOURCE_GROUP', flags.zoneResourceGroup);
   if (flags.zoneOverride?.length) set('HUB_ZONE_OVERRIDES', flags.zoneOverride.join(';'));

@@ -11,7 +11,10 @@ export interface LiveState {
   readonly endpoints: EndpointState[];
   readonly desired: DesiredRecord[];
   readonly current: CurrentRecordSet[];
+  /** The plan, with one skip per missing hub zone explaining why its creates cannot be written yet. */
   readonly plan: Plan;
+  /** What can be applied now: `plan` without the creates into missing zones. */
+  readonly applicable: Plan;
   /** The options the plan was made with (for re-planning one record after a 412). */
   readonly planOptions: Omit<PlanOptions, 'conflicts' | 'skips'>;
   /** Hub zones that exist, by name. */
@@ -83,40 +86,49 @@ export async function loadLiveState(ctx: LiveContext, settings: PlanSettings = {
     scope: planScope,
   };
   const planned = planForResources(listing.resources, current, planOptions);
-  const plan = withoutMissingZones(planned.plan, missingZones, ctx);
+  const zoneSkips = missingZoneSkips(planned.plan, missingZones, ctx);
+  const plan = withSkips(planned.plan, zoneSkips);
+  const applicable = withSkips(withoutZones(planned.plan, missingZones), zoneSkips);
   return {
     listing,
     endpoints: planned.endpoints,
     desired: planned.desired,
     current,
     plan,
+    applicable,
     planOptions,
     zones,
     missingZones,
   };
 }
 
-/** Creates into zones that do not exist would fail one by one; report each missing zone once as a skip. */
-function withoutMissingZones(plan: Plan, missing: readonly string[], ctx: LiveContext): Plan {
-  if (missing.length === 0) return plan;
-  const gone = new Set(missing);
-  const creates = plan.creates.filter((c) => !gone.has(c.zone));
-  const skips: Skip[] = [...plan.skips];
-  for (const zone of missing) {
-    const count = plan.creates.length - plan.creates.filter((c) => c.zone !== zone).length;
+/** One skip per missing zone: creates into it would fail one by one. */
+function missingZoneSkips(plan: Plan, missing: readonly string[], ctx: LiveContext): Skip[] {
+  return missing.map((zone) => {
+    const count = plan.creates.filter((c) => c.zone === zone).length;
     const where = ctx.locateZone(zone);
-    skips.push({
+    return {
       code: 'out-of-scope',
       zone,
       message: `hub zone ${zone} does not exist in /subscriptions/${where.subscriptionId}/resourceGroups/${where.resourceGroup}; ${count} record(s) wait for it (create the zone and link it to the spoke VNets, or set --zone-override)`,
-    });
-  }
-  const summary = { ...plan.summary, creates: creates.length, skips: skips.length };
+    };
+  });
+}
+
+function withSkips(plan: Plan, extra: readonly Skip[]): Plan {
+  if (extra.length === 0) return plan;
+  const skips = [...plan.skips, ...extra];
+  return { ...plan, skips, summary: { ...plan.summary, skips: skips.length } };
+}
+
+function withoutZones(plan: Plan, zones: readonly string[]): Plan {
+  if (zones.length === 0) return plan;
+  const gone = new Set(zones);
+  const creates = plan.creates.filter((c) => !gone.has(c.zone));
   return {
     ...plan,
     creates,
-    skips,
-    summary,
+    summary: { ...plan.summary, creates: creates.length },
     hasChanges: creates.length + plan.updates.length + plan.deletes.length + plan.adoptions.length > 0,
   };
 }

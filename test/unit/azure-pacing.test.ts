@@ -1,0 +1,108 @@
+/**
+ * The write pacer's schedule and the Retry-After parsing, with an injected clock (no real waiting). The pacer is
+ * checked against the limits it promises: at most N writes per zone in any window, ARM's subscription bucket.
+ */
+import { retryAfterMs, toAzureError } from '../../src/azure/errors';
+import { TokenBucketPacer } from '../../src/azure/pacer';
+import type { PaceKey } from '../../src/azure/ports';
+import { PreconditionFailedError, ThrottledError } from '../../src/azure/ports';
+
+const key = (zone: string, kind: PaceKey['kind'] = 'write', subscriptionId = 'sub-a'): PaceKey => ({
+  subscriptionId,
+  zone,
+  kind,
+});
+
+function maxInWindow(times: number[], windowMs: number): number {
+  const sorted = [...times].sort((a, b) => a - b);
+  let max = 0;
+  let lo = 0;
+  for (let hi = 0; hi < sorted.length; hi++) {
+    while ((sorted[hi] ?? 0) - (sorted[lo] ?? 0) >= windowMs) lo++;
+    max = Math.max(max, hi - lo + 1);
+  }
+  return max;
+}
+
+describe('TokenBucketPacer schedule', () => {
+  const now = 1_000_000;
+  const pacer = (options = {}) => new TokenBucketPacer({ now: () => now, jitterAllowanceMs: 0, ...options });
+
+  it.each([
+    [60, 60_000, 500],
+    [10, 1_000, 95],
+    [3, 500, 20],
+  ])(
+    'never puts more than %i writes in any %i ms window of one zone (%i writes)',
+    (perWindow, windowMs, writes) => {
+      const p = pacer({ zoneWritesPerWindow: perWindow, zoneWindowMs: windowMs });
+      const slots = Array.from({ length: writes }, () => p.reserve(key('z1')));
+      expect(maxInWindow(slots, windowMs)).toBeLessThanOrEqual(perWindow);
+      // Not slower than needed: the whole run fits in the windows it must take (plus the safety margin).
+      const windows = Math.ceil(writes / perWindow) - 1;
+      expect(Math.max(...slots)).toBeLessThanOrEqual(windows * windowMs * 1.05 + 1);
+    },
+  );
+
+  it('paces zones separately but shares the subscription bucket', () => {
+    const p = pacer({ subscriptionWrites: { capacity: 5, refillPerSecond: 1 } });
+    const a = Array.from({ length: 5 }, () => p.reserve(key('z1')));
+    const b = Array.from({ length: 5 }, () => p.reserve(key('z2')));
+    expect(a.every((t) => t === 0)).toBe(true);
+    // Bucket of 5 spent by z1: z2 waits for refills (one per second), although its own zone window is empty.
+    expect(b).toEqual([1000, 2000, 3000, 4000, 5000]);
+    // Deletes have their own bucket.
+    expect(p.reserve(key('z3', 'delete'))).toBe(0);
+    // Another subscription is independent.
+    expect(p.reserve(key('z2', 'write', 'sub-b'))).toBe(0);
+  });
+
+  it('holds writes back after a 429 for the Retry-After it was given', () => {
+    const p = pacer({ timeScale: 10 });
+    expect(p.reserve(key('z1'))).toBe(0);
+    p.penalize(key('z1'), 2_000); // real ms → 20 000 budget ms at 10×
+    expect(p.reserve(key('z1'))).toBe(20_000);
+    expect(p.reserve(key('z9'))).toBe(20_000); // the subscription is held back too
+  });
+
+  it('lengthens the window by the jitter allowance in scaled time', () => {
+    const p = new TokenBucketPacer({
+      now: () => now,
+      zoneWritesPerWindow: 1,
+      zoneWindowMs: 1000,
+      safetyMargin: 0,
+      jitterAllowanceMs: 100,
+      timeScale: 5,
+    });
+    p.reserve(key('z1'));
+    expect(p.reserve(key('z1'))).toBe(1000 + 500);
+  });
+});
+
+describe('Retry-After and Azure errors', () => {
+  const headers = (h: Record<string, string>) => ({ get: (name: string) => h[name] });
+  it.each([
+    [{ 'retry-after': '3' }, 3000],
+    [{ 'retry-after-ms': '250', 'retry-after': '1' }, 250],
+    [{ 'x-ms-retry-after-ms': '40' }, 40],
+    [{ 'retry-after': 'Thu, 01 Jan 1970 00:00:05 GMT' }, 5000],
+    [{ 'retry-after': 'soon' }, undefined],
+    [{}, undefined],
+  ])('%j → %s ms', (h, expected) => {
+    expect(retryAfterMs(headers(h), () => 0)).toBe(expected);
+  });
+
+  it('keeps typed Azure errors and wraps anything else with the resource id', () => {
+    const typed = new PreconditionFailedError('changed', '/x');
+    expect(toAzureError(typed, '/y')).toBe(typed);
+    expect(new ThrottledError('slow', '/x', 10).retryAfterMs).toBe(10);
+    const wrapped = toAzureError(Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' }), '/r');
+    expect(wrapped).toMatchObject({ code: 'ECONNRESET', resourceId: '/r', statusCode: undefined });
+    expect(wrapped.message).toBe('ECONNRESET on /r: socket hang up');
+    expect(JSON.parse(JSON.stringify(wrapped))).toEqual({
+      code: 'ECONNRESET',
+      resourceId: '/r',
+      message: wrapped.message,
+    });
+  });
+});
