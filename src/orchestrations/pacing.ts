@@ -34,6 +34,8 @@ export interface ZonePacerState {
   readonly atMs: number;
   /** No write before this time (a Retry-After). */
   readonly blockedUntilMs: number;
+  /** Latest caller time seen (detects a clock that was reset, e.g. a restarted host with another clock). */
+  readonly seenMs?: number;
   /** Counters for status and tests. */
   readonly granted: number;
   readonly reservations: number;
@@ -66,10 +68,32 @@ export function initialZonePacerState(
     tokens: limits.capacity,
     atMs: nowMs,
     blockedUntilMs: 0,
+    seenMs: nowMs,
     granted: 0,
     reservations: 0,
     penalties: 0,
   };
+}
+
+/**
+ * A caller clock this far behind the latest one seen is a different clock (a host restarted with virtual time,
+ * a clock corrected by hours), not skew between instances: the queue is moved back with it, keeping its shape,
+ * instead of making every writer wait out the difference.
+ */
+export const CLOCK_RESET_MS = 5 * 60_000;
+
+function rebase(state: ZonePacerState, nowMs: number): ZonePacerState {
+  const seen = state.seenMs ?? nowMs;
+  if (seen - nowMs > CLOCK_RESET_MS) {
+    const shift = nowMs - seen;
+    return {
+      ...state,
+      atMs: state.atMs + shift,
+      blockedUntilMs: state.blockedUntilMs > 0 ? state.blockedUntilMs + shift : 0,
+      seenMs: nowMs,
+    };
+  }
+  return { ...state, seenMs: Math.max(seen, nowMs) };
 }
 
 function tokensAt(state: ZonePacerState, t: number, limits: ZoneBucketLimits): number {
@@ -83,7 +107,7 @@ export function reserveWrites(
   request: ReserveRequest,
   limits: ZoneBucketLimits = ZONE_WRITE_LIMITS,
 ): { state: ZonePacerState; grant: ReserveGrant } {
-  const state = current ?? initialZonePacerState(request.nowMs, limits);
+  const state = rebase(current ?? initialZonePacerState(request.nowMs, limits), request.nowMs);
   const wanted = Math.floor(request.count);
   if (!Number.isFinite(wanted) || wanted < 1) {
     return { state, grant: { granted: 0, notBeforeMs: request.nowMs } };
@@ -112,7 +136,7 @@ export function penalizeZone(
   request: PenalizeRequest,
   limits: ZoneBucketLimits = ZONE_WRITE_LIMITS,
 ): ZonePacerState {
-  const state = current ?? initialZonePacerState(request.nowMs, limits);
+  const state = rebase(current ?? initialZonePacerState(request.nowMs, limits), request.nowMs);
   const wait = Number.isFinite(request.retryAfterMs) ? Math.max(0, request.retryAfterMs) : 0;
   return {
     ...state,

@@ -84,7 +84,24 @@ describe('reserveWrites', () => {
     const state = initialZonePacerState(T0);
     const result = reserveWrites(state, { count: 0, nowMs: T0 });
     expect(result.grant.granted).toBe(0);
-    expect(result.state).toBe(state);
+    expect(result.state).toEqual(state);
+  });
+});
+
+describe('clock resets', () => {
+  it('moves the queue back with a caller clock that jumped back by hours, keeping its shape', () => {
+    const ahead = T0 + 72 * 3_600_000;
+    const [, , , fourth] = reserveAll([20, 20, 20, 20], ahead);
+    expect((fourth?.notBeforeMs ?? 0) - ahead).toBe(20_000);
+    const next = reserveWrites(fourth?.state, { count: 5, nowMs: T0 });
+    // Same relative position as right after the fourth grant: 5 more tokens take 5 s after it.
+    expect(next.grant.notBeforeMs).toBe(T0 + 25_000);
+  });
+
+  it('keeps the queue for small skew between callers', () => {
+    const [, , , fourth] = reserveAll([20, 20, 20, 20], T0 + 60_000);
+    const next = reserveWrites(fourth?.state, { count: 5, nowMs: T0 });
+    expect(next.grant.notBeforeMs).toBe(T0 + 60_000 + 25_000);
   });
 });
 
