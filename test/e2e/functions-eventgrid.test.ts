@@ -21,14 +21,27 @@ import {
 import { syncInstanceId } from '../../src/orchestrations/contracts';
 import { telemetryCounters } from '../../src/functions/telemetry';
 import { FUNCTION_NAMES } from '../../src/core/functionNames';
+import { parseTelemetryLine } from '../../src/core/telemetry';
 
 const FOREIGN_SUB = '00000000-0000-4000-8000-0000000000f1';
 
 let stack: DemoStack;
+/** What the app logged through its invocation contexts (the host's log sink). */
+const appLog: string[] = [];
 
 beforeAll(async () => {
-  stack = await startDemoStack();
+  stack = await startDemoStack({ log: (_level, message) => appLog.push(message) });
 });
+
+/** Telemetry lines the app wrote (`plds <Name> {json}`), parsed back. */
+function telemetryLines(name: string): Record<string, unknown>[] {
+  return appLog.flatMap((line) => {
+    const at = line.indexOf(`plds ${name} {`);
+    if (at < 0) return [];
+    const parsed = parseTelemetryLine(line.slice(at));
+    return parsed ? [parsed.properties] : [];
+  });
+}
 
 afterAll(async () => {
   await stack?.stop();
@@ -126,6 +139,16 @@ describe('Event Grid webhook', () => {
     expect(delta('EventIgnored:nic-not-found')).toBe(1);
     expect(delta('EventIgnored:malformed-event')).toBe(1);
     expect(delta('EventIgnored')).toBe(4);
+    // Each one is also a structured telemetry line in the invocation log.
+    const reasons = telemetryLines('EventIgnored').map((p) => p.reason);
+    expect(reasons).toEqual(
+      expect.arrayContaining([
+        'subscription-not-allowed',
+        'unsupported-operation',
+        'nic-not-found',
+        'malformed-event',
+      ]),
+    );
   });
 });
 
@@ -154,6 +177,24 @@ describe('event-driven sync', () => {
     );
     // Every delivery for the vault endpoint went to one instance.
     expect(stack.host.durable.getStatus(syncInstanceId(endpointId))).toBeDefined();
+  });
+
+  it('maps a NIC event to the endpoint the NIC belongs to', async () => {
+    const vaultId = await createVault(stack, SPOKE, SPOKE_RG, 'rsv-eg-nic');
+    const endpointId = await createBackupEndpoint(stack, {
+      subscriptionId: SPOKE,
+      resourceGroup: SPOKE_RG,
+      subnetId: SPOKE_SUBNET_ID,
+      name: 'pe-eg-nic',
+      vaultId,
+    });
+    await waitUntil('records of the endpoint', settledEntries(vaultId));
+    const nicId = stack.network.getNetworkInterface(endpointId)!.id;
+    const event = armEvent('write', nicId, 'Microsoft.Network/networkInterfaces/write');
+    expect(await postEvents([event])).toBe(202);
+    const line = appLog.find((l) => l.includes(`event ${event.id}:`));
+    expect(line).toContain(syncInstanceId(endpointId));
+    expect(line).toContain(endpointId.toLowerCase());
   });
 
   it('follows Backup v2 as the endpoint NIC gains storage FQDNs', async () => {
