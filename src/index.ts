@@ -4,9 +4,6 @@
  * when a function runs, so a bad setting shows up in `GET /api/health` instead of failing the start.
  */
 import { app } from '@azure/functions';
-
-app.setup({ enableHttpStream: false });
-
 import './orchestrations';
 import './functions/eventGridSync';
 import './functions/resync';
@@ -14,3 +11,6 @@ import './functions/approvals';
 import './functions/approvalsList';
 import './functions/reconcileTimer';
 import './functions/health';
+
+// Responses are small JSON bodies: no HTTP streaming (the local host does not offer it either).
+app.setup({ enableHttpStream: false });
