@@ -98,6 +98,10 @@ describe('syncEndpoint on the local host against the ARM emulator', () => {
     await eventually(() => allStand(env, expectedRecords(env, vaultId)), 'prot storage record');
     expect(env.records(BLOB_ZONE).size).toBe(2);
 
+    // The records stand before the activity returns and the orchestrator logs them: wait for the log too.
+    const blobWrites = () =>
+      env.telemetry(TELEMETRY_EVENTS.recordWritten).filter((t) => t.properties.zone === BLOB_ZONE).length;
+    await eventually(() => blobWrites() >= 2, 'RecordWritten for both blob records');
     const written = env.telemetry(TELEMETRY_EVENTS.recordWritten);
     expect(written.filter((t) => t.properties.zone === BACKUP_ZONE)).toHaveLength(8);
     expect(written.filter((t) => t.properties.zone === BLOB_ZONE)).toHaveLength(2);
