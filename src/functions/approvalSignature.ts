@@ -56,7 +56,8 @@ export interface SignatureInput {
   readonly secret: string;
   readonly timestamp: string | null | undefined;
   readonly signature: string | null | undefined;
-  readonly rawBody: string;
+  /** The body exactly as received (bytes, or text for callers that only have text). */
+  readonly rawBody: string | Buffer;
   readonly nowMs: number;
   readonly replayGuard?: ReplayGuard;
   readonly toleranceSeconds?: number;
@@ -75,7 +76,7 @@ export function verifyApprovalSignature(input: SignatureInput): SignatureCheck {
   const match = /^sha256=([0-9a-fA-F]{64})$/.exec(header);
   if (!match) return { ok: false, reason: 'malformed-signature' };
   const given = Buffer.from((match[1] ?? '').toLowerCase(), 'hex');
-  const expected = createHmac('sha256', input.secret).update(`${timestamp}.${input.rawBody}`).digest();
+  const expected = createHmac('sha256', input.secret).update(`${timestamp}.`).update(input.rawBody).digest();
   if (given.length !== expected.length || !timingSafeEqual(given, expected)) {
     return { ok: false, reason: 'bad-signature' };
   }

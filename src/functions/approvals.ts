@@ -56,7 +56,7 @@ export async function decideApproval(
     secret: config.approvalWebhookSecret,
     timestamp: request.headers.get(TIMESTAMP_HEADER),
     signature: request.headers.get(SIGNATURE_HEADER),
-    rawBody: raw.text,
+    rawBody: raw.bytes,
     nowMs: Date.now(),
     replayGuard,
   });

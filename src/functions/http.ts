@@ -32,7 +32,8 @@ export function badRequest(message: string, fields: FieldError[] = []): HttpResp
 }
 
 export type RawBody =
-  { readonly ok: true; readonly text: string } | { readonly ok: false; readonly response: HttpResponseInit };
+  | { readonly ok: true; readonly text: string; readonly bytes: Buffer }
+  | { readonly ok: false; readonly response: HttpResponseInit };
 
 /**
  * Reads the body as text, refusing more than `maxBytes` (by `Content-Length` first, then by what arrived).
@@ -46,7 +47,7 @@ export async function readBoundedBody(request: HttpRequest, maxBytes: number): P
   if (Number.isFinite(declared) && declared > maxBytes) return tooLarge();
   const bytes = Buffer.from(await request.arrayBuffer());
   if (bytes.length > maxBytes) return tooLarge();
-  return { ok: true, text: bytes.toString('utf8') };
+  return { ok: true, text: bytes.toString('utf8'), bytes };
 }
 
 /** Parses JSON text; a syntax error becomes a 400 naming the body. */

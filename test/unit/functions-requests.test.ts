@@ -80,6 +80,15 @@ describe('approval signature', () => {
     expect(check(NOW + 301_000)).toEqual({ ok: false, reason: 'stale-timestamp' });
   });
 
+  it('signs the body bytes as received, not a re-decoded string', () => {
+    const bytes = Buffer.concat([Buffer.from('{"reason":"'), Buffer.from([0xff, 0xfe]), Buffer.from('"}')]);
+    const signature = `sha256=${createHmac('sha256', SECRET).update(`${TS}.`).update(bytes).digest('hex')}`;
+    const check = (rawBody: string | Buffer) =>
+      verifyApprovalSignature({ secret: SECRET, timestamp: TS, signature, rawBody, nowMs: NOW });
+    expect(check(bytes)).toEqual({ ok: true });
+    expect(check(bytes.toString('utf8'))).toEqual({ ok: false, reason: 'bad-signature' });
+  });
+
   it('bounds the replay memory', () => {
     const guard = new ReplayGuard(2);
     expect(guard.admit('a', NOW + 10, NOW)).toBe(true);
