@@ -41,8 +41,13 @@ export function privateDnsStoreView(dns: PrivateDnsService, vnetId?: string): Pr
  * A DNS source for `startDnsServer` that answers from the emulator's Private DNS zones linked to `vnetId` (a
  * virtual network resource id, compared case-insensitively), as a resolver inside that network would.
  */
-export function armDnsSource(emulator: Pick<EmulatorContext, 'service'>, vnetId?: string): DnsRecordSource {
-  return storeSource(privateDnsStoreView(emulator.service<PrivateDnsService>('privateDns'), vnetId), vnetId);
+export function armDnsSource(
+  emulator: Pick<EmulatorContext, 'service'> | PrivateDnsService,
+  vnetId?: string,
+): DnsRecordSource {
+  // Takes the emulator or its Private DNS service directly (both forms are in use).
+  const dns = 'service' in emulator ? emulator.service<PrivateDnsService>('privateDns') : emulator;
+  return storeSource(privateDnsStoreView(dns, vnetId), vnetId);
 }
 
 function normalize(name: string): string {

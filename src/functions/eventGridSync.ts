@@ -1,0 +1,104 @@
+/**
+ * Event Grid trigger for the spokes' ARM events (`ResourceWriteSuccess` / `ResourceDeleteSuccess` on private
+ * endpoints and their NICs). The event only says which endpoint to look at: the endpoint's orchestration
+ * re-reads live state, so duplicates, reordering and delete-before-create all settle on what ARM holds.
+ *
+ * Anything out of scope is acknowledged and counted with a reason (`EventIgnored`), never thrown: a throw
+ * makes Event Grid retry, which only helps for transient failures (configuration, ARM or task hub outages).
+ */
+import type { EventGridEvent, InvocationContext } from '@azure/functions';
+import * as df from 'durable-functions';
+import type { DurableClient } from 'durable-functions';
+import { parseResourceEvent } from '../core/events';
+import type { SyncRequest } from '../core/events';
+import { canonicalId, parseResourceId } from '../core/resourceId';
+import { FUNCTION_NAMES } from '../core/functionNames';
+import { TELEMETRY_EVENTS } from '../core/telemetry';
+import type { EndpointReader } from '../azure/ports';
+import { requireRuntime } from './runtime';
+import type { AppRuntime } from './runtime';
+import { isoEventTime, startOrSignalEndpoint } from './starters';
+import { trackEvent } from './telemetry';
+
+export type ResourceEventOutcome =
+  | { readonly kind: 'ignored'; readonly reason: string; readonly message: string }
+  | {
+      readonly kind: 'started' | 'signalled';
+      readonly endpointId: string;
+      readonly instanceId: string;
+    };
+
+/** Which endpoint a sync request is about: the event's own id, or the endpoint its NIC belongs to. */
+async function endpointFor(
+  request: SyncRequest,
+  endpoints: EndpointReader,
+): Promise<{ endpointId: string } | { reason: string; message: string }> {
+  if (request.endpointId !== undefined) return { endpointId: request.endpointId };
+  const nicId = request.nicId ?? '';
+  const nic = await endpoints.getNetworkInterface(nicId);
+  if (!nic) {
+    return { reason: 'nic-not-found', message: `network interface ${nicId} no longer exists` };
+  }
+  const peId = nic.properties?.privateEndpoint?.id ?? nic.privateEndpoint?.id ?? '';
+  const parsed = peId === '' ? undefined : parseResourceId(peId);
+  if (!parsed) {
+    return {
+      reason: 'nic-not-private-endpoint',
+      message: `network interface ${nicId} does not belong to a private endpoint`,
+    };
+  }
+  return { endpointId: canonicalId(parsed.id) };
+}
+
+/** Handles one delivered event. Exported for tests; the registration below binds it to the trigger. */
+export async function handleResourceEvent(
+  event: unknown,
+  client: DurableClient,
+  context: InvocationContext,
+  runtime: AppRuntime = requireRuntime(),
+): Promise<ResourceEventOutcome> {
+  const { config, ports } = runtime;
+  const parsed = parseResourceEvent(event, {
+    spokeSubscriptionIds: config.spokeSubscriptionIds,
+    spokeResourceGroups: config.spokeResourceGroups,
+  });
+  const ignore = (
+    reason: string,
+    message: string,
+    extra: Record<string, string> = {},
+  ): ResourceEventOutcome => {
+    trackEvent(context, TELEMETRY_EVENTS.eventIgnored, { reason, error: message, ...extra });
+    return { kind: 'ignored', reason, message };
+  };
+  if (parsed.kind === 'ignored') return ignore(parsed.reason, parsed.message);
+
+  const target = await endpointFor(parsed, ports.endpoints);
+  if ('reason' in target)
+    return ignore(target.reason, target.message, { subscriptionId: parsed.subscriptionId });
+
+  const eventTime = isoEventTime(parsed.eventTime);
+  const { outcome, instanceId } = await startOrSignalEndpoint(client, {
+    endpointId: target.endpointId,
+    trigger: 'event',
+    change: {
+      eventId: parsed.eventId,
+      ...(eventTime !== undefined ? { eventTime } : {}),
+      action: parsed.action,
+      resourceType: parsed.resourceType,
+    },
+  });
+  context.log(
+    `${parsed.operationName} ${parsed.action} event ${parsed.eventId}: ${outcome} ${instanceId} for ${target.endpointId}`,
+  );
+  return { kind: outcome, endpointId: target.endpointId, instanceId };
+}
+
+export async function eventGridSync(
+  event: EventGridEvent,
+  client: DurableClient,
+  context: InvocationContext,
+): Promise<void> {
+  await handleResourceEvent(event, client, context);
+}
+
+df.app.client.eventGrid(FUNCTION_NAMES.eventGridSync, { handler: eventGridSync });

@@ -1,0 +1,48 @@
+/**
+ * `POST /api/resync` (function key): starts a `reconcile` for the requested scope and answers 202 with the
+ * durable status URLs; the instance's output is the plan (dry run) or the applied report. Bad bodies get 400
+ * with field-level errors, bodies over 64 KiB get 413, an unusable configuration 503.
+ */
+import type { HttpRequest, HttpResponse, HttpResponseInit, InvocationContext } from '@azure/functions';
+import * as df from 'durable-functions';
+import type { DurableClient } from 'durable-functions';
+import { FUNCTION_NAMES } from '../core/functionNames';
+import { ORCHESTRATIONS } from '../orchestrations/names';
+import { badRequest, errorResponse, fieldErrors, parseJsonText, readBoundedBody } from './http';
+import { RESYNC_BODY_MAX_BYTES, resyncBodySchema, toReconcileInput } from './resyncRequest';
+import { loadRuntime } from './runtime';
+
+export async function resync(
+  request: HttpRequest,
+  client: DurableClient,
+  context: InvocationContext,
+): Promise<HttpResponseInit | HttpResponse> {
+  const loaded = loadRuntime();
+  if (!loaded.ok)
+    return errorResponse(503, 'ConfigurationInvalid', loaded.error.message, {
+      settings: loaded.error.settings,
+    });
+
+  const raw = await readBoundedBody(request, RESYNC_BODY_MAX_BYTES);
+  if (!raw.ok) return raw.response;
+  // An empty body means the defaults: everything, applied.
+  const json = raw.text.trim() === '' ? { ok: true as const, value: {} } : parseJsonText(raw.text);
+  if (!json.ok) return json.response;
+  const body = resyncBodySchema.safeParse(json.value);
+  if (!body.success) return badRequest('The resync request is invalid.', fieldErrors(body.error));
+  const mapped = toReconcileInput(body.data, loaded.runtime.config);
+  if (!mapped.ok) return badRequest('The resync scope is invalid.', mapped.issues);
+
+  const instanceId = await client.startNew(ORCHESTRATIONS.reconcile, { input: mapped.input });
+  context.log(
+    `resync ${instanceId}: scope ${JSON.stringify(mapped.input.scope)}, dryRun ${String(mapped.input.dryRun ?? false)}`,
+  );
+  return client.createCheckStatusResponse(request, instanceId);
+}
+
+df.app.client.http(FUNCTION_NAMES.resync, {
+  route: 'resync',
+  methods: ['POST'],
+  authLevel: 'function',
+  handler: resync,
+});

@@ -1,0 +1,35 @@
+/**
+ * What every trigger needs besides its input: the validated `AppConfig` and the Azure ports. The triggers
+ * share the activities' dependencies (one set of ARM clients per process, rebuilt when the settings change);
+ * this adds a non-throwing view for HTTP triggers, which answer a bad configuration with 503 instead of failing.
+ */
+import { ConfigError } from '../core/config';
+import { getOrchestrationDeps } from '../orchestrations/deps';
+import type { OrchestrationDeps } from '../orchestrations/deps';
+
+export type AppRuntime = OrchestrationDeps;
+
+export type RuntimeResult =
+  { readonly ok: true; readonly runtime: AppRuntime } | { readonly ok: false; readonly error: ConfigError };
+
+/** The runtime for the current app settings, or the configuration error that prevents it. Never throws. */
+export function loadRuntime(): RuntimeResult {
+  try {
+    return { ok: true, runtime: getOrchestrationDeps() };
+  } catch (error) {
+    if (error instanceof ConfigError) return { ok: false, error };
+    // The client factory's only failure is an unreadable CA file.
+    const message = error instanceof Error ? error.message : String(error);
+    return {
+      ok: false,
+      error: new ConfigError(`Invalid app settings: ARM_CA_FILE: ${message}`, ['ARM_CA_FILE']),
+    };
+  }
+}
+
+/** The runtime, or throws the configuration error (for triggers where a retry is the right answer). */
+export function requireRuntime(): AppRuntime {
+  const result = loadRuntime();
+  if (!result.ok) throw result.error;
+  return result.runtime;
+}

@@ -1,0 +1,451 @@
+/**
+ * Activities: every Azure call of the orchestrations happens here, through the ports of src/azure (real
+ * `@azure/arm-*` clients). Inputs are parsed with zod; outputs are plain JSON (they are stored in history).
+ * Handlers are exported for direct tests; registrations are at the bottom.
+ */
+import type { InvocationContext } from '@azure/functions';
+import * as df from 'durable-functions';
+import { z } from 'zod';
+import { readEndpoint, readEndpoints, splitResources, BACKUP_V1_SIBLING_SUFFIXES } from '../core/endpoint';
+import type { EndpointState } from '../core/endpoint';
+import type { NetworkInterfaceResource, PrivateEndpointResource } from '../core/endpoint';
+import { decodeOwnership } from '../core/ownership';
+import { SYNC_POLICIES } from '../core/plan';
+import type { PlanOptions } from '../core/plan';
+import { canonicalId } from '../core/resourceId';
+import { TELEMETRY_EVENTS, TELEMETRY_METRICS } from '../core/telemetry';
+import type { Conflict, CurrentRecordSet, SyncPolicy } from '../core/types';
+import { applyPlan, toAzureError } from '../azure';
+import { sleep } from '../azure/errors';
+import type { ApplyReport } from '../azure';
+import type { ApplyTotals } from './contracts';
+import { describeIssues } from './contracts';
+import { getOrchestrationDeps } from './deps';
+import { ACTIVITIES } from './names';
+import { GrantedSlotsPacer, WRITE_DEFERRED } from './pacing';
+import { planOfWork } from './planning';
+import type { ListingScope, WorkItem } from './planning';
+import { emitEvent, emitMetric } from './telemetry';
+
+function parse<S extends z.ZodType>(schema: S, raw: unknown, activity: string): z.output<S> {
+  const result = schema.safeParse(raw);
+  if (!result.success) throw new Error(`${activity}: invalid input: ${describeIssues(result.error)}`);
+  return result.data;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// readSyncSettings
+
+/** The settings orchestrators decide by, recorded in history so every replay sees the same values. */
+export interface SyncSettings {
+  readonly ownerId: string;
+  readonly policy: SyncPolicy;
+  readonly ttl: number;
+  readonly adopt: boolean;
+  readonly approvalMode: 'off' | 'webhook' | 'auto';
+  readonly approvalAutoSubscriptions: string[];
+  readonly approvalTimeoutHours: number;
+  readonly dnsReadyMaxWaitMinutes: number;
+  readonly backupWatchWindowHours: number;
+  readonly spokeSubscriptionIds: string[];
+  readonly spokeResourceGroups: string[];
+}
+
+export function readSyncSettings(): SyncSettings {
+  const { config } = getOrchestrationDeps();
+  return {
+    ownerId: config.ownerId,
+    policy: config.policy,
+    ttl: config.recordTtlSeconds,
+    adopt: config.adoptForeignRecords,
+    approvalMode: config.approvalMode,
+    approvalAutoSubscriptions: config.approvalAutoSubscriptions,
+    approvalTimeoutHours: config.approvalTimeoutHours,
+    dnsReadyMaxWaitMinutes: config.dnsReadyMaxWaitMinutes,
+    backupWatchWindowHours: config.backupWatchWindowHours,
+    spokeSubscriptionIds: config.spokeSubscriptionIds,
+    spokeResourceGroups: config.spokeResourceGroups,
+  };
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// readEndpointFamily
+
+export type EndpointFamilyRead =
+  | { readonly found: false; readonly endpointId: string }
+  | {
+      readonly found: true;
+      readonly endpointId: string;
+      /** The endpoint and (for a Backup vault endpoint) its v1 siblings that exist, linked by `readEndpoints`. */
+      readonly members: EndpointState[];
+      /** Every id the read covered, found or not: the plan scope of the endpoint's sync. */
+      readonly probedIds: string[];
+    };
+
+const endpointInput = z.object({ endpointId: z.string().min(1) });
+
+export async function readEndpointFamily(raw: unknown): Promise<EndpointFamilyRead> {
+  const { endpointId } = parse(endpointInput, raw, ACTIVITIES.readEndpointFamily);
+  const id = canonicalId(endpointId);
+  const { ports } = getOrchestrationDeps();
+  const main = await ports.endpoints.getEndpoint(id);
+  if (!main) return { found: false, endpointId: id };
+  const resources: (PrivateEndpointResource | NetworkInterfaceResource)[] = [main.endpoint, ...main.nics];
+  const probedIds = [id];
+  const state = readEndpoint(main.endpoint, main.nics);
+  if (state.backup?.kind === 'vault') {
+    // Backup v1 puts storage on sibling endpoints created after discovery and the first backup.
+    for (const suffix of BACKUP_V1_SIBLING_SUFFIXES) {
+      const siblingId = `${id}${suffix}`;
+      probedIds.push(siblingId);
+      const sibling = await ports.endpoints.getEndpoint(siblingId);
+      if (sibling) resources.push(sibling.endpoint, ...sibling.nics);
+    }
+  }
+  const members = readEndpoints(splitResources(resources));
+  return { found: true, endpointId: id, members, probedIds };
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// listHubZones
+
+/** The `privatelink.*` zones in the hub resource group and in every HUB_ZONE_OVERRIDES location. */
+export async function listHubZones(): Promise<string[]> {
+  const { config, ports } = getOrchestrationDeps();
+  const locations = new Map<string, { subscriptionId: string; resourceGroup: string }>();
+  const add = (subscriptionId: string, resourceGroup: string): void => {
+    locations.set(`${subscriptionId}/${resourceGroup}`.toLowerCase(), { subscriptionId, resourceGroup });
+  };
+  add(config.hubSubscriptionId, config.hubZoneResourceGroup);
+  for (const override of Object.values(config.hubZoneOverrides)) {
+    add(override.subscriptionId ?? config.hubSubscriptionId, override.resourceGroup);
+  }
+  const zones = new Set<string>();
+  for (const { subscriptionId, resourceGroup } of locations.values()) {
+    for (const zone of await ports.zones.listZones(subscriptionId, resourceGroup)) {
+      if (zone.zone.startsWith('privatelink.')) zones.add(zone.zone);
+    }
+  }
+  return [...zones].sort();
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// listScopeEndpoints
+
+export interface ScopeRead {
+  readonly source: 'resource-graph' | 'arm';
+  readonly requests: number;
+  readonly fallbackReason?: string;
+  /** Every endpoint listed (canonical ids). */
+  readonly endpointIds: string[];
+  /** The DNS entries of the ready, approved ones. */
+  readonly entries: EndpointState['entries'];
+  /** Endpoints caught mid-change (provisioning): their records stay as they stand. */
+  readonly preserveOwners: string[];
+  /** Entry-level skips (unknown suffix, bad IP, ...), not readiness notes. */
+  readonly skips: EndpointState['skips'];
+  readonly pendingConnections: number;
+  readonly invalidResources: number;
+}
+
+const listingInput = z.object({
+  scope: z.object({
+    subscriptionIds: z.array(z.string()),
+    resourceGroups: z.array(z.string()).optional(),
+    vaultId: z.string().optional(),
+    endpointId: z.string().optional(),
+  }),
+});
+
+const READINESS_CODES = new Set(['endpoint-not-ready', 'connection-not-approved', 'no-dns-entries']);
+
+export async function listScopeEndpoints(raw: unknown): Promise<ScopeRead> {
+  const input = parse(listingInput, raw, ACTIVITIES.listScopeEndpoints);
+  const scope: ListingScope = input.scope;
+  const { ports } = getOrchestrationDeps();
+  const listing = await ports.endpoints.listScope({
+    subscriptionIds: scope.subscriptionIds,
+    ...(scope.resourceGroups ? { resourceGroups: scope.resourceGroups } : {}),
+    ...(scope.vaultId ? { vaultId: scope.vaultId } : {}),
+    ...(scope.endpointId ? { endpointId: scope.endpointId } : {}),
+  });
+  const split = splitResources(listing.resources);
+  const states = readEndpoints(split);
+  return {
+    source: listing.source,
+    requests: listing.requests,
+    ...(listing.fallbackReason ? { fallbackReason: listing.fallbackReason } : {}),
+    endpointIds: states.map((s) => s.id),
+    entries: states.flatMap((s) => s.entries),
+    preserveOwners: states
+      .filter((s) => !s.readiness.ready && s.readiness.code === 'endpoint-not-ready')
+      .map((s) => s.id),
+    skips: [...split.skips, ...states.flatMap((s) => s.skips.filter((k) => !READINESS_CODES.has(k.code)))],
+    pendingConnections: states.filter(
+      (s) => !s.approved && s.connections.some((c) => c.status.toLowerCase() === 'pending'),
+    ).length,
+    invalidResources: split.invalid.length,
+  };
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// readZoneRecords
+
+const zoneRecordsInput = z.object({
+  zone: z.string().min(1),
+  /** Record names the caller plans (kept whoever owns them). */
+  names: z.array(z.string()).optional(),
+  /** Also keep records we own (garbage collection); with `endpointId`, only those listing that endpoint. */
+  keepOwned: z.boolean().optional(),
+  endpointId: z.string().optional(),
+});
+export type ZoneRecordsRequest = z.input<typeof zoneRecordsInput>;
+
+/** Below this many names, records are read one by one instead of listing the zone. */
+const DIRECT_READ_LIMIT = 25;
+
+export async function readZoneRecords(raw: unknown): Promise<CurrentRecordSet[]> {
+  const input = parse(zoneRecordsInput, raw, ACTIVITIES.readZoneRecords);
+  const { ports, locateZone, config } = getOrchestrationDeps();
+  const zoneRef = locateZone(input.zone);
+  const names = [...new Set((input.names ?? []).map((n) => n.toLowerCase()))].sort();
+  if (!input.keepOwned && names.length <= DIRECT_READ_LIMIT) {
+    const out: CurrentRecordSet[] = [];
+    for (const name of names) {
+      const record = await ports.records.getRecordSet(zoneRef, name);
+      if (record) out.push(record);
+    }
+    return out;
+  }
+  let listed: CurrentRecordSet[];
+  try {
+    listed = await ports.records.listRecordSets(zoneRef);
+  } catch (error) {
+    // A zone that does not exist holds nothing; writes to it fail later with the Azure code.
+    if (toAzureError(error, input.zone).statusCode === 404) return [];
+    throw error;
+  }
+  const wanted = new Set(names);
+  const endpoint = input.endpointId ? canonicalId(input.endpointId) : undefined;
+  return listed.filter((record) => {
+    if (wanted.has(record.name.toLowerCase())) return true;
+    if (!input.keepOwned) return false;
+    const ownership = decodeOwnership(record.metadata);
+    if (ownership?.ownerId !== config.ownerId) return false;
+    return !endpoint || ownership.endpointIds.includes(endpoint);
+  });
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// applyZoneChanges
+
+const changeSchema = z.object({
+  zone: z.string(),
+  name: z.string(),
+  ips: z.array(z.string()),
+  ttl: z.number(),
+  metadata: z.record(z.string(), z.string()),
+  owners: z.array(z.string()),
+  etag: z.string(),
+  previousIps: z.array(z.string()).optional(),
+});
+const workItemSchema = z.object({
+  action: z.enum(['create', 'update', 'adopt', 'delete']),
+  change: changeSchema,
+});
+const desiredSchema = z.object({
+  zone: z.string(),
+  name: z.string(),
+  ips: z.array(z.string()),
+  owners: z.array(z.string()),
+});
+const planScopeSchema = z.object({
+  endpointIds: z.array(z.string()).optional(),
+  subscriptionIds: z.array(z.string()).optional(),
+  resourceGroups: z.array(z.string()).optional(),
+  zones: z.array(z.string()).optional(),
+  exclude: z.array(z.string()).optional(),
+});
+export const replanSchema = z.object({
+  desired: z.array(desiredSchema),
+  options: z.object({
+    policy: z.enum(SYNC_POLICIES),
+    ownerId: z.string(),
+    adopt: z.boolean(),
+    ttl: z.number(),
+    scope: planScopeSchema.optional(),
+    preserveOwners: z.array(z.string()).optional(),
+  }),
+});
+export type ReplanInput = z.infer<typeof replanSchema>;
+
+const applyInput = z.object({
+  zone: z.string().min(1),
+  items: z.array(workItemSchema),
+  /** Write slots the zone entity granted for this batch. */
+  granted: z.number().int().min(0),
+  replan: replanSchema,
+  /** For telemetry: what caused the writes. */
+  eventTime: z.string().optional(),
+  endpointId: z.string().optional(),
+});
+export type ApplyZoneChangesInput = z.input<typeof applyInput>;
+
+export interface ZoneBatchResult {
+  /** Outcome counts; `failures` holds only final (non-transient) failures. */
+  readonly totals: ApplyTotals;
+  /** Conflicts found while writing (412 re-plans that found a foreign record, ...). */
+  readonly conflicts: Conflict[];
+  /** Writes not attempted: the grant ran out or the zone was throttled. */
+  readonly deferred: WorkItem[];
+  /** Writes that failed transiently (5xx, connection) after the adapter's retries: worth another round. */
+  readonly retryable: WorkItem[];
+  readonly retryableFailures: ApplyTotals['failures'];
+  /** Longest Retry-After seen, when Azure throttled the zone. */
+  readonly retryAfterMs?: number;
+  readonly writesUsed: number;
+}
+
+export async function applyZoneChanges(raw: unknown, context: InvocationContext): Promise<ZoneBatchResult> {
+  const input = parse(applyInput, raw, ACTIVITIES.applyZoneChanges);
+  const deps = getOrchestrationDeps();
+  const items = input.items as WorkItem[];
+  const pacer = new GrantedSlotsPacer(input.granted);
+  const plan = planOfWork(input.replan.options.policy, input.replan.options.ownerId, items);
+  const options: Omit<PlanOptions, 'conflicts' | 'skips'> = {
+    policy: input.replan.options.policy,
+    ownerId: input.replan.options.ownerId,
+    adopt: input.replan.options.adopt,
+    ttl: input.replan.options.ttl,
+    ...(input.replan.options.scope ? { scope: input.replan.options.scope } : {}),
+    ...(input.replan.options.preserveOwners ? { preserveOwners: input.replan.options.preserveOwners } : {}),
+  };
+  const report: ApplyReport = await applyPlan(plan, {
+    records: deps.ports.records,
+    locateZone: deps.locateZone,
+    pacer,
+    replan: { desired: input.replan.desired, options },
+    concurrency: deps.applyConcurrency,
+    // After a 429 the zone entity decides when to try again; the activity does not sit in Retry-After.
+    sleep: (ms) => (pacer.throttled ? Promise.resolve() : sleep(ms)),
+    now: deps.now,
+  });
+
+  const byKey = new Map(
+    items.map((item) => [`${item.change.zone.toLowerCase()}|${item.change.name.toLowerCase()}`, item]),
+  );
+  const deferred: WorkItem[] = [];
+  const retryable: WorkItem[] = [];
+  const retryableFailures: ApplyTotals['failures'] = [];
+  const failures: ApplyTotals['failures'] = [];
+  for (const failure of report.failures) {
+    const item = byKey.get(`${failure.zone.toLowerCase()}|${failure.name.toLowerCase()}`);
+    const summary = {
+      zone: failure.zone,
+      name: failure.name,
+      action: failure.action,
+      code: failure.code,
+      ...(failure.statusCode !== undefined ? { statusCode: failure.statusCode } : {}),
+      message: failure.message,
+    };
+    if (item && failure.code === WRITE_DEFERRED) deferred.push(item);
+    else if (
+      item &&
+      (failure.statusCode === undefined || failure.statusCode >= 500 || failure.statusCode === 429)
+    ) {
+      retryable.push(item);
+      retryableFailures.push(summary);
+    } else failures.push(summary);
+  }
+
+  const eventMs = input.eventTime ? Date.parse(input.eventTime) : Number.NaN;
+  const now = deps.now();
+  for (const outcome of report.outcomes) {
+    if (outcome.result !== 'written') continue;
+    const latencyMs = Number.isFinite(eventMs) ? Math.max(0, now - eventMs) : undefined;
+    const common = {
+      zone: outcome.zone,
+      recordName: outcome.name,
+      change: outcome.action === 'delete' ? 'delete' : outcome.action === 'create' ? 'create' : 'update',
+      ...(input.endpointId ? { endpointId: input.endpointId } : {}),
+    };
+    if (outcome.action === 'delete') {
+      emitEvent(context, TELEMETRY_EVENTS.recordDeleted, common);
+    } else {
+      emitEvent(context, TELEMETRY_EVENTS.recordWritten, {
+        ...common,
+        ...(latencyMs !== undefined ? { latencyMs } : {}),
+      });
+      if (latencyMs !== undefined) {
+        emitMetric(context, TELEMETRY_METRICS.eventToRecordLatencyMs, latencyMs, { zone: outcome.zone });
+      }
+    }
+  }
+
+  return {
+    totals: {
+      written: report.written,
+      created: report.created,
+      updated: report.updated,
+      adopted: report.adopted,
+      deleted: report.deleted,
+      unchanged: report.unchanged,
+      conflicts: report.conflicts.length,
+      throttled: report.throttled,
+      retried: report.retried,
+      replans: report.replans,
+      pacedWaits: 0,
+      failures,
+    },
+    conflicts: report.conflicts,
+    deferred,
+    retryable,
+    retryableFailures,
+    ...(pacer.retryAfterMs !== undefined ? { retryAfterMs: pacer.retryAfterMs } : {}),
+    writesUsed: pacer.writesUsed,
+  };
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// decideConnection
+
+const decideInput = z.object({
+  endpointId: z.string().min(1),
+  /** The vault (private link service) the endpoint connects to. */
+  privateLinkServiceId: z.string().min(1),
+  decision: z.enum(['Approved', 'Rejected']),
+  description: z.string().max(1024),
+});
+export type DecideConnectionInput = z.input<typeof decideInput>;
+
+export interface DecideConnectionResult {
+  readonly connectionId: string;
+  readonly status: string;
+}
+
+export async function decideConnection(raw: unknown): Promise<DecideConnectionResult> {
+  const input = parse(decideInput, raw, ACTIVITIES.decideConnection);
+  const { ports } = getOrchestrationDeps();
+  const vault = await ports.vaults.getVault(input.privateLinkServiceId);
+  if (!vault) throw new Error(`vault ${input.privateLinkServiceId} not found; cannot decide the connection`);
+  const endpointId = canonicalId(input.endpointId);
+  const connection = vault.connections.find((c) => c.privateEndpointId === endpointId);
+  if (!connection) {
+    throw new Error(`vault ${vault.id} has no private endpoint connection for ${endpointId}`);
+  }
+  if (connection.status === input.decision) return { connectionId: connection.id, status: connection.status };
+  const decided = await ports.vaults.decideConnection(connection.id, input.decision, input.description);
+  return { connectionId: decided.id, status: decided.status };
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+
+df.app.activity(ACTIVITIES.readSyncSettings, { handler: () => readSyncSettings() });
+df.app.activity(ACTIVITIES.readEndpointFamily, { handler: (input: unknown) => readEndpointFamily(input) });
+df.app.activity(ACTIVITIES.listHubZones, { handler: () => listHubZones() });
+df.app.activity(ACTIVITIES.listScopeEndpoints, { handler: (input: unknown) => listScopeEndpoints(input) });
+df.app.activity(ACTIVITIES.readZoneRecords, { handler: (input: unknown) => readZoneRecords(input) });
+df.app.activity(ACTIVITIES.applyZoneChanges, {
+  handler: (input: unknown, context: InvocationContext) => applyZoneChanges(input, context),
+});
+df.app.activity(ACTIVITIES.decideConnection, { handler: (input: unknown) => decideConnection(input) });

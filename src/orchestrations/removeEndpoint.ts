@@ -1,0 +1,118 @@
+/**
+ * `removeEndpoint` — an endpoint is gone: drop it from the owners of its records and delete the records left
+ * with no owner. Only records whose ownership metadata names us (and this endpoint) are touched; a foreign record
+ * is never read as ours. The records are found through the `endpointRecords` index entity; when the index knows
+ * nothing (the endpoint was synced before the index existed, or only by a reconcile), every hub `privatelink.*`
+ * zone is scanned for records that list the endpoint.
+ */
+import * as df from 'durable-functions';
+import type { OrchestrationContext, Task } from 'durable-functions';
+import { planChanges } from '../core/plan';
+import { TELEMETRY_EVENTS } from '../core/telemetry';
+import type { CurrentRecordSet } from '../core/types';
+import type { SyncSettings, ZoneRecordsRequest } from './activities';
+import { ACTIVITY_RETRY, applyZonePaced } from './applyZone';
+import { parseInput, removeEndpointInputSchema } from './contracts';
+import type { ApplyTotals, RemoveEndpointOutput } from './contracts';
+import { EMPTY_TOTALS } from './contracts';
+import { endpointRecordsId } from './endpointRecords';
+import type { EndpointRecordsState } from './endpointRecords';
+import { ACTIVITIES, ORCHESTRATIONS } from './names';
+import { addTotals, chunk, namesByZone, workForZone, zonesToWrite } from './planning';
+import { emitFinal } from './telemetry';
+
+/** Zones read at once during a scan. */
+const SCAN_FAN_OUT = 8;
+
+export function* removeEndpointOrchestrator(
+  context: OrchestrationContext,
+): Generator<Task, RemoveEndpointOutput, unknown> {
+  const input = parseInput(removeEndpointInputSchema, context.df.getInput(), ORCHESTRATIONS.removeEndpoint);
+  const endpointId = input.endpointId;
+  try {
+    const settings = (yield context.df.callActivityWithRetry(
+      ACTIVITIES.readSyncSettings,
+      ACTIVITY_RETRY,
+    )) as SyncSettings;
+    const index = (yield context.df.callEntity(endpointRecordsId(endpointId), 'get')) as
+      EndpointRecordsState | null | undefined;
+
+    let source: RemoveEndpointOutput['source'] = 'index';
+    let zonesScanned = 0;
+    let current: CurrentRecordSet[] = [];
+    if (index && index.records.length > 0) {
+      context.df.setCustomStatus({ phase: 'reading', endpointId, source, records: index.records.length });
+      // Non-empty: the index holds at least one record here.
+      const reads = (yield context.df.Task.all(
+        [...namesByZone(index.records)].map(([zone, names]) => {
+          const request: ZoneRecordsRequest = { zone, names };
+          return context.df.callActivityWithRetry(ACTIVITIES.readZoneRecords, ACTIVITY_RETRY, request);
+        }),
+      )) as CurrentRecordSet[][];
+      current = reads.flat();
+    } else {
+      source = 'zone-scan';
+      const zones = (yield context.df.callActivityWithRetry(
+        ACTIVITIES.listHubZones,
+        ACTIVITY_RETRY,
+      )) as string[];
+      zonesScanned = zones.length;
+      context.df.setCustomStatus({ phase: 'scanning', endpointId, source, zones: zones.length });
+      for (const group of chunk(zones, SCAN_FAN_OUT)) {
+        const reads = (yield context.df.Task.all(
+          group.map((zone) => {
+            const request: ZoneRecordsRequest = { zone, keepOwned: true, endpointId };
+            return context.df.callActivityWithRetry(ACTIVITIES.readZoneRecords, ACTIVITY_RETRY, request);
+          }),
+        )) as CurrentRecordSet[][];
+        current.push(...reads.flat());
+      }
+    }
+
+    const options = {
+      policy: settings.policy,
+      ownerId: settings.ownerId,
+      adopt: false,
+      ttl: settings.ttl,
+      scope: { endpointIds: [endpointId] },
+    };
+    const plan = planChanges([], current, options);
+    let applied: ApplyTotals = EMPTY_TOTALS;
+    for (const zone of zonesToWrite(plan)) {
+      context.df.setCustomStatus({ phase: 'applying', endpointId, source, zone });
+      const out = yield* applyZonePaced(context, {
+        zone,
+        items: workForZone(plan, zone),
+        replan: { desired: [], options },
+        ...(input.eventTime ? { eventTime: input.eventTime } : {}),
+        endpointId,
+      });
+      applied = addTotals(applied, out.totals);
+    }
+    if (applied.failures.length === 0) context.df.signalEntity(endpointRecordsId(endpointId), 'clear');
+    for (const skip of plan.skips) {
+      emitFinal(context, TELEMETRY_EVENTS.recordSkipped, {
+        reason: skip.code,
+        endpointId,
+        ...(skip.zone ? { zone: skip.zone } : {}),
+        ...(skip.name ? { recordName: skip.name } : {}),
+      });
+    }
+    const output: RemoveEndpointOutput = { endpointId, source, zonesScanned, summary: plan.summary, applied };
+    context.df.setCustomStatus({ phase: 'completed', endpointId, source, summary: plan.summary });
+    context.log(
+      `removeEndpoint ${endpointId} (${input.reason}): ${applied.deleted} deleted, ${applied.updated} released via ${source}`,
+    );
+    return output;
+  } catch (error) {
+    emitFinal(context, TELEMETRY_EVENTS.orchestrationFailed, {
+      orchestration: ORCHESTRATIONS.removeEndpoint,
+      instanceId: context.df.instanceId,
+      endpointId,
+      error: error instanceof Error ? error.message : String(error),
+    });
+    throw error;
+  }
+}
+
+df.app.orchestration(ORCHESTRATIONS.removeEndpoint, removeEndpointOrchestrator);

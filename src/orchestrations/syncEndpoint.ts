@@ -1,0 +1,359 @@
+/**
+ * `syncEndpoint` — one instance per private endpoint (instance id `syncInstanceId(endpointId)`), started by the
+ * Event Grid trigger and signalled with `endpointChanged` while it runs.
+ *
+ * Each generation: read the endpoint family (activity) → while its DNS data is not ready, wait on durable timers
+ * with back-off (bounded by DNS_READY_MAX_WAIT_MINUTES; an `endpointChanged` event re-reads at once) → a
+ * `Pending` connection waits for `approvalDecision` raced against the APPROVAL_TIMEOUT_HOURS timer (or is
+ * approved through the vault when APPROVAL_MODE=auto allow-lists its subscription) → plan and apply the family's
+ * records (`syncPass`) → a Backup vault endpoint then watches: it re-reads at growing intervals for
+ * BACKUP_WATCH_WINDOW_HOURS, because v1 sibling endpoints and v2 FQDNs arrive after discovery and the first
+ * backup. Long waits continue as new, so history stays small. An endpoint that is gone (404) is removed.
+ */
+import * as df from 'durable-functions';
+import type { OrchestrationContext, Task, TimerTask } from 'durable-functions';
+import type { EndpointState } from '../core/endpoint';
+import { parseResourceId } from '../core/resourceId';
+import { TELEMETRY_EVENTS } from '../core/telemetry';
+import type { EndpointFamilyRead, SyncSettings } from './activities';
+import { ACTIVITY_RETRY } from './applyZone';
+import {
+  approvalDecisionEventSchema,
+  endpointChangedEventSchema,
+  parseInput,
+  syncEndpointInputSchema,
+} from './contracts';
+import type {
+  ApplyTotals,
+  EndpointChangedEvent,
+  ParsedSyncEndpointInput,
+  RemoveEndpointInput,
+  RemoveEndpointOutput,
+  SyncCarry,
+  SyncEndpointInput,
+  SyncEndpointOutput,
+  SyncEndpointStatus,
+  SyncPhase,
+} from './contracts';
+import { ACTIVITIES, EXTERNAL_EVENTS, ORCHESTRATIONS } from './names';
+import { dnsReadyBackoffMs, watchDelayMs } from './planning';
+import { syncPass } from './syncPass';
+import { emitEvent, emitFinal, logOnce } from './telemetry';
+
+type Outcome = SyncEndpointOutput['outcome'];
+
+/** Waits `delayMs` on a durable timer or until `endpointChanged` arrives (then returns its payload). */
+export function* waitForChange(
+  context: OrchestrationContext,
+  delayMs: number,
+): Generator<Task, EndpointChangedEvent | undefined, unknown> {
+  const timer: TimerTask = context.df.createTimer(
+    new Date(context.df.currentUtcDateTime.getTime() + Math.max(0, delayMs)),
+  );
+  const changed = context.df.waitForExternalEvent(EXTERNAL_EVENTS.endpointChanged);
+  const winner = yield context.df.Task.any([timer, changed]);
+  if (winner === timer) return undefined;
+  timer.cancel();
+  const payload = endpointChangedEventSchema.safeParse(changed.result ?? {});
+  return payload.success ? payload.data : {};
+}
+
+/** Why the family is not ready to plan yet, or undefined when it is (or when approval decides). */
+export function notReadyReason(main: EndpointState, carry: SyncCarry): string | undefined {
+  if (main.readiness.ready) return undefined;
+  if (main.readiness.code === 'connection-not-approved') {
+    const pending = main.connections.some((c) => c.status.toLowerCase() === 'pending');
+    if (pending && carry.decision?.decision === 'Approved') {
+      return `${main.name}: approved by ${carry.decision.approver}; waiting for the connection to show Approved`;
+    }
+    return undefined;
+  }
+  return main.readiness.message;
+}
+
+export function* syncEndpointOrchestrator(
+  context: OrchestrationContext,
+): Generator<Task, SyncEndpointOutput | undefined, unknown> {
+  const input: ParsedSyncEndpointInput = parseInput(
+    syncEndpointInputSchema,
+    context.df.getInput(),
+    ORCHESTRATIONS.syncEndpoint,
+  );
+  const endpointId = input.endpointId;
+  const carry: SyncCarry = input.carry ?? { generation: 0 };
+  const nowMs = (): number => context.df.currentUtcDateTime.getTime();
+  const iso = (ms: number): string => new Date(ms).toISOString();
+  let written = carry.written ?? 0;
+  let lastApply: ApplyTotals | undefined;
+  let eventTime = input.eventTime;
+
+  const status = (phase: SyncPhase, message: string, extra: Partial<SyncEndpointStatus> = {}): void => {
+    const value: SyncEndpointStatus = {
+      phase,
+      endpointId,
+      message,
+      generation: carry.generation,
+      written,
+      ...(lastApply ? { lastApply } : {}),
+      ...extra,
+    };
+    context.df.setCustomStatus(value);
+  };
+  const finish = (
+    outcome: Outcome,
+    message: string,
+    decision?: SyncEndpointOutput['decision'],
+  ): SyncEndpointOutput => {
+    status(outcome, message);
+    // Terminal code (no yield follows): runs in one episode.
+    context.log(`syncEndpoint ${endpointId}: ${outcome}: ${message}`);
+    return {
+      endpointId,
+      outcome,
+      message,
+      written,
+      ...(lastApply ? { lastApply } : {}),
+      ...(decision ? { decision } : {}),
+    };
+  };
+  const continueWith = (next: Partial<SyncCarry>, fields: Partial<SyncEndpointInput> = {}): undefined => {
+    const nextInput: SyncEndpointInput = {
+      endpointId,
+      trigger: fields.trigger ?? input.trigger,
+      ...(fields.eventTime ? { eventTime: fields.eventTime } : {}),
+      ...(fields.eventId ? { eventId: fields.eventId } : {}),
+      carry: { ...carry, ...next, generation: carry.generation + 1, written },
+    };
+    context.df.continueAsNew(nextInput);
+    return undefined;
+  };
+
+  try {
+    const settings = (yield context.df.callActivityWithRetry(
+      ACTIVITIES.readSyncSettings,
+      ACTIVITY_RETRY,
+    )) as SyncSettings;
+
+    // 0. Never act on endpoints outside the configured spokes (starters filter too; this is the backstop).
+    const parsedId = parseResourceId(endpointId);
+    const groupKey = `${parsedId?.subscriptionId ?? ''}/${parsedId?.resourceGroup ?? ''}`.toLowerCase();
+    if (
+      !parsedId ||
+      !settings.spokeSubscriptionIds.includes(parsedId.subscriptionId) ||
+      (settings.spokeResourceGroups.length > 0 && !settings.spokeResourceGroups.includes(groupKey))
+    ) {
+      emitFinal(context, TELEMETRY_EVENTS.recordSkipped, { reason: 'out-of-scope', endpointId });
+      return finish('out-of-scope', `${endpointId} is not in SPOKE_SUBSCRIPTION_IDS / SPOKE_RESOURCE_GROUPS`);
+    }
+
+    // 1. Read; wait with back-off while the endpoint has no DNS data yet.
+    const readStarted = nowMs();
+    const maxWaitMs = settings.dnsReadyMaxWaitMinutes * 60_000;
+    let family: Extract<EndpointFamilyRead, { found: true }>;
+    let main: EndpointState;
+    for (let attempt = 0; ; attempt++) {
+      status('reading', `reading ${endpointId}`);
+      const read = (yield context.df.callActivityWithRetry(ACTIVITIES.readEndpointFamily, ACTIVITY_RETRY, {
+        endpointId,
+      })) as EndpointFamilyRead;
+      if (!read.found) {
+        status('reading', 'endpoint not found: removing the records it owned');
+        const removal: RemoveEndpointInput = {
+          endpointId,
+          reason: 'endpoint not found (deleted)',
+          ...(eventTime ? { eventTime } : {}),
+        };
+        const removed = (yield context.df.callSubOrchestrator(
+          ORCHESTRATIONS.removeEndpoint,
+          removal,
+          `${context.df.instanceId}:remove:${context.df.newGuid(endpointId)}`,
+        )) as RemoveEndpointOutput;
+        lastApply = removed.applied;
+        written += removed.applied.written;
+        return finish(
+          'removed',
+          `endpoint is gone; ${removed.applied.deleted} record(s) deleted, ${removed.applied.updated} released (found via ${removed.source})`,
+        );
+      }
+      family = read;
+      main = read.members.find((m) => m.id === endpointId) ?? (read.members[0] as EndpointState);
+      const waiting = notReadyReason(main, carry);
+      if (!waiting) break;
+      const elapsed = nowMs() - readStarted;
+      if (elapsed >= maxWaitMs) {
+        return finish(
+          'not-ready',
+          `${waiting} (gave up after ${settings.dnsReadyMaxWaitMinutes} min; records left as they stand)`,
+        );
+      }
+      const delay = Math.min(dnsReadyBackoffMs(attempt), maxWaitMs - elapsed);
+      status('waiting-for-dns', waiting, { until: iso(nowMs() + delay) });
+      const changed = yield* waitForChange(context, delay);
+      if (changed?.eventTime) eventTime = changed.eventTime;
+    }
+
+    // 2. A connection that is not Approved publishes nothing.
+    if (!main.approved) {
+      const pending = main.connections.find((c) => c.status.toLowerCase() === 'pending');
+      if (!pending || carry.decision?.decision === 'Rejected') {
+        const pass = yield* syncPass(context, family, settings, eventTime ? { eventTime } : {});
+        lastApply = pass.totals;
+        written += pass.totals.written;
+        const states = main.connections.map((c) => c.status || 'unknown').join(', ') || 'no connection';
+        return finish('rejected', `connection is ${states}: no records are published`);
+      }
+      if (settings.approvalMode === 'off') {
+        return finish(
+          'approval-off',
+          `connection ${pending.name} is Pending and APPROVAL_MODE is off: no records until someone approves it`,
+        );
+      }
+      const subscriptionId = parsedId.subscriptionId;
+      if (
+        settings.approvalMode === 'auto' &&
+        settings.approvalAutoSubscriptions.includes(subscriptionId) &&
+        !carry.autoApproved
+      ) {
+        status('approving', `auto-approving ${pending.name}: subscription ${subscriptionId} is allow-listed`);
+        yield context.df.callActivityWithRetry(ACTIVITIES.decideConnection, ACTIVITY_RETRY, {
+          endpointId,
+          privateLinkServiceId: pending.privateLinkServiceId,
+          decision: 'Approved',
+          description: `Approved by privatelink-dns-sync: subscription ${subscriptionId} is allow-listed`,
+        });
+        emitFinal(context, TELEMETRY_EVENTS.approvalDecided, {
+          decision: 'Approved',
+          endpointId,
+          vaultId: pending.privateLinkServiceId,
+          trigger: 'auto',
+        });
+        return continueWith(
+          {
+            autoApproved: true,
+            decision: {
+              decision: 'Approved',
+              approver: 'auto-approval',
+              reason: 'subscription allow-listed',
+            },
+          },
+          { trigger: 'approval', ...(eventTime ? { eventTime } : {}) },
+        );
+      }
+
+      const deadlineMs = carry.approvalDeadline
+        ? Date.parse(carry.approvalDeadline)
+        : nowMs() + settings.approvalTimeoutHours * 3_600_000;
+      const requestedAt = carry.approvalRequestedAt ?? iso(nowMs());
+      if (!carry.approvalDeadline) {
+        emitEvent(context, TELEMETRY_EVENTS.approvalPending, {
+          endpointId,
+          vaultId: pending.privateLinkServiceId,
+          connectionId: pending.name,
+        });
+      }
+      status('awaiting-approval', `connection ${pending.name} is Pending: waiting for an approval decision`, {
+        until: iso(deadlineMs),
+        approval: {
+          privateLinkServiceId: pending.privateLinkServiceId,
+          connectionName: pending.name,
+          requestedAt,
+          deadline: iso(deadlineMs),
+        },
+      });
+      const timer: TimerTask = context.df.createTimer(new Date(deadlineMs));
+      const decisionTask = context.df.waitForExternalEvent(EXTERNAL_EVENTS.approvalDecision);
+      const changedTask = context.df.waitForExternalEvent(EXTERNAL_EVENTS.endpointChanged);
+      const winner = yield context.df.Task.any([decisionTask, changedTask, timer]);
+      if (winner === timer) {
+        emitFinal(context, TELEMETRY_EVENTS.approvalDecided, {
+          decision: 'TimedOut',
+          endpointId,
+          vaultId: pending.privateLinkServiceId,
+        });
+        return finish(
+          'approval-timed-out',
+          `no approval decision for ${pending.name} within ${settings.approvalTimeoutHours} h: no records`,
+        );
+      }
+      timer.cancel();
+      const waitCarry: Partial<SyncCarry> = {
+        approvalDeadline: iso(deadlineMs),
+        approvalRequestedAt: requestedAt,
+      };
+      if (winner === decisionTask) {
+        const parsed = approvalDecisionEventSchema.safeParse(decisionTask.result);
+        if (!parsed.success) {
+          logOnce(context, `syncEndpoint ${endpointId}: ignored a malformed approval decision`);
+          return continueWith(waitCarry, eventTime ? { eventTime } : {});
+        }
+        const decision = parsed.data;
+        emitFinal(context, TELEMETRY_EVENTS.approvalDecided, {
+          decision: decision.decision,
+          endpointId,
+          vaultId: pending.privateLinkServiceId,
+          trigger: 'webhook',
+        });
+        if (decision.decision === 'Rejected') {
+          return finish(
+            'rejected',
+            `rejected by ${decision.approver}${decision.reason ? `: ${decision.reason}` : ''}; no records`,
+            decision,
+          );
+        }
+        return continueWith(
+          { ...waitCarry, decision },
+          { trigger: 'approval', ...(eventTime ? { eventTime } : {}) },
+        );
+      }
+      const changed = endpointChangedEventSchema.safeParse(changedTask.result ?? {});
+      const changedTime = changed.success ? changed.data.eventTime : undefined;
+      return continueWith(waitCarry, {
+        trigger: 'event',
+        ...(changedTime ? { eventTime: changedTime } : {}),
+      });
+    }
+
+    // 3. Plan and apply.
+    status('applying', `planning ${family.members.length} endpoint(s)`);
+    const pass = yield* syncPass(context, family, settings, eventTime ? { eventTime } : {});
+    lastApply = pass.totals;
+    written += pass.totals.written;
+
+    // 4. Backup vault endpoints keep watching: storage FQDNs arrive after discovery and the first backup.
+    if (main.backup?.kind === 'vault' && settings.backupWatchWindowHours > 0) {
+      const startedMs = carry.watchStartedAt ? Date.parse(carry.watchStartedAt) : nowMs();
+      const endsMs = startedMs + settings.backupWatchWindowHours * 3_600_000;
+      if (nowMs() < endsMs) {
+        const round = carry.watchRound ?? 0;
+        const delay = Math.min(watchDelayMs(round), endsMs - nowMs());
+        status('watching', `Backup vault endpoint: re-reading for records that arrive later`, {
+          until: iso(nowMs() + delay),
+          watch: { startedAt: iso(startedMs), endsAt: iso(endsMs), round },
+        });
+        const changed = yield* waitForChange(context, delay);
+        return continueWith(
+          { watchStartedAt: iso(startedMs), watchRound: changed ? round : round + 1 },
+          {
+            trigger: changed ? 'event' : input.trigger,
+            ...(changed?.eventTime ? { eventTime: changed.eventTime } : {}),
+          },
+        );
+      }
+    }
+    const s = pass.summary;
+    return finish(
+      'synced',
+      `${s.creates} created, ${s.updates} updated, ${s.deletes} deleted, ${s.unchanged} unchanged, ${s.conflicts} conflict(s)`,
+    );
+  } catch (error) {
+    emitFinal(context, TELEMETRY_EVENTS.orchestrationFailed, {
+      orchestration: ORCHESTRATIONS.syncEndpoint,
+      instanceId: context.df.instanceId,
+      endpointId,
+      error: error instanceof Error ? error.message : String(error),
+    });
+    throw error;
+  }
+}
+
+df.app.orchestration(ORCHESTRATIONS.syncEndpoint, syncEndpointOrchestrator);

@@ -1,0 +1,137 @@
+/**
+ * One sync pass over an endpoint family (shared by `syncEndpoint` generations): read the hub records the family
+ * needs or is indexed under → plan with the family as scope → apply per zone through the zone pacers → update
+ * the endpoint → records index. Orchestrator code: deterministic, I/O only through activities and entities.
+ */
+import type { OrchestrationContext, Task } from 'durable-functions';
+import { desiredRecords } from '../core/desiredState';
+import { planChanges } from '../core/plan';
+import type { PlanOptions } from '../core/plan';
+import { TELEMETRY_EVENTS } from '../core/telemetry';
+import type { Conflict, CurrentRecordSet, PlanSummary, Skip } from '../core/types';
+import type { EndpointFamilyRead, SyncSettings, ZoneRecordsRequest } from './activities';
+import { ACTIVITY_RETRY, applyZonePaced } from './applyZone';
+import type { ApplyTotals } from './contracts';
+import { EMPTY_TOTALS } from './contracts';
+import { endpointRecordsId } from './endpointRecords';
+import type { EndpointRecordsState } from './endpointRecords';
+import { ACTIVITIES } from './names';
+import { addTotals, namesByZone, workForZone, zonesToWrite } from './planning';
+import { emitEvent } from './telemetry';
+
+const READINESS_CODES = new Set(['endpoint-not-ready', 'connection-not-approved', 'no-dns-entries']);
+
+export interface SyncPassResult {
+  readonly totals: ApplyTotals;
+  readonly summary: PlanSummary;
+  readonly conflicts: Conflict[];
+  readonly skips: Skip[];
+}
+
+type FoundFamily = Extract<EndpointFamilyRead, { found: true }>;
+
+/** Reads, plans and applies one endpoint family's records. */
+export function* syncPass(
+  context: OrchestrationContext,
+  read: FoundFamily,
+  settings: SyncSettings,
+  meta: { readonly eventTime?: string },
+): Generator<Task, SyncPassResult, unknown> {
+  const members = read.members;
+  const entries = members.flatMap((m) => m.entries);
+  // Members caught mid-change (provisioning, FQDNs not there yet) keep the records they have.
+  const preserve = members
+    .filter(
+      (m) =>
+        !m.readiness.ready &&
+        (m.readiness.code === 'endpoint-not-ready' || m.readiness.code === 'no-dns-entries'),
+    )
+    .map((m) => m.id);
+
+  const indexes = (yield context.df.Task.all(
+    read.probedIds.map((id) => context.df.callEntity(endpointRecordsId(id), 'get')),
+  )) as (EndpointRecordsState | null | undefined)[];
+  const indexed = indexes.flatMap((state) => state?.records ?? []);
+
+  const first = desiredRecords(entries);
+  const byZone = namesByZone([...first.records, ...indexed]);
+  const readTasks = [...byZone].map(([zone, names]) => {
+    const request: ZoneRecordsRequest = { zone, names };
+    return context.df.callActivityWithRetry(ACTIVITIES.readZoneRecords, ACTIVITY_RETRY, request);
+  });
+  // Task.all refuses an empty list: an endpoint with no entries and no index reads nothing.
+  const reads = (readTasks.length > 0 ? yield context.df.Task.all(readTasks) : []) as CurrentRecordSet[][];
+  const current = reads.flat();
+
+  const desired = desiredRecords(entries, current);
+  const options: Omit<PlanOptions, 'conflicts' | 'skips'> = {
+    policy: settings.policy,
+    ownerId: settings.ownerId,
+    adopt: settings.adopt,
+    ttl: settings.ttl,
+    scope: { endpointIds: read.probedIds },
+    preserveOwners: preserve,
+  };
+  const memberSkips = members.flatMap((m) => m.skips.filter((s) => !READINESS_CODES.has(s.code)));
+  const plan = planChanges(desired.records, current, {
+    ...options,
+    conflicts: desired.conflicts,
+    skips: [...desired.skips, ...memberSkips],
+  });
+
+  let totals: ApplyTotals = EMPTY_TOTALS;
+  const conflicts: Conflict[] = [...plan.conflicts];
+  for (const zone of zonesToWrite(plan)) {
+    const out = yield* applyZonePaced(context, {
+      zone,
+      items: workForZone(plan, zone),
+      replan: {
+        desired: desired.records.filter((r) => r.zone === zone),
+        options: {
+          policy: settings.policy,
+          ownerId: settings.ownerId,
+          adopt: settings.adopt,
+          ttl: settings.ttl,
+          scope: { endpointIds: read.probedIds },
+          preserveOwners: preserve,
+        },
+      },
+      ...(meta.eventTime ? { eventTime: meta.eventTime } : {}),
+      endpointId: read.endpointId,
+    });
+    totals = addTotals(totals, out.totals);
+    conflicts.push(...out.conflicts);
+  }
+
+  // The index is what each present member needs now; members caught mid-change keep theirs.
+  const updatedAt = context.df.currentUtcDateTime.toISOString();
+  for (const member of members) {
+    if (preserve.includes(member.id)) continue;
+    const records = desired.records
+      .filter((r) => r.owners.includes(member.id))
+      .map((r) => ({ zone: r.zone, name: r.name }));
+    context.df.signalEntity(endpointRecordsId(member.id), 'set', {
+      endpointId: member.id,
+      records,
+      updatedAt,
+    });
+  }
+
+  for (const conflict of conflicts) {
+    emitEvent(context, TELEMETRY_EVENTS.conflictDetected, {
+      reason: conflict.code,
+      zone: conflict.zone,
+      recordName: conflict.name,
+      endpointId: read.endpointId,
+    });
+  }
+  for (const skip of plan.skips) {
+    emitEvent(context, TELEMETRY_EVENTS.recordSkipped, {
+      reason: skip.code,
+      endpointId: skip.endpointId ?? read.endpointId,
+      ...(skip.zone ? { zone: skip.zone } : {}),
+      ...(skip.name ? { recordName: skip.name } : {}),
+    });
+  }
+  return { totals, summary: plan.summary, conflicts, skips: plan.skips };
+}

@@ -1,0 +1,184 @@
+/**
+ * Pending private endpoint connections: syncEndpoint waits for `approvalDecision` raced against the approval
+ * timeout (webhook mode), or approves through the vault itself for allow-listed subscriptions (auto mode).
+ */
+import { TELEMETRY_EVENTS } from '../../src/core/telemetry';
+import { EXTERNAL_EVENTS, ORCHESTRATIONS, syncInstanceId } from '../../src/orchestrations';
+import type {
+  ApprovalDecisionEvent,
+  SyncEndpointInput,
+  SyncEndpointOutput,
+  SyncEndpointStatus,
+} from '../../src/orchestrations';
+import {
+  BACKUP_ZONE,
+  SPOKE_SUBSCRIPTION,
+  allStand,
+  createVaultWithEndpoint,
+  expectedRecords,
+  startOrchestrationEnv,
+} from './orchestration-helpers';
+import type { OrchestrationTestEnv } from './orchestration-helpers';
+
+async function start(env: OrchestrationTestEnv, endpointId: string): Promise<string> {
+  const instanceId = syncInstanceId(endpointId);
+  const input: SyncEndpointInput = { endpointId, trigger: 'event' };
+  await env.host.durable.startNew(ORCHESTRATIONS.syncEndpoint, { instanceId, input });
+  return instanceId;
+}
+
+async function awaitingApproval(env: OrchestrationTestEnv, instanceId: string): Promise<SyncEndpointStatus> {
+  const status = await env.host.durable.waitForStatus(
+    instanceId,
+    (s) => (s?.customStatus as SyncEndpointStatus | undefined)?.phase === 'awaiting-approval',
+    30_000,
+  );
+  if (!status) throw new Error(`${instanceId} is not awaiting approval`);
+  return status.customStatus as SyncEndpointStatus;
+}
+
+function recordsOf(env: OrchestrationTestEnv, endpointName: string): number {
+  return [...env.records(BACKUP_ZONE).values()].filter((r) =>
+    r.metadata.pldsep0?.endsWith(`/${endpointName}`),
+  ).length;
+}
+
+describe('approval of pending connections (APPROVAL_MODE=webhook)', () => {
+  let env: OrchestrationTestEnv;
+
+  beforeAll(async () => {
+    env = await startOrchestrationEnv({
+      settings: { APPROVAL_MODE: 'webhook', APPROVAL_TIMEOUT_HOURS: '72', BACKUP_WATCH_WINDOW_HOURS: '0' },
+    });
+  });
+
+  afterAll(async () => {
+    await env.stop();
+  });
+
+  it('pending → approved: waits without records, then syncs once the decision arrives', async () => {
+    const { vaultId, endpointId, connectionName } = createVaultWithEndpoint(env, 'appr', { pending: true });
+    const instanceId = await start(env, endpointId);
+    const waiting = await awaitingApproval(env, instanceId);
+    expect(waiting.approval?.privateLinkServiceId.toLowerCase()).toBe(vaultId.toLowerCase());
+    expect(waiting.approval?.connectionName).toBeTruthy();
+    expect(
+      Date.parse(waiting.approval?.deadline ?? '') - Date.parse(waiting.approval?.requestedAt ?? ''),
+    ).toBe(72 * 3_600_000);
+    expect(recordsOf(env, 'pe-appr')).toBe(0);
+    expect(env.telemetry(TELEMETRY_EVENTS.approvalPending).map((t) => t.properties.endpointId)).toContain(
+      endpointId.toLowerCase(),
+    );
+
+    // What the webhook does: apply the decision to the vault's connection, then raise the event.
+    await env.testPorts.vaults.decideConnection(
+      `${vaultId}/privateEndpointConnections/${connectionName}`,
+      'Approved',
+      'approved in ticket 42',
+    );
+    const decision: ApprovalDecisionEvent = { decision: 'Approved', approver: 'alice', reason: 'ticket 42' };
+    expect(env.host.durable.raiseEvent(instanceId, EXTERNAL_EVENTS.approvalDecision, decision)).toBe(
+      'accepted',
+    );
+    const done = await env.host.durable.waitForCompletion(instanceId, 30_000);
+    expect((done.output as SyncEndpointOutput).outcome).toBe('synced');
+    expect(allStand(env, expectedRecords(env, vaultId))).toBe(true);
+    expect(recordsOf(env, 'pe-appr')).toBe(8);
+  });
+
+  it('pending → rejected: ends without records and says who rejected it and why', async () => {
+    const { vaultId, endpointId, connectionName } = createVaultWithEndpoint(env, 'rej', { pending: true });
+    const instanceId = await start(env, endpointId);
+    await awaitingApproval(env, instanceId);
+    // A malformed decision is ignored; the wait goes on.
+    env.host.durable.raiseEvent(instanceId, EXTERNAL_EVENTS.approvalDecision, { decision: 'Maybe' });
+    await awaitingApproval(env, instanceId);
+    await env.testPorts.vaults.decideConnection(
+      `${vaultId}/privateEndpointConnections/${connectionName}`,
+      'Rejected',
+      'not ours',
+    );
+    env.host.durable.raiseEvent(instanceId, EXTERNAL_EVENTS.approvalDecision, {
+      decision: 'Rejected',
+      approver: 'bob',
+      reason: 'unknown workload',
+    });
+    const done = await env.host.durable.waitForCompletion(instanceId, 30_000);
+    const output = done.output as SyncEndpointOutput;
+    expect(output.outcome).toBe('rejected');
+    expect(output.message).toContain('bob');
+    expect(output.message).toContain('unknown workload');
+    expect((done.customStatus as SyncEndpointStatus).phase).toBe('rejected');
+    expect(recordsOf(env, 'pe-rej')).toBe(0);
+    const decided = env
+      .telemetry(TELEMETRY_EVENTS.approvalDecided)
+      .filter((t) => t.properties.endpointId === endpointId.toLowerCase());
+    expect(decided.map((t) => t.properties.decision)).toEqual(['Rejected']);
+  });
+
+  it('a connection already Rejected when read publishes nothing and ends at once', async () => {
+    const { vaultId, endpointId, connectionName } = createVaultWithEndpoint(env, 'gone', { pending: true });
+    await env.testPorts.vaults.decideConnection(
+      `${vaultId}/privateEndpointConnections/${connectionName}`,
+      'Rejected',
+      'no',
+    );
+    const instanceId = await start(env, endpointId);
+    const done = await env.host.durable.waitForCompletion(instanceId, 30_000);
+    expect(done.runtimeStatus).toBe('Completed');
+    const output = done.output as SyncEndpointOutput;
+    expect(output.outcome).toBe('rejected');
+    expect(output.message).toContain('Rejected');
+    expect(recordsOf(env, 'pe-gone')).toBe(0);
+  });
+
+  it('pending → timed out: after APPROVAL_TIMEOUT_HOURS without a decision, no records and the status says so', async () => {
+    const { endpointId } = createVaultWithEndpoint(env, 'late', { pending: true });
+    const instanceId = await start(env, endpointId);
+    await awaitingApproval(env, instanceId);
+    env.host.advanceTime(71 * 3_600_000);
+    await awaitingApproval(env, instanceId);
+    expect(env.host.durable.getStatus(instanceId)?.runtimeStatus).toBe('Running');
+    env.host.advanceTime(2 * 3_600_000);
+    const done = await env.host.durable.waitForCompletion(instanceId, 30_000);
+    const output = done.output as SyncEndpointOutput;
+    expect(output.outcome).toBe('approval-timed-out');
+    expect(output.message).toContain('72 h');
+    expect(recordsOf(env, 'pe-late')).toBe(0);
+    const decided = env
+      .telemetry(TELEMETRY_EVENTS.approvalDecided)
+      .filter((t) => t.properties.endpointId === endpointId.toLowerCase());
+    expect(decided.map((t) => t.properties.decision)).toEqual(['TimedOut']);
+  });
+});
+
+describe('auto-approval (APPROVAL_MODE=auto)', () => {
+  let env: OrchestrationTestEnv;
+
+  beforeAll(async () => {
+    env = await startOrchestrationEnv({
+      settings: {
+        APPROVAL_MODE: 'auto',
+        APPROVAL_AUTO_SUBSCRIPTIONS: SPOKE_SUBSCRIPTION,
+        BACKUP_WATCH_WINDOW_HOURS: '0',
+      },
+    });
+  });
+
+  afterAll(async () => {
+    await env.stop();
+  });
+
+  it('approves a pending connection from an allow-listed subscription through the vault and syncs it', async () => {
+    const { vaultId, endpointId, connectionName } = createVaultWithEndpoint(env, 'auto', { pending: true });
+    const instanceId = await start(env, endpointId);
+    const done = await env.host.durable.waitForCompletion(instanceId, 30_000);
+    expect((done.output as SyncEndpointOutput).outcome).toBe('synced');
+    const vault = await env.testPorts.vaults.getVault(vaultId);
+    const connection = vault?.connections.find((c) => c.name === connectionName);
+    expect(connection?.status).toBe('Approved');
+    expect(connection?.description).toContain('allow-listed');
+    expect(allStand(env, expectedRecords(env, vaultId))).toBe(true);
+    expect(env.emu.log.count('PrivateEndpointConnection_Put')).toBe(1);
+  });
+});

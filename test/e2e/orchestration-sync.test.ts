@@ -1,0 +1,233 @@
+/**
+ * syncEndpoint / removeEndpoint on the local host (real durable-functions replay) against the ARM emulator
+ * (real SDK clients, real DefaultAzureCredential through the emulator's managed-identity endpoint).
+ */
+import { NetworkManagementClient } from '@azure/arm-network';
+import { encodeOwnership } from '../../src/core/ownership';
+import { TELEMETRY_EVENTS } from '../../src/core/telemetry';
+import { EXTERNAL_EVENTS, ORCHESTRATIONS, syncInstanceId } from '../../src/orchestrations';
+import type { SyncEndpointInput, SyncEndpointOutput, SyncEndpointStatus } from '../../src/orchestrations';
+import {
+  BACKUP_ZONE,
+  BLOB_ZONE,
+  HUB_RG,
+  HUB_SUBSCRIPTION,
+  QUEUE_ZONE,
+  SPOKE_RG,
+  SPOKE_SUBSCRIPTION,
+  allStand,
+  createVaultWithEndpoint,
+  eventually,
+  expectedRecords,
+  startOrchestrationEnv,
+} from './orchestration-helpers';
+import type { OrchestrationTestEnv } from './orchestration-helpers';
+
+const phaseOf = (s: { customStatus?: unknown } | undefined): string | undefined =>
+  (s?.customStatus as SyncEndpointStatus | undefined)?.phase;
+
+describe('syncEndpoint on the local host against the ARM emulator', () => {
+  let env: OrchestrationTestEnv;
+  let network: NetworkManagementClient;
+
+  beforeAll(async () => {
+    env = await startOrchestrationEnv({ settings: { BACKUP_WATCH_WINDOW_HOURS: '24' } });
+    network = new NetworkManagementClient(env.emu.credential(), SPOKE_SUBSCRIPTION, env.emu.clientOptions());
+  });
+
+  afterAll(async () => {
+    await env.stop();
+  });
+
+  async function start(endpointId: string, extra: Partial<SyncEndpointInput> = {}): Promise<string> {
+    const instanceId = syncInstanceId(endpointId);
+    const input: SyncEndpointInput = {
+      endpointId,
+      trigger: 'event',
+      eventTime: new Date().toISOString(),
+      ...extra,
+    };
+    await env.host.durable.startNew(ORCHESTRATIONS.syncEndpoint, { instanceId, input });
+    return instanceId;
+  }
+
+  async function waitPhase(
+    instanceId: string,
+    phase: string,
+    generationAtLeast = 0,
+  ): Promise<SyncEndpointStatus> {
+    const status = await env.host.durable.waitForStatus(
+      instanceId,
+      (s) =>
+        phaseOf(s) === phase &&
+        ((s?.customStatus as SyncEndpointStatus).generation ?? 0) >= generationAtLeast,
+      30_000,
+    );
+    if (!status) throw new Error(`${instanceId} never reached ${phase}`);
+    return status.customStatus as SyncEndpointStatus;
+  }
+
+  it('Backup v1: vault records at once, then the _ecs and _prot storage records as discovery and the first backup add them', async () => {
+    const { vaultId, endpointId } = createVaultWithEndpoint(env, 'v1');
+    const instanceId = await start(endpointId);
+    const watching = await waitPhase(instanceId, 'watching');
+    expect(watching.written).toBe(8);
+
+    const backupRecords = env.records(BACKUP_ZONE);
+    expect(backupRecords.size).toBe(8);
+    expect(allStand(env, expectedRecords(env, vaultId))).toBe(true);
+    for (const record of backupRecords.values()) {
+      expect(record.metadata.pldsowner).toBe('plds-test');
+      expect(record.metadata.pldsep0).toBe(`${SPOKE_SUBSCRIPTION}/${SPOKE_RG}/pe-v1`.toLowerCase());
+    }
+    expect(env.records(BLOB_ZONE).size).toBe(0);
+
+    // Discovery creates <pe>_ecs_blob and <pe>_ecs_queue: the next watch re-read (1 minute later) writes them.
+    const discovered = env.backup.discover(vaultId);
+    expect(discovered.createdEndpoints).toHaveLength(2);
+    env.host.advanceTime(61_000);
+    await eventually(() => allStand(env, expectedRecords(env, vaultId)), 'ecs storage records');
+    expect(env.records(BLOB_ZONE).size).toBe(1);
+    expect(env.records(QUEUE_ZONE).size).toBe(1);
+
+    // The first backup creates <pe>_prot_blob; an event for the vault endpoint re-reads at once.
+    env.backup.firstBackup(vaultId);
+    expect(
+      env.host.durable.raiseEvent(instanceId, EXTERNAL_EVENTS.endpointChanged, { action: 'write' }),
+    ).toBe('accepted');
+    await eventually(() => allStand(env, expectedRecords(env, vaultId)), 'prot storage record');
+    expect(env.records(BLOB_ZONE).size).toBe(2);
+
+    // The records stand before the activity returns and the orchestrator logs them: wait for the log too.
+    const blobWrites = () =>
+      env.telemetry(TELEMETRY_EVENTS.recordWritten).filter((t) => t.properties.zone === BLOB_ZONE).length;
+    await eventually(() => blobWrites() >= 2, 'RecordWritten for both blob records');
+    const written = env.telemetry(TELEMETRY_EVENTS.recordWritten);
+    expect(written.filter((t) => t.properties.zone === BACKUP_ZONE)).toHaveLength(8);
+    expect(written.filter((t) => t.properties.zone === BLOB_ZONE)).toHaveLength(2);
+    expect(written.every((t) => t.properties.endpointId === endpointId.toLowerCase())).toBe(true);
+    expect(written.some((t) => typeof t.properties.latencyMs === 'number')).toBe(true);
+    env.host.durable.terminate(instanceId, 'test done');
+  });
+
+  it('Backup v2: FQDNs the vault endpoint NIC gains later are caught by the watch window without any event', async () => {
+    const { vaultId, endpointId } = createVaultWithEndpoint(env, 'v2', { experience: 'v2' });
+    const instanceId = await start(endpointId);
+    const first = await waitPhase(instanceId, 'watching');
+    expect(allStand(env, expectedRecords(env, vaultId))).toBe(true);
+
+    const blobBefore = env.records(BLOB_ZONE).size;
+    env.backup.discover(vaultId);
+    env.host.advanceTime(61_000); // round 0: 1 minute
+    await eventually(() => allStand(env, expectedRecords(env, vaultId)), 'v2 ecs records');
+    const second = await waitPhase(instanceId, 'watching', first.generation + 1);
+    expect(second.watch?.round).toBe(1);
+
+    env.backup.firstBackup(vaultId);
+    env.host.advanceTime(121_000); // round 1: 2 minutes
+    await eventually(() => allStand(env, expectedRecords(env, vaultId)), 'v2 prot record');
+    expect(env.records(BLOB_ZONE).size).toBe(blobBefore + 2);
+    // Storage records of a v2 vault belong to the vault endpoint itself (no sibling endpoints).
+    const owners = [...env.records(BLOB_ZONE).values()].map((r) => r.metadata.pldsep0);
+    expect(owners).toContain(`${SPOKE_SUBSCRIPTION}/${SPOKE_RG}/pe-v2`.toLowerCase());
+    env.host.durable.terminate(instanceId, 'test done');
+  });
+
+  it('leaves a foreign record standing where it wants one and reports the conflict', async () => {
+    const { vaultId, endpointId } = createVaultWithEndpoint(env, 'fr', { experience: 'v2' });
+    const wanted = [...(expectedRecords(env, vaultId).get(BACKUP_ZONE) ?? new Map<string, string>()).keys()];
+    const taken = wanted[0] ?? '';
+    const zoneId = env.dns.zoneId(HUB_SUBSCRIPTION, HUB_RG, BACKUP_ZONE);
+    env.dns.putARecordSet(zoneId, { name: taken, ipv4Addresses: ['192.0.2.10'], metadata: { team: 'dns' } });
+    const foreignBefore = env.records(BACKUP_ZONE).get(taken);
+
+    const instanceId = await start(endpointId);
+    await waitPhase(instanceId, 'watching');
+    const after = env.records(BACKUP_ZONE);
+    expect(after.get(taken)).toEqual(foreignBefore);
+    for (const name of wanted.slice(1)) expect(after.get(name)?.metadata.pldsowner).toBe('plds-test');
+    const conflicts = env
+      .telemetry(TELEMETRY_EVENTS.conflictDetected)
+      .filter((t) => t.properties.recordName === taken);
+    expect(conflicts[0]?.properties.reason).toBe('foreign-record');
+    expect(env.writesByName().get(taken)).toBeUndefined();
+    env.host.durable.terminate(instanceId, 'test done');
+  });
+
+  it('a deleted endpoint loses only its own records: shared records keep their other owner, foreign ones stay', async () => {
+    const { vaultId, endpointId } = createVaultWithEndpoint(env, 'del', { experience: 'v2' });
+    const instanceId = await start(endpointId);
+    await waitPhase(instanceId, 'watching');
+    const mine = [...(expectedRecords(env, vaultId).get(BACKUP_ZONE) ?? new Map<string, string>()).keys()];
+    expect(mine.length).toBeGreaterThan(2);
+
+    // One record is shared with another endpoint; a foreign record stands in the same zone.
+    const zoneId = env.dns.zoneId(HUB_SUBSCRIPTION, HUB_RG, BACKUP_ZONE);
+    const shared = mine[0] ?? '';
+    const other = `/subscriptions/${SPOKE_SUBSCRIPTION}/resourceGroups/${SPOKE_RG}/providers/Microsoft.Network/privateEndpoints/pe-other`;
+    const sharedRecord = env.records(BACKUP_ZONE).get(shared);
+    env.dns.putARecordSet(zoneId, {
+      name: shared,
+      ipv4Addresses: sharedRecord?.ips ?? [],
+      ttl: 10,
+      metadata: encodeOwnership('plds-test', [endpointId, other]),
+    });
+    env.dns.putARecordSet(zoneId, { name: 'legacy-app', ipv4Addresses: ['10.9.9.9'] });
+    const foreignBefore = env.records(BACKUP_ZONE).get('legacy-app');
+
+    await network.privateEndpoints.beginDeleteAndWait(SPOKE_RG, 'pe-del', { updateIntervalInMs: 10 });
+    env.host.durable.raiseEvent(instanceId, EXTERNAL_EVENTS.endpointChanged, { action: 'delete' });
+    const done = await env.host.durable.waitForCompletion(instanceId, 30_000);
+    expect(done.runtimeStatus).toBe('Completed');
+    const output = done.output as SyncEndpointOutput;
+    expect(output.outcome).toBe('removed');
+    expect(output.message).toContain('found via index');
+
+    const after = env.records(BACKUP_ZONE);
+    for (const name of mine.slice(1)) expect(after.has(name)).toBe(false);
+    expect(after.get(shared)?.metadata.pldsep0).toBe(
+      `${SPOKE_SUBSCRIPTION}/${SPOKE_RG}/pe-other`.toLowerCase(),
+    );
+    expect(after.get(shared)?.metadata.pldsep1).toBeUndefined();
+    expect(after.get('legacy-app')).toEqual(foreignBefore);
+    // The v1 endpoint's records from the first test are untouched too.
+    expect([...after.values()].filter((r) => r.metadata.pldsep0?.endsWith('/pe-v1'))).toHaveLength(8);
+  });
+
+  it('finds the records of a deleted endpoint by scanning the hub zones when its index is empty', async () => {
+    const { vaultId, endpointId } = createVaultWithEndpoint(env, 'scan', { experience: 'v2' });
+    // Records written by someone else's run of this app (no index entry), e.g. an earlier reconcile.
+    const zoneId = env.dns.zoneId(HUB_SUBSCRIPTION, HUB_RG, BACKUP_ZONE);
+    const names = [...(expectedRecords(env, vaultId).get(BACKUP_ZONE) ?? new Map<string, string>())];
+    for (const [name, ip] of names) {
+      env.dns.putARecordSet(zoneId, {
+        name,
+        ipv4Addresses: [ip],
+        ttl: 10,
+        metadata: encodeOwnership('plds-test', [endpointId]),
+      });
+    }
+    await network.privateEndpoints.beginDeleteAndWait(SPOKE_RG, 'pe-scan', { updateIntervalInMs: 10 });
+    const instanceId = await start(endpointId);
+    const done = await env.host.durable.waitForCompletion(instanceId, 30_000);
+    const output = done.output as SyncEndpointOutput;
+    expect(output.outcome).toBe('removed');
+    expect(output.message).toContain('found via zone-scan');
+    const after = env.records(BACKUP_ZONE);
+    for (const [name] of names) expect(after.has(name)).toBe(false);
+    expect(after.has('legacy-app')).toBe(true);
+  });
+
+  it('does nothing for an endpoint outside the configured spoke subscriptions', async () => {
+    const outside = `/subscriptions/${HUB_SUBSCRIPTION}/resourceGroups/${HUB_RG}/providers/Microsoft.Network/privateEndpoints/pe-hub`;
+    const since = env.emu.log.lastSeq;
+    const instanceId = await start(outside);
+    const done = await env.host.durable.waitForCompletion(instanceId, 30_000);
+    expect((done.output as SyncEndpointOutput).outcome).toBe('out-of-scope');
+    expect(env.emu.log.list({ sinceSeq: since, operationId: 'PrivateEndpoints_Get' })).toEqual([]);
+    const skipped = env
+      .telemetry(TELEMETRY_EVENTS.recordSkipped)
+      .filter((t) => t.properties.reason === 'out-of-scope');
+    expect(skipped.map((t) => t.properties.endpointId)).toContain(outside.toLowerCase());
+  });
+});
