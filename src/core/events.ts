@@ -55,13 +55,16 @@ export interface SyncRequest {
   readonly eventTime: string;
 }
 
-export type IgnoreReason =
-  | 'malformed-event'
-  | 'unsupported-event-type'
-  | 'unsupported-operation'
-  | 'malformed-resource-id'
-  | 'subscription-not-allowed'
-  | 'resource-group-not-allowed';
+export const IGNORE_REASONS = [
+  'malformed-event',
+  'unsupported-event-type',
+  'unsupported-operation',
+  'malformed-resource-id',
+  'subscription-not-allowed',
+  'resource-group-not-allowed',
+] as const;
+
+export type IgnoreReason = (typeof IGNORE_REASONS)[number];
 
 export interface IgnoredEvent {
   readonly kind: 'ignored';

@@ -54,18 +54,21 @@ export interface CurrentRecordSet {
 }
 
 /** Why something was not turned into a record or a change. Machine-readable; `message` is for humans. */
-export type SkipCode =
-  | 'unknown-suffix'
-  | 'unknown-geo'
-  | 'invalid-fqdn'
-  | 'invalid-ip'
-  | 'connection-not-approved'
-  | 'endpoint-not-ready'
-  | 'no-dns-entries'
-  | 'invalid-resource'
-  | 'foreign-record'
-  | 'out-of-scope'
-  | 'policy';
+export const SKIP_CODES = [
+  'unknown-suffix',
+  'unknown-geo',
+  'invalid-fqdn',
+  'invalid-ip',
+  'connection-not-approved',
+  'endpoint-not-ready',
+  'no-dns-entries',
+  'invalid-resource',
+  'foreign-record',
+  'out-of-scope',
+  'policy',
+] as const;
+
+export type SkipCode = (typeof SKIP_CODES)[number];
 
 export interface Skip {
   readonly code: SkipCode;
@@ -76,11 +79,14 @@ export interface Skip {
   readonly name?: string;
 }
 
-export type ConflictCode =
+export const CONFLICT_CODES = [
   /** Two endpoints publish the same FQDN with different IPs. */
-  | 'endpoints-disagree'
+  'endpoints-disagree',
   /** A record we do not own stands where we want ours, with other IPs (or adoption is off). */
-  | 'foreign-record';
+  'foreign-record',
+] as const;
+
+export type ConflictCode = (typeof CONFLICT_CODES)[number];
 
 export interface Conflict {
   readonly code: ConflictCode;
