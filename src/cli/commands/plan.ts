@@ -1,26 +1,18 @@
 import type { Command } from 'commander';
 import { InvalidArgumentError, Option } from 'commander';
-import { OUTPUT_FORMATS, renderHosts, renderJson, renderTable, renderTsv } from '../../core/format';
-import type { OutputFormat } from '../../core/format';
+import { OUTPUT_FORMATS, renderPlanOutput } from '../../core/format';
 import { SYNC_POLICIES } from '../../core/plan';
 import { planForResources } from '../../core/resourcePlan';
-import type { SyncPolicy } from '../../core/types';
 import { readRecordSetFile, readResourceFile } from '../inputFiles';
 import type { CliIo } from '../io';
 import { EXIT_OK, EXIT_USAGE } from '../io';
 import { addScopeOptions } from '../live/context';
 import { runLivePlan } from './planLive';
-import type { LivePlanFlags } from './planLive';
+import type { LivePlanFlags, PlanFlags } from './planLive';
 
-export interface PlanCommandOptions {
+export interface PlanCommandOptions extends PlanFlags {
   readonly input: string;
   readonly current?: string;
-  readonly format: OutputFormat;
-  readonly policy: SyncPolicy;
-  readonly owner: string;
-  readonly adopt: boolean;
-  readonly ttl: number;
-  readonly detailedExitcode?: boolean;
 }
 
 export const DEFAULT_OWNER_ID = 'privatelink-dns-sync';
@@ -35,13 +27,7 @@ export function runPlan(options: PlanCommandOptions, io: CliIo): number {
     adopt: options.adopt,
     ttl: options.ttl,
   });
-  const render: Record<OutputFormat, () => string> = {
-    table: () => renderTable(plan, endpoints),
-    tsv: () => renderTsv(desired),
-    hosts: () => renderHosts(desired),
-    json: () => renderJson(plan),
-  };
-  io.stdout(render[options.format]());
+  io.stdout(renderPlanOutput(options.format, plan, desired, endpoints));
   return options.detailedExitcode && plan.hasChanges ? EXIT_USAGE : EXIT_OK;
 }
 
