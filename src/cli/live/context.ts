@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { Option } from 'commander';
-import { ConfigError, parseAppConfig, zoneLocation } from '../../core/config';
+import { ConfigError, hubZoneGroups, parseAppConfig, zoneLocation } from '../../core/config';
 import type { AppConfig } from '../../core/config';
 import type { PlanScope } from '../../core/plan';
 import { canonicalId, parseResourceId } from '../../core/resourceId';
@@ -220,14 +220,6 @@ export function resolveLiveContext(flags: ScopeFlags, options: ContextOptions = 
     subscriptionIds: config.spokeSubscriptionIds,
     ...(config.spokeResourceGroups.length ? { resourceGroups: config.spokeResourceGroups } : {}),
   };
-  const groups = new Map<string, { subscriptionId: string; resourceGroup: string }>();
-  const addGroup = (subscriptionId: string, resourceGroup: string): void =>
-    void groups.set(`${subscriptionId}/${resourceGroup}`.toLowerCase(), { subscriptionId, resourceGroup });
-  addGroup(config.hubSubscriptionId, config.hubZoneResourceGroup);
-  for (const zone of Object.keys(config.hubZoneOverrides)) {
-    const where = zoneLocation(config, zone);
-    addGroup(where.subscriptionId, where.resourceGroup);
-  }
   return {
     config,
     clients,
@@ -236,6 +228,6 @@ export function resolveLiveContext(flags: ScopeFlags, options: ContextOptions = 
     planScope,
     fullScope: !flags.vault && !flags.endpoint && config.spokeResourceGroups.length === 0,
     locateZone: (zone) => ({ ...zoneLocation(config, zone), zone: zone.toLowerCase() }),
-    hubZoneGroups: [...groups.values()],
+    hubZoneGroups: hubZoneGroups(config),
   };
 }
