@@ -1,18 +1,16 @@
 import { recordKey } from '../core/desiredState';
 import { planChanges } from '../core/plan';
-import type { PlanOptions } from '../core/plan';
+import type { ChangeKind, PlanOptions } from '../core/plan';
 import type { Conflict, CurrentRecordSet, DesiredRecord, Plan, RecordChange, Skip } from '../core/types';
 import { isTransient, sleep, toAzureError } from './errors';
 import { unpaced } from './pacer';
 import { recordSetId } from './recordStore';
 import type { PaceKey, RecordSetStore, WritePacer, ZoneRef } from './ports';
 
-export type ChangeAction = 'create' | 'update' | 'adopt' | 'delete';
-
 export interface ApplyFailure {
   readonly zone: string;
   readonly name: string;
-  readonly action: ChangeAction;
+  readonly action: ChangeKind;
   /** Azure error code (`TooManyRequests`, `InternalServerError`, `AuthorizationFailed`, ...). */
   readonly code: string;
   readonly statusCode?: number;
@@ -23,7 +21,7 @@ export interface ApplyFailure {
 export interface ApplyOutcome {
   readonly zone: string;
   readonly name: string;
-  readonly action: ChangeAction;
+  readonly action: ChangeKind;
   readonly result: 'written' | 'unchanged' | 'conflict' | 'skipped' | 'failed';
   /** Writes that were re-planned after a 412 before this outcome. */
   readonly replans: number;
@@ -86,7 +84,7 @@ export interface ApplyPlanDeps {
 }
 
 interface Work {
-  readonly action: ChangeAction;
+  readonly action: ChangeKind;
   readonly change: RecordChange;
 }
 
@@ -171,7 +169,7 @@ export async function applyPlan(plan: Plan, deps: ApplyPlanDeps): Promise<ApplyR
     }
   };
 
-  const count = (action: ChangeAction): void => {
+  const count = (action: ChangeKind): void => {
     if (action === 'create') counts.created++;
     else if (action === 'update') counts.updated++;
     else if (action === 'adopt') counts.adopted++;

@@ -10,8 +10,8 @@ export interface JsonList {
   readonly at: string;
 }
 
-/** Reads a JSON file and returns the list it holds: a JSON array or an object with a `value` array. */
-export function readJsonList(file: string): JsonList {
+/** Reads and parses a JSON file; an unreadable file or bad JSON is a user error naming the file. */
+export function readJsonFile(file: string): unknown {
   let text: string;
   try {
     text = readFileSync(file, 'utf8');
@@ -21,12 +21,16 @@ export function readJsonList(file: string): JsonList {
       `${file}: cannot read file (${code === 'ENOENT' ? 'no such file' : (code ?? 'unknown error')})`,
     );
   }
-  let data: unknown;
   try {
-    data = JSON.parse(text);
+    return JSON.parse(text) as unknown;
   } catch (error) {
     throw new UserInputError(`${file}: $: invalid JSON (${(error as Error).message})`);
   }
+}
+
+/** Reads a JSON file and returns the list it holds: a JSON array or an object with a `value` array. */
+export function readJsonList(file: string): JsonList {
+  const data = readJsonFile(file);
   if (Array.isArray(data)) return { items: data as unknown[], at: '$' };
   if (data !== null && typeof data === 'object' && Array.isArray((data as { value?: unknown }).value)) {
     return { items: (data as { value: unknown[] }).value, at: '$.value' };

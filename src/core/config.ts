@@ -227,3 +227,19 @@ export function zoneLocation(config: AppConfig, zone: string): ZoneLocation {
     resourceGroup: override?.resourceGroup ?? config.hubZoneResourceGroup,
   };
 }
+
+/** The resource groups that hold hub zones: the hub's default one and every override's, each once. */
+export function hubZoneGroups(config: AppConfig): ZoneLocation[] {
+  const groups = new Map<string, ZoneLocation>();
+  const hub: ZoneLocation = {
+    subscriptionId: config.hubSubscriptionId,
+    resourceGroup: config.hubZoneResourceGroup,
+  };
+  for (const where of [
+    hub,
+    ...Object.keys(config.hubZoneOverrides).map((zone) => zoneLocation(config, zone)),
+  ]) {
+    groups.set(`${where.subscriptionId}/${where.resourceGroup}`.toLowerCase(), where);
+  }
+  return [...groups.values()];
+}

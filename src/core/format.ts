@@ -102,3 +102,22 @@ export function renderTable(plan: Plan, endpoints?: readonly EndpointState[]): s
   );
   return `${out.join('\n')}\n`;
 }
+
+/** What `plan` prints: `table` and `json` show the plan, `tsv` and `hosts` the records it wants. */
+export function renderPlanOutput(
+  format: OutputFormat,
+  plan: Plan,
+  desired: readonly DesiredRecord[],
+  endpoints?: readonly EndpointState[],
+): string {
+  switch (format) {
+    case 'table':
+      return renderTable(plan, endpoints);
+    case 'tsv':
+      return renderTsv(desired);
+    case 'hosts':
+      return renderHosts(desired);
+    case 'json':
+      return renderJson(plan);
+  }
+}

@@ -277,6 +277,12 @@ export function planChanges(
 
   for (const list of [creates, updates, deletes, adoptions, unchanged]) list.sort(byZoneThenName);
   conflicts.sort(byZoneThenName);
+  return assemblePlan({ policy, ownerId, creates, updates, deletes, adoptions, conflicts, unchanged, skips });
+}
+
+/** A plan from its lists; the summary counts and `hasChanges` follow from them. */
+export function assemblePlan(parts: Omit<Plan, 'summary' | 'hasChanges'>): Plan {
+  const { creates, updates, deletes, adoptions, conflicts, unchanged, skips } = parts;
   const summary: PlanSummary = {
     creates: creates.length,
     updates: updates.length,
@@ -287,8 +293,8 @@ export function planChanges(
     skips: skips.length,
   };
   return {
-    policy,
-    ownerId,
+    policy: parts.policy,
+    ownerId: parts.ownerId,
     creates,
     updates,
     deletes,

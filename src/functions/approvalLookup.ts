@@ -94,6 +94,17 @@ export async function vaultsWithPendingConnections(
   return vaults;
 }
 
+/** The vaults to look on, sorted: those the scope's endpoints point at plus those waiting instances name. */
+async function candidateVaults(
+  runtime: AppRuntime,
+  waiting: Map<string, WaitingApproval>,
+  anyManual: boolean,
+): Promise<string[]> {
+  const vaults = await vaultsWithPendingConnections(runtime, anyManual);
+  for (const w of waiting.values()) if (isVaultId(w.vaultId)) vaults.add(w.vaultId);
+  return [...vaults].sort();
+}
+
 function toPending(
   vaultId: string,
   connection: PrivateEndpointConnectionInfo,
@@ -124,9 +135,7 @@ export async function listPendingApprovals(
   client: DurableClient,
 ): Promise<{ pending: PendingApproval[]; vaults: string[]; waitingInstances: number }> {
   const waiting = await waitingApprovals(client);
-  const vaults = await vaultsWithPendingConnections(runtime);
-  for (const w of waiting.values()) if (isVaultId(w.vaultId)) vaults.add(w.vaultId);
-  const sorted = [...vaults].sort();
+  const sorted = await candidateVaults(runtime, waiting, false);
   const perVault = await Promise.all(
     sorted.map(async (vaultId) =>
       (await runtime.ports.vaults.listPendingConnections(vaultId)).map((c) => toPending(vaultId, c, waiting)),
@@ -161,9 +170,7 @@ export async function locateConnection(
   if (vaultId !== undefined) {
     candidates = [canonicalId(vaultId)];
   } else {
-    const vaults = await vaultsWithPendingConnections(runtime, true);
-    for (const w of waiting.values()) if (isVaultId(w.vaultId)) vaults.add(w.vaultId);
-    candidates = [...vaults].sort();
+    candidates = await candidateVaults(runtime, waiting, true);
   }
   const wanted = connectionName.toLowerCase();
   for (const candidate of candidates) {

@@ -28,7 +28,7 @@ import {
   verifyApprovalSignature,
 } from './approvalSignature';
 import { badRequest, errorResponse, fieldErrors, parseJsonText, readBoundedBody } from './http';
-import { loadRuntime } from './runtime';
+import { configurationInvalid, loadRuntime } from './runtime';
 import { findInstance, isActive, startOrSignalEndpoint } from './starters';
 import { trackEvent } from './telemetry';
 
@@ -40,10 +40,7 @@ export async function decideApproval(
   context: InvocationContext,
 ): Promise<HttpResponseInit> {
   const loaded = loadRuntime();
-  if (!loaded.ok)
-    return errorResponse(503, 'ConfigurationInvalid', loaded.error.message, {
-      settings: loaded.error.settings,
-    });
+  if (!loaded.ok) return configurationInvalid(loaded.error);
   const { runtime } = loaded;
   const { config } = runtime;
   if (config.approvalMode === 'off' || !config.approvalWebhookSecret) {

@@ -9,8 +9,7 @@ import type { DurableClient } from 'durable-functions';
 import { FUNCTION_NAMES } from '../core/functionNames';
 import { TELEMETRY_METRICS } from '../core/telemetry';
 import { listPendingApprovals } from './approvalLookup';
-import { errorResponse } from './http';
-import { loadRuntime } from './runtime';
+import { configurationInvalid, loadRuntime } from './runtime';
 import { trackMetric } from './telemetry';
 
 export async function listApprovals(
@@ -19,10 +18,7 @@ export async function listApprovals(
   context: InvocationContext,
 ): Promise<HttpResponseInit> {
   const loaded = loadRuntime();
-  if (!loaded.ok)
-    return errorResponse(503, 'ConfigurationInvalid', loaded.error.message, {
-      settings: loaded.error.settings,
-    });
+  if (!loaded.ok) return configurationInvalid(loaded.error);
   const { pending, vaults, waitingInstances } = await listPendingApprovals(loaded.runtime, client);
   trackMetric(context, TELEMETRY_METRICS.pendingApprovalCount, pending.length);
   return {

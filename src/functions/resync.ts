@@ -8,9 +8,9 @@ import * as df from 'durable-functions';
 import type { DurableClient } from 'durable-functions';
 import { FUNCTION_NAMES } from '../core/functionNames';
 import { ORCHESTRATIONS } from '../orchestrations/names';
-import { badRequest, errorResponse, fieldErrors, parseJsonText, readBoundedBody } from './http';
+import { badRequest, fieldErrors, parseJsonText, readBoundedBody } from './http';
 import { RESYNC_BODY_MAX_BYTES, resyncBodySchema, toReconcileInput } from './resyncRequest';
-import { loadRuntime } from './runtime';
+import { configurationInvalid, loadRuntime } from './runtime';
 
 export async function resync(
   request: HttpRequest,
@@ -18,10 +18,7 @@ export async function resync(
   context: InvocationContext,
 ): Promise<HttpResponseInit | HttpResponse> {
   const loaded = loadRuntime();
-  if (!loaded.ok)
-    return errorResponse(503, 'ConfigurationInvalid', loaded.error.message, {
-      settings: loaded.error.settings,
-    });
+  if (!loaded.ok) return configurationInvalid(loaded.error);
 
   const raw = await readBoundedBody(request, RESYNC_BODY_MAX_BYTES);
   if (!raw.ok) return raw.response;

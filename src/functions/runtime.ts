@@ -3,9 +3,11 @@
  * share the activities' dependencies (one set of ARM clients per process, rebuilt when the settings change);
  * this adds a non-throwing view for HTTP triggers, which answer a bad configuration with 503 instead of failing.
  */
+import type { HttpResponseInit } from '@azure/functions';
 import { ConfigError } from '../core/config';
 import { getOrchestrationDeps } from '../orchestrations/deps';
 import type { OrchestrationDeps } from '../orchestrations/deps';
+import { errorResponse } from './http';
 
 export type AppRuntime = OrchestrationDeps;
 
@@ -25,6 +27,11 @@ export function loadRuntime(): RuntimeResult {
       error: new ConfigError(`Invalid app settings: ARM_CA_FILE: ${message}`, ['ARM_CA_FILE']),
     };
   }
+}
+
+/** The 503 an HTTP trigger answers when the app settings are invalid, naming the settings at fault. */
+export function configurationInvalid(error: ConfigError): HttpResponseInit {
+  return errorResponse(503, 'ConfigurationInvalid', error.message, { settings: error.settings });
 }
 
 /** The runtime, or throws the configuration error (for triggers where a retry is the right answer). */

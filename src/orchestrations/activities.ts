@@ -6,6 +6,7 @@
 import type { InvocationContext } from '@azure/functions';
 import * as df from 'durable-functions';
 import { z } from 'zod';
+import { hubZoneGroups } from '../core/config';
 import { readEndpoint, readEndpoints, splitResources, BACKUP_V1_SIBLING_SUFFIXES } from '../core/endpoint';
 import type { EndpointState } from '../core/endpoint';
 import type { NetworkInterfaceResource, PrivateEndpointResource } from '../core/endpoint';
@@ -112,16 +113,8 @@ export async function readEndpointFamily(raw: unknown): Promise<EndpointFamilyRe
 /** The `privatelink.*` zones in the hub resource group and in every HUB_ZONE_OVERRIDES location. */
 export async function listHubZones(): Promise<string[]> {
   const { config, ports } = getOrchestrationDeps();
-  const locations = new Map<string, { subscriptionId: string; resourceGroup: string }>();
-  const add = (subscriptionId: string, resourceGroup: string): void => {
-    locations.set(`${subscriptionId}/${resourceGroup}`.toLowerCase(), { subscriptionId, resourceGroup });
-  };
-  add(config.hubSubscriptionId, config.hubZoneResourceGroup);
-  for (const override of Object.values(config.hubZoneOverrides)) {
-    add(override.subscriptionId ?? config.hubSubscriptionId, override.resourceGroup);
-  }
   const zones = new Set<string>();
-  for (const { subscriptionId, resourceGroup } of locations.values()) {
+  for (const { subscriptionId, resourceGroup } of hubZoneGroups(config)) {
     for (const zone of await ports.zones.listZones(subscriptionId, resourceGroup)) {
       if (zone.zone.startsWith('privatelink.')) zones.add(zone.zone);
     }

@@ -1,8 +1,8 @@
 /**
  * What the activities need: the validated `AppConfig` and the Azure ports over one set of ARM clients. Built
  * lazily on first use from `process.env` (so importing the app never fails on bad settings; the first activity
- * does, with the setting named), rebuilt when the settings change (a test host restarted with another emulator),
- * and replaceable in tests with `setOrchestrationDeps`.
+ * does, with the setting named), and rebuilt when the settings change (a test host restarted with another
+ * emulator).
  */
 import { parseAppConfig, zoneLocation } from '../core/config';
 import type { AppConfig } from '../core/config';
@@ -28,7 +28,6 @@ export interface OrchestrationDeps {
 /** Environment variables that change what the deps connect to, besides the app settings. */
 const EXTRA_ENV = ['IDENTITY_ENDPOINT', 'IDENTITY_HEADER', 'MSI_ENDPOINT', 'MSI_SECRET'] as const;
 
-let override: Partial<OrchestrationDeps> | undefined;
 let cached: { fingerprint: string; deps: OrchestrationDeps } | undefined;
 
 function fingerprint(env: NodeJS.ProcessEnv): string {
@@ -38,8 +37,8 @@ function fingerprint(env: NodeJS.ProcessEnv): string {
   ]);
 }
 
-/** Builds deps from settings (exported for tests and the CLI-like tools). */
-export function buildOrchestrationDeps(env: NodeJS.ProcessEnv = process.env): OrchestrationDeps {
+/** Builds deps from settings. */
+function buildOrchestrationDeps(env: NodeJS.ProcessEnv = process.env): OrchestrationDeps {
   const config = parseAppConfig(env);
   const retry: RetryOptions = { maxAttempts: 4, baseDelayMs: 200, maxDelayMs: 10_000 };
   const clients = createAzureClients({
@@ -59,32 +58,9 @@ export function buildOrchestrationDeps(env: NodeJS.ProcessEnv = process.env): Or
   };
 }
 
-/** The deps for this invocation: the test override on top of the ones built from `process.env`. */
+/** The deps for this invocation, built from `process.env` (cached until the settings change). */
 export function getOrchestrationDeps(): OrchestrationDeps {
-  if (override && isComplete(override)) return override;
   const fp = fingerprint(process.env);
   if (!cached || cached.fingerprint !== fp) cached = { fingerprint: fp, deps: buildOrchestrationDeps() };
-  return override ? { ...cached.deps, ...override } : cached.deps;
-}
-
-function isComplete(d: Partial<OrchestrationDeps>): d is OrchestrationDeps {
-  return (
-    d.config !== undefined &&
-    d.ports !== undefined &&
-    d.clients !== undefined &&
-    d.locateZone !== undefined &&
-    d.now !== undefined &&
-    d.applyConcurrency !== undefined &&
-    d.retry !== undefined
-  );
-}
-
-/** Replaces (part of) the deps, e.g. ports wrapping the real ones with counters; `undefined` restores. */
-export function setOrchestrationDeps(deps: Partial<OrchestrationDeps> | undefined): void {
-  override = deps;
-}
-
-/** Forgets the cached deps (the next activity re-reads the settings). */
-export function resetOrchestrationDeps(): void {
-  cached = undefined;
+  return cached.deps;
 }

@@ -3,16 +3,15 @@
  * reports, the reconcile scope → listing scope / plan scope mapping and the wait schedules. No I/O, no clock:
  * safe in orchestrator code and unit-tested directly.
  */
-import type { PlanScope } from '../core/plan';
-import type { Plan, PlanSummary, RecordChange, SyncPolicy } from '../core/types';
+import { assemblePlan } from '../core/plan';
+import type { ChangeKind, PlanScope } from '../core/plan';
+import type { Plan, RecordChange, SyncPolicy } from '../core/types';
 import type { ApplyTotals, ReconcileScope } from './contracts';
 import { EMPTY_TOTALS } from './contracts';
 
-export type ChangeAction = 'create' | 'update' | 'adopt' | 'delete';
-
 /** One write of a plan. */
 export interface WorkItem {
-  readonly action: ChangeAction;
+  readonly action: ChangeKind;
   readonly change: RecordChange;
 }
 
@@ -28,7 +27,7 @@ export function zonesToWrite(plan: Plan): string[] {
 /** The writes of a plan in one zone, in the order `applyPlan` runs them (deletes last). */
 export function workForZone(plan: Plan, zone: string): WorkItem[] {
   const z = zone.toLowerCase();
-  const pick = (action: ChangeAction, list: readonly RecordChange[]): WorkItem[] =>
+  const pick = (action: ChangeKind, list: readonly RecordChange[]): WorkItem[] =>
     list.filter((c) => c.zone.toLowerCase() === z).map((change) => ({ action, change }));
   return [
     ...pick('create', plan.creates),
@@ -38,43 +37,21 @@ export function workForZone(plan: Plan, zone: string): WorkItem[] {
   ];
 }
 
-const EMPTY_SUMMARY: PlanSummary = {
-  creates: 0,
-  updates: 0,
-  deletes: 0,
-  adoptions: 0,
-  conflicts: 0,
-  unchanged: 0,
-  skips: 0,
-};
-
 /** A plan holding just these writes (no conflicts, skips or unchanged records: those were reported already). */
 export function planOfWork(policy: SyncPolicy, ownerId: string, items: readonly WorkItem[]): Plan {
-  const of = (action: ChangeAction): RecordChange[] =>
+  const of = (action: ChangeKind): RecordChange[] =>
     items.filter((i) => i.action === action).map((i) => i.change);
-  const creates = of('create');
-  const updates = of('update');
-  const adoptions = of('adopt');
-  const deletes = of('delete');
-  return {
+  return assemblePlan({
     policy,
     ownerId,
-    creates,
-    updates,
-    deletes,
-    adoptions,
+    creates: of('create'),
+    updates: of('update'),
+    deletes: of('delete'),
+    adoptions: of('adopt'),
     conflicts: [],
     unchanged: [],
     skips: [],
-    summary: {
-      ...EMPTY_SUMMARY,
-      creates: creates.length,
-      updates: updates.length,
-      deletes: deletes.length,
-      adoptions: adoptions.length,
-    },
-    hasChanges: items.length > 0,
-  };
+  });
 }
 
 export const workKey = (item: { action: string; change: { zone: string; name: string } }): string =>

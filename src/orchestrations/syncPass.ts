@@ -6,10 +6,9 @@
 import type { OrchestrationContext, Task } from 'durable-functions';
 import { desiredRecords } from '../core/desiredState';
 import { planChanges } from '../core/plan';
-import type { PlanOptions } from '../core/plan';
 import { TELEMETRY_EVENTS } from '../core/telemetry';
 import type { Conflict, CurrentRecordSet, PlanSummary, Skip } from '../core/types';
-import type { EndpointFamilyRead, SyncSettings, ZoneRecordsRequest } from './activities';
+import type { EndpointFamilyRead, ReplanInput, SyncSettings, ZoneRecordsRequest } from './activities';
 import { ACTIVITY_RETRY, applyZonePaced } from './applyZone';
 import type { ApplyTotals } from './contracts';
 import { EMPTY_TOTALS } from './contracts';
@@ -64,7 +63,7 @@ export function* syncPass(
   const current = reads.flat();
 
   const desired = desiredRecords(entries, current);
-  const options: Omit<PlanOptions, 'conflicts' | 'skips'> = {
+  const options: ReplanInput['options'] = {
     policy: settings.policy,
     ownerId: settings.ownerId,
     adopt: settings.adopt,
@@ -87,14 +86,7 @@ export function* syncPass(
       items: workForZone(plan, zone),
       replan: {
         desired: desired.records.filter((r) => r.zone === zone),
-        options: {
-          policy: settings.policy,
-          ownerId: settings.ownerId,
-          adopt: settings.adopt,
-          ttl: settings.ttl,
-          scope: { endpointIds: read.probedIds },
-          preserveOwners: preserve,
-        },
+        options,
       },
       ...(meta.eventTime ? { eventTime: meta.eventTime } : {}),
       endpointId: read.endpointId,

@@ -3,13 +3,8 @@
  * timeout (webhook mode), or approves through the vault itself for allow-listed subscriptions (auto mode).
  */
 import { TELEMETRY_EVENTS } from '../../src/core/telemetry';
-import { EXTERNAL_EVENTS, ORCHESTRATIONS, syncInstanceId } from '../../src/orchestrations';
-import type {
-  ApprovalDecisionEvent,
-  SyncEndpointInput,
-  SyncEndpointOutput,
-  SyncEndpointStatus,
-} from '../../src/orchestrations';
+import { EXTERNAL_EVENTS } from '../../src/orchestrations';
+import type { ApprovalDecisionEvent, SyncEndpointOutput, SyncEndpointStatus } from '../../src/orchestrations';
 import {
   BACKUP_ZONE,
   SPOKE_SUBSCRIPTION,
@@ -17,15 +12,9 @@ import {
   createVaultWithEndpoint,
   expectedRecords,
   startOrchestrationEnv,
+  startSyncEndpoint,
 } from './orchestration-helpers';
 import type { OrchestrationTestEnv } from './orchestration-helpers';
-
-async function start(env: OrchestrationTestEnv, endpointId: string): Promise<string> {
-  const instanceId = syncInstanceId(endpointId);
-  const input: SyncEndpointInput = { endpointId, trigger: 'event' };
-  await env.host.durable.startNew(ORCHESTRATIONS.syncEndpoint, { instanceId, input });
-  return instanceId;
-}
 
 async function awaitingApproval(env: OrchestrationTestEnv, instanceId: string): Promise<SyncEndpointStatus> {
   const status = await env.host.durable.waitForStatus(
@@ -58,7 +47,7 @@ describe('approval of pending connections (APPROVAL_MODE=webhook)', () => {
 
   it('pending → approved: waits without records, then syncs once the decision arrives', async () => {
     const { vaultId, endpointId, connectionName } = createVaultWithEndpoint(env, 'appr', { pending: true });
-    const instanceId = await start(env, endpointId);
+    const instanceId = await startSyncEndpoint(env, endpointId);
     const waiting = await awaitingApproval(env, instanceId);
     expect(waiting.approval?.privateLinkServiceId.toLowerCase()).toBe(vaultId.toLowerCase());
     expect(waiting.approval?.connectionName).toBeTruthy();
@@ -88,7 +77,7 @@ describe('approval of pending connections (APPROVAL_MODE=webhook)', () => {
 
   it('pending → rejected: ends without records and says who rejected it and why', async () => {
     const { vaultId, endpointId, connectionName } = createVaultWithEndpoint(env, 'rej', { pending: true });
-    const instanceId = await start(env, endpointId);
+    const instanceId = await startSyncEndpoint(env, endpointId);
     await awaitingApproval(env, instanceId);
     // A malformed decision is ignored; the wait goes on.
     env.host.durable.raiseEvent(instanceId, EXTERNAL_EVENTS.approvalDecision, { decision: 'Maybe' });
@@ -123,7 +112,7 @@ describe('approval of pending connections (APPROVAL_MODE=webhook)', () => {
       'Rejected',
       'no',
     );
-    const instanceId = await start(env, endpointId);
+    const instanceId = await startSyncEndpoint(env, endpointId);
     const done = await env.host.durable.waitForCompletion(instanceId, 30_000);
     expect(done.runtimeStatus).toBe('Completed');
     const output = done.output as SyncEndpointOutput;
@@ -134,7 +123,7 @@ describe('approval of pending connections (APPROVAL_MODE=webhook)', () => {
 
   it('pending → timed out: after APPROVAL_TIMEOUT_HOURS without a decision, no records and the status says so', async () => {
     const { endpointId } = createVaultWithEndpoint(env, 'late', { pending: true });
-    const instanceId = await start(env, endpointId);
+    const instanceId = await startSyncEndpoint(env, endpointId);
     await awaitingApproval(env, instanceId);
     env.host.advanceTime(71 * 3_600_000);
     await awaitingApproval(env, instanceId);
@@ -171,7 +160,7 @@ describe('auto-approval (APPROVAL_MODE=auto)', () => {
 
   it('approves a pending connection from an allow-listed subscription through the vault and syncs it', async () => {
     const { vaultId, endpointId, connectionName } = createVaultWithEndpoint(env, 'auto', { pending: true });
-    const instanceId = await start(env, endpointId);
+    const instanceId = await startSyncEndpoint(env, endpointId);
     const done = await env.host.durable.waitForCompletion(instanceId, 30_000);
     expect((done.output as SyncEndpointOutput).outcome).toBe('synced');
     const vault = await env.testPorts.vaults.getVault(vaultId);

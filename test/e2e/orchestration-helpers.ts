@@ -14,6 +14,8 @@ import { parseTelemetryLine } from '../../src/core/telemetry';
 import type { ParsedTelemetryLine } from '../../src/core/telemetry';
 import { createAzureClients, createAzurePorts } from '../../src/azure';
 import type { AzurePorts } from '../../src/azure';
+import { ORCHESTRATIONS, syncInstanceId } from '../../src/orchestrations';
+import type { SyncEndpointInput } from '../../src/orchestrations';
 import {
   HUB_RG,
   HUB_SUBSCRIPTION,
@@ -219,4 +221,12 @@ export async function eventually(check: () => boolean, what: string, timeoutMs =
     if (Date.now() > end) throw new Error(`timed out waiting for: ${what}`);
     await new Promise((resolve) => setTimeout(resolve, 25));
   }
+}
+
+/** Starts `syncEndpoint` for an endpoint as an Event Grid event would; returns the instance id. */
+export async function startSyncEndpoint(env: OrchestrationTestEnv, endpointId: string): Promise<string> {
+  const instanceId = syncInstanceId(endpointId);
+  const input: SyncEndpointInput = { endpointId, trigger: 'event' };
+  await env.host.durable.startNew(ORCHESTRATIONS.syncEndpoint, { instanceId, input });
+  return instanceId;
 }

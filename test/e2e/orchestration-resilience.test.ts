@@ -4,8 +4,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { ORCHESTRATIONS, syncInstanceId } from '../../src/orchestrations';
-import type { SyncEndpointInput, SyncEndpointOutput, SyncEndpointStatus } from '../../src/orchestrations';
+import type { SyncEndpointOutput, SyncEndpointStatus } from '../../src/orchestrations';
 import type { ZonePacerState } from '../../src/orchestrations/pacing';
 import type { NetworkService } from '../../local/arm/providers/network';
 import {
@@ -15,15 +14,9 @@ import {
   eventually,
   expectedRecords,
   startOrchestrationEnv,
+  startSyncEndpoint,
 } from './orchestration-helpers';
 import type { OrchestrationTestEnv } from './orchestration-helpers';
-
-async function startSync(env: OrchestrationTestEnv, endpointId: string): Promise<string> {
-  const instanceId = syncInstanceId(endpointId);
-  const input: SyncEndpointInput = { endpointId, trigger: 'event' };
-  await env.host.durable.startNew(ORCHESTRATIONS.syncEndpoint, { instanceId, input });
-  return instanceId;
-}
 
 describe('host restart in the middle of writing', () => {
   let env: OrchestrationTestEnv;
@@ -44,7 +37,7 @@ describe('host restart in the middle of writing', () => {
       ],
     });
     const { vaultId, endpointId } = createVaultWithEndpoint(env, 'rs', { experience: 'v2' });
-    const instanceId = await startSync(env, endpointId);
+    const instanceId = await startSyncEndpoint(env, endpointId);
     const file = path.join(env.stateDir, 'instances', `${instanceId}.json`);
     const applyScheduled = (): boolean => {
       if (!fs.existsSync(file)) return false;
@@ -98,7 +91,7 @@ describe('throttling and transient failures', () => {
     });
     const since = env.emu.log.lastSeq;
     const { vaultId, endpointId } = createVaultWithEndpoint(env, 'storm', { experience: 'v2' });
-    const instanceId = await startSync(env, endpointId);
+    const instanceId = await startSyncEndpoint(env, endpointId);
     const done = await env.host.durable.waitForCompletion(instanceId, 60_000);
     env.emu.faults.configure({});
     const output = done.output as SyncEndpointOutput;
@@ -138,7 +131,7 @@ describe('throttling and transient failures', () => {
     });
     const since = env.emu.log.lastSeq;
     const { vaultId, endpointId } = createVaultWithEndpoint(env, 'flaky', { experience: 'v2' });
-    const instanceId = await startSync(env, endpointId);
+    const instanceId = await startSyncEndpoint(env, endpointId);
     const done = await env.host.durable.waitForCompletion(instanceId, 60_000);
     env.emu.faults.configure({});
     const output = done.output as SyncEndpointOutput;
@@ -156,7 +149,7 @@ describe('throttling and transient failures', () => {
     const members = network.members(endpointId);
     const expected = expectedRecords(env, vaultId);
     network.setMembers(endpointId, []);
-    const instanceId = await startSync(env, endpointId);
+    const instanceId = await startSyncEndpoint(env, endpointId);
     const waiting = await env.host.durable.waitForStatus(
       instanceId,
       (s) => (s?.customStatus as SyncEndpointStatus | undefined)?.phase === 'waiting-for-dns',
@@ -175,7 +168,7 @@ describe('throttling and transient failures', () => {
   it('gives up after DNS_READY_MAX_WAIT_MINUTES and leaves the records as they stand', async () => {
     const { endpointId } = createVaultWithEndpoint(env, 'never', { experience: 'v2' });
     env.emu.service<NetworkService>('network').setMembers(endpointId, []);
-    const instanceId = await startSync(env, endpointId);
+    const instanceId = await startSyncEndpoint(env, endpointId);
     let rounds = 0;
     for (; rounds < 20 && env.host.durable.getStatus(instanceId)?.runtimeStatus === 'Running'; rounds++) {
       await env.host.durable.waitForStatus(

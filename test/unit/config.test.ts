@@ -1,4 +1,10 @@
-import { ConfigError, appSettingsSchema, parseAppConfig, zoneLocation } from '../../src/core/config';
+import {
+  ConfigError,
+  appSettingsSchema,
+  hubZoneGroups,
+  parseAppConfig,
+  zoneLocation,
+} from '../../src/core/config';
 import { APP_SETTINGS } from '../../src/core/settings';
 
 const HUB = '00000000-0000-0000-0000-00000000a001';
@@ -112,5 +118,29 @@ describe('zoneLocation', () => {
     ['PRIVATELINK.QUEUE.CORE.WINDOWS.NET.', '00000000-0000-0000-0000-00000000c001', 'rg-q'],
   ])('%s lives in %s/%s', (zone, subscriptionId, resourceGroup) => {
     expect(zoneLocation(config, zone)).toEqual({ subscriptionId, resourceGroup });
+  });
+});
+
+describe('hubZoneGroups', () => {
+  const Q = '00000000-0000-0000-0000-00000000c001';
+  it.each<[string, string, { subscriptionId: string; resourceGroup: string }[]]>([
+    ['no overrides: the hub default only', '', [{ subscriptionId: HUB, resourceGroup: 'rg-hub-dns' }]],
+    [
+      'overrides add their groups, each once',
+      `privatelink.blob.core.windows.net=rg-storage-dns; privatelink.file.core.windows.net=rg-storage-dns; privatelink.queue.core.windows.net=/subscriptions/${Q}/resourceGroups/rg-q`,
+      [
+        { subscriptionId: HUB, resourceGroup: 'rg-hub-dns' },
+        { subscriptionId: HUB, resourceGroup: 'rg-storage-dns' },
+        { subscriptionId: Q, resourceGroup: 'rg-q' },
+      ],
+    ],
+    [
+      'an override naming the default group (other case) adds nothing',
+      `privatelink.blob.core.windows.net=/subscriptions/${HUB.toUpperCase()}/resourceGroups/RG-HUB-DNS`,
+      [{ subscriptionId: HUB, resourceGroup: 'RG-HUB-DNS' }],
+    ],
+  ])('%s', (_case, overrides, expected) => {
+    const config = parseAppConfig({ ...minimal, HUB_ZONE_OVERRIDES: overrides });
+    expect(hubZoneGroups(config)).toEqual(expected);
   });
 });

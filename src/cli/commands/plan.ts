@@ -1,26 +1,18 @@
 import type { Command } from 'commander';
-import { InvalidArgumentError, Option } from 'commander';
-import { OUTPUT_FORMATS, renderHosts, renderJson, renderTable, renderTsv } from '../../core/format';
-import type { OutputFormat } from '../../core/format';
+import { Option } from 'commander';
+import { OUTPUT_FORMATS, renderPlanOutput } from '../../core/format';
 import { SYNC_POLICIES } from '../../core/plan';
 import { planForResources } from '../../core/resourcePlan';
-import type { SyncPolicy } from '../../core/types';
 import { readRecordSetFile, readResourceFile } from '../inputFiles';
 import type { CliIo } from '../io';
-import { EXIT_OK, EXIT_USAGE } from '../io';
+import { EXIT_OK, EXIT_USAGE, positiveInteger } from '../io';
 import { addScopeOptions } from '../live/context';
 import { runLivePlan } from './planLive';
-import type { LivePlanFlags } from './planLive';
+import type { LivePlanFlags, PlanFlags } from './planLive';
 
-export interface PlanCommandOptions {
+export interface PlanCommandOptions extends PlanFlags {
   readonly input: string;
   readonly current?: string;
-  readonly format: OutputFormat;
-  readonly policy: SyncPolicy;
-  readonly owner: string;
-  readonly adopt: boolean;
-  readonly ttl: number;
-  readonly detailedExitcode?: boolean;
 }
 
 export const DEFAULT_OWNER_ID = 'privatelink-dns-sync';
@@ -35,13 +27,7 @@ export function runPlan(options: PlanCommandOptions, io: CliIo): number {
     adopt: options.adopt,
     ttl: options.ttl,
   });
-  const render: Record<OutputFormat, () => string> = {
-    table: () => renderTable(plan, endpoints),
-    tsv: () => renderTsv(desired),
-    hosts: () => renderHosts(desired),
-    json: () => renderJson(plan),
-  };
-  io.stdout(render[options.format]());
+  io.stdout(renderPlanOutput(options.format, plan, desired, endpoints));
   return options.detailedExitcode && plan.hasChanges ? EXIT_USAGE : EXIT_OK;
 }
 
@@ -63,20 +49,11 @@ export function registerPlanCommand(program: Command, io: CliIo, setExitCode: (c
     .addOption(new Option('--policy <policy>', 'sync policy').choices(SYNC_POLICIES).default('sync'))
     .option('--owner <id>', 'owner id written into record metadata', DEFAULT_OWNER_ID)
     .option('--adopt', 'adopt unowned records whose IPs already match', false)
-    .option('--ttl <seconds>', 'TTL of the records', parseTtl, 10)
+    .option('--ttl <seconds>', 'TTL of the records', positiveInteger('--ttl'), 10)
     .option('--detailed-exitcode', 'exit 2 when the plan has changes to make');
   addScopeOptions(command, { owner: false }).action(
     async (options: PlanCommandOptions & LivePlanFlags, cmd: Command) => {
       setExitCode(options.input ? runPlan(options, io) : await runLivePlan(options, cmd, io));
     },
   );
-}
-
-function parseTtl(value: string): number {
-  const ttl = Number(value);
-  if (!Number.isInteger(ttl) || ttl < 1) {
-    // commander turns this into a usage error (exit 2 in main).
-    throw new InvalidArgumentError(`--ttl must be a positive whole number, got "${value}"`);
-  }
-  return ttl;
 }

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { renderHosts, renderJson, renderTable, renderTsv } from '../../core/format';
+import { renderPlanOutput } from '../../core/format';
 import type { OutputFormat } from '../../core/format';
 import type { SyncPolicy } from '../../core/types';
 import type { CliIo } from '../io';
@@ -8,7 +8,8 @@ import { resolveLiveContext } from '../live/context';
 import type { ContextOptions, ScopeFlags } from '../live/context';
 import { loadLiveState } from '../live/state';
 
-export interface LivePlanFlags extends ScopeFlags {
+/** The flags `plan` takes with or without `--input`. */
+export interface PlanFlags {
   readonly format: OutputFormat;
   readonly policy: SyncPolicy;
   readonly owner: string;
@@ -16,6 +17,8 @@ export interface LivePlanFlags extends ScopeFlags {
   readonly ttl: number;
   readonly detailedExitcode?: boolean;
 }
+
+export interface LivePlanFlags extends Omit<ScopeFlags, 'owner'>, PlanFlags {}
 
 /**
  * `plan` without `--input`: the same plan, made from the endpoints in scope and the hub records as they stand.
@@ -43,13 +46,7 @@ export async function runLivePlan(
     },
   );
   const state = await loadLiveState(ctx);
-  const render: Record<OutputFormat, () => string> = {
-    table: () => renderTable(state.plan, state.endpoints),
-    tsv: () => renderTsv(state.desired),
-    hosts: () => renderHosts(state.desired),
-    json: () => renderJson(state.plan),
-  };
-  io.stdout(render[flags.format]());
+  io.stdout(renderPlanOutput(flags.format, state.plan, state.desired, state.endpoints));
   if (flags.format === 'table') {
     const { listing } = state;
     io.stderr(

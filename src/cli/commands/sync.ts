@@ -7,7 +7,7 @@ import type { ApplyReport } from '../../azure/applyPlan';
 import { TokenBucketPacer } from '../../azure/pacer';
 import type { WritePacer } from '../../azure/ports';
 import type { CliIo } from '../io';
-import { EXIT_FAILURE, EXIT_OK, EXIT_USAGE } from '../io';
+import { EXIT_FAILURE, EXIT_OK, EXIT_USAGE, positiveInteger } from '../io';
 import { addScopeOptions, resolveLiveContext } from '../live/context';
 import type { ContextOptions, ScopeFlags } from '../live/context';
 import { isInteractive, OUTPUT_KINDS, printJson, ProgressBar, seconds } from '../live/output';
@@ -28,15 +28,6 @@ export interface SyncFlags extends ScopeFlags {
 export interface SyncDeps extends Pick<ContextOptions, 'clients' | 'env'> {
   /** Replaces the in-process token buckets (tests, or a shared pacer). */
   readonly pacer?: WritePacer;
-}
-
-export function positiveInteger(flag: string) {
-  return (value: string): number => {
-    const n = Number(value);
-    if (!Number.isInteger(n) || n < 1)
-      throw new InvalidArgumentError(`${flag} must be a positive whole number, got "${value}"`);
-    return n;
-  };
 }
 
 function positiveNumber(flag: string) {

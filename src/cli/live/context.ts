@@ -1,7 +1,6 @@
-import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { Option } from 'commander';
-import { ConfigError, parseAppConfig, zoneLocation } from '../../core/config';
+import { ConfigError, hubZoneGroups, parseAppConfig, zoneLocation } from '../../core/config';
 import type { AppConfig } from '../../core/config';
 import type { PlanScope } from '../../core/plan';
 import { canonicalId, parseResourceId } from '../../core/resourceId';
@@ -10,6 +9,7 @@ import { createAzureClients } from '../../azure/clients';
 import type { AzureClients } from '../../azure/clients';
 import { createAzurePorts } from '../../azure';
 import type { AzurePorts, EndpointScope, ZoneRef } from '../../azure/ports';
+import { readJsonFile } from '../inputFiles';
 import { UserInputError } from '../io';
 
 /** Flags every live command shares (commander camel-cases them). */
@@ -84,21 +84,7 @@ const FLAG_FOR_SETTING: Record<string, string> = {
 
 /** Reads `--config`: app settings as a flat object or a local.settings.json (`Values`). */
 export function readSettingsFile(file: string): Record<string, string> {
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    throw new UserInputError(
-      `${file}: cannot read file (${code === 'ENOENT' ? 'no such file' : (code ?? 'error')})`,
-    );
-  }
-  let data: unknown;
-  try {
-    data = JSON.parse(text);
-  } catch (error) {
-    throw new UserInputError(`${file}: $: invalid JSON (${(error as Error).message})`);
-  }
+  const data = readJsonFile(file);
   const values =
     data && typeof data === 'object' && 'Values' in data && typeof data.Values === 'object'
       ? data.Values
@@ -234,14 +220,6 @@ export function resolveLiveContext(flags: ScopeFlags, options: ContextOptions = 
     subscriptionIds: config.spokeSubscriptionIds,
     ...(config.spokeResourceGroups.length ? { resourceGroups: config.spokeResourceGroups } : {}),
   };
-  const groups = new Map<string, { subscriptionId: string; resourceGroup: string }>();
-  const addGroup = (subscriptionId: string, resourceGroup: string): void =>
-    void groups.set(`${subscriptionId}/${resourceGroup}`.toLowerCase(), { subscriptionId, resourceGroup });
-  addGroup(config.hubSubscriptionId, config.hubZoneResourceGroup);
-  for (const zone of Object.keys(config.hubZoneOverrides)) {
-    const where = zoneLocation(config, zone);
-    addGroup(where.subscriptionId, where.resourceGroup);
-  }
   return {
     config,
     clients,
@@ -250,6 +228,6 @@ export function resolveLiveContext(flags: ScopeFlags, options: ContextOptions = 
     planScope,
     fullScope: !flags.vault && !flags.endpoint && config.spokeResourceGroups.length === 0,
     locateZone: (zone) => ({ ...zoneLocation(config, zone), zone: zone.toLowerCase() }),
-    hubZoneGroups: [...groups.values()],
+    hubZoneGroups: hubZoneGroups(config),
   };
 }

@@ -1,5 +1,6 @@
 import { knownZones } from '../../core/zoneCatalogue';
 import type { EndpointState } from '../../core/endpoint';
+import { assemblePlan } from '../../core/plan';
 import type { PlanOptions, PlanScope } from '../../core/plan';
 import { planForResources } from '../../core/resourcePlan';
 import type { CurrentRecordSet, DesiredRecord, Plan, Skip, SyncPolicy } from '../../core/types';
@@ -118,17 +119,11 @@ function missingZoneSkips(plan: Plan, missing: readonly string[], ctx: LiveConte
 function withSkips(plan: Plan, extra: readonly Skip[]): Plan {
   if (extra.length === 0) return plan;
   const skips = [...plan.skips, ...extra];
-  return { ...plan, skips, summary: { ...plan.summary, skips: skips.length } };
+  return assemblePlan({ ...plan, skips });
 }
 
 function withoutZones(plan: Plan, zones: readonly string[]): Plan {
   if (zones.length === 0) return plan;
   const gone = new Set(zones);
-  const creates = plan.creates.filter((c) => !gone.has(c.zone));
-  return {
-    ...plan,
-    creates,
-    summary: { ...plan.summary, creates: creates.length },
-    hasChanges: creates.length + plan.updates.length + plan.deletes.length + plan.adoptions.length > 0,
-  };
+  return assemblePlan({ ...plan, creates: plan.creates.filter((c) => !gone.has(c.zone)) });
 }
