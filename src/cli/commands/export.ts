@@ -6,7 +6,7 @@ import { planForResources } from '../../core/resourcePlan';
 import type { DesiredRecord } from '../../core/types';
 import { recordFqdn } from '../../core/zoneCatalogue';
 import type { CliIo } from '../io';
-import { EXIT_OK } from '../io';
+import { EXIT_OK, positiveInteger } from '../io';
 import { addScopeOptions, resolveLiveContext } from '../live/context';
 import type { ContextOptions, ScopeFlags } from '../live/context';
 
@@ -72,7 +72,7 @@ export function registerExportCommand(
     .description('Print every <ip> <fqdn> the endpoints in scope need (hosts, tsv, csv or bind zone files)');
   addScopeOptions(command)
     .addOption(new Option('--format <format>', 'output format').choices(EXPORT_FORMATS).default('hosts'))
-    .option('--ttl <seconds>', 'TTL for bind output (RECORD_TTL_SECONDS)', (v) => Number(v))
+    .option('--ttl <seconds>', 'TTL for bind output (RECORD_TTL_SECONDS)', positiveInteger('--ttl'))
     .action(async (flags: ExportFlags) => {
       setExitCode(await runExport(flags, io));
     });
