@@ -2,12 +2,14 @@
  * Benchmark entry point: `npm run bench -- <scenario> [options]`. Each scenario writes its numbers (and the
  * command that produced them) to bench/results/<scenario>.md.
  */
+import { runAppBenchmark } from './app';
 import { runEmulatorBenchmark } from './emulator';
 import { runSyncBenchmark } from './sync';
 
 const scenarios: Record<string, (args: string[]) => Promise<void>> = {
   emulator: runEmulatorBenchmark,
   sync: runSyncBenchmark,
+  app: runAppBenchmark,
 };
 
 async function main(): Promise<void> {

@@ -22,7 +22,7 @@ import type { DesiredRecord } from '../src/core/types';
 import { signApprovalBody } from '../src/functions/approvalSignature';
 import { syncInstanceId } from '../src/orchestrations/contracts';
 import { startArmEmulator } from './arm/server';
-import type { ArmEmulator } from './arm/server';
+import type { ArmEmulator, ArmEmulatorOptions } from './arm/server';
 import type { BackupSimulator, DnsEntry } from './arm/backupSimulator';
 import { backupServiceFqdns } from './arm/backupFqdns';
 import type { EventGridService } from './arm/eventGridProvider';
@@ -140,6 +140,11 @@ export interface DemoStackOptions {
   /** Extra or overriding app settings. */
   readonly settings?: Record<string, string>;
   readonly timeMode?: TimeMode;
+  /**
+   * Emulator options besides the seed (e.g. `timeScale`, `logCapacity`). With a `timeScale`, give the host the
+   * same `timeMode: { scale }` so durable timers and Azure's limits run on the same emulated time.
+   */
+  readonly emulator?: Omit<ArmEmulatorOptions, 'seed'>;
   /** Subscribe the spokes to the app's Event Grid webhook (default true). */
   readonly subscribe?: boolean;
   readonly chaos?: DeliveryChaos;
@@ -211,7 +216,11 @@ export async function startDemoStack(options: DemoStackOptions = {}): Promise<De
   // The app must authenticate through the emulator's managed-identity endpoint, not a developer login.
   for (const name of Object.keys(process.env)) if (name.startsWith('AZURE_')) delete process.env[name];
 
-  const emu = await startArmEmulator({ seed: demoSeed, lro: { polls: 1, retryAfterSeconds: 0 } });
+  const emu = await startArmEmulator({
+    lro: { polls: 1, retryAfterSeconds: 0 },
+    ...options.emulator,
+    seed: demoSeed,
+  });
   const stops: (() => Promise<void>)[] = [() => emu.stop()];
   const stopAll = async () => {
     for (const stop of stops.reverse()) await stop().catch(() => undefined);
