@@ -142,12 +142,16 @@ export async function applyPlan(plan: Plan, deps: ApplyPlanDeps): Promise<ApplyR
     let throttles = 0;
     let failuresSoFar = 0;
     for (;;) {
-      await pacer.acquire(key);
+      const answered = await pacer.acquire(key);
       try {
         const content = { name: change.name, ips: change.ips, ttl: change.ttl, metadata: change.metadata };
-        if (action === 'create') await deps.records.createRecordSet(zoneRef, content);
-        else if (action === 'delete') await deps.records.deleteRecordSet(zoneRef, change.name, change.etag);
-        else await deps.records.updateRecordSet(zoneRef, content, change.etag);
+        try {
+          if (action === 'create') await deps.records.createRecordSet(zoneRef, content);
+          else if (action === 'delete') await deps.records.deleteRecordSet(zoneRef, change.name, change.etag);
+          else await deps.records.updateRecordSet(zoneRef, content, change.etag);
+        } finally {
+          answered();
+        }
         return;
       } catch (raw) {
         const error = toAzureError(raw, id);

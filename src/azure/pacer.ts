@@ -57,7 +57,8 @@ export class TokenBucketPacer implements WritePacer {
   private readonly timeScale: number;
   private readonly now: () => number;
   private readonly wait: (ms: number) => Promise<void>;
-  private readonly zoneSlots = new Map<string, number[]>();
+  /** Per zone, the budget times of the latest writes (a write that left late is moved to when it left). */
+  private readonly zoneSlots = new Map<string, { at: number }[]>();
   private readonly subBuckets = new Map<string, Gcra>();
   private readonly notBefore = new Map<string, number>();
   private readonly origin: number;
@@ -82,14 +83,25 @@ export class TokenBucketPacer implements WritePacer {
     return (this.now() - this.origin) * this.timeScale;
   }
 
-  async acquire(key: PaceKey): Promise<void> {
-    const start = this.reserve(key);
-    const delay = (start - this.budgetNow()) / this.timeScale;
+  async acquire(key: PaceKey): Promise<() => void> {
+    const slot = this.reserveSlot(key);
+    const delay = (slot.at - this.budgetNow()) / this.timeScale;
     if (delay > 0) await this.wait(delay);
+    // A busy process can resume after its slot, and the request takes a while to reach the service: later
+    // reservations count from when the write left and, once it is answered, from the answer (by then the
+    // service has seen it), never from the slot it may have missed.
+    slot.at = Math.max(slot.at, this.budgetNow());
+    return () => {
+      slot.at = Math.max(slot.at, this.budgetNow());
+    };
   }
 
   /** Reserves a slot for `key` and returns its budget time (exposed for tests). */
   reserve(key: PaceKey): number {
+    return this.reserveSlot(key).at;
+  }
+
+  private reserveSlot(key: PaceKey): { at: number } {
     const now = this.budgetNow();
     const zoneKey = `${key.subscriptionId}|${key.zone}`.toLowerCase();
     const subKey = `${key.subscriptionId}|${key.kind}`.toLowerCase();
@@ -99,10 +111,12 @@ export class TokenBucketPacer implements WritePacer {
       this.notBefore.get(key.subscriptionId.toLowerCase()) ?? 0,
     );
     const slots = this.zoneSlots.get(zoneKey) ?? [];
-    const last = slots[slots.length - 1];
+    // Late departures can put the recorded times out of order: sort them before reading the window.
+    const times = slots.map((s) => s.at).sort((a, b) => a - b);
+    const last = times[times.length - 1];
     if (last !== undefined) at = Math.max(at, last);
-    if (slots.length >= this.perZone)
-      at = Math.max(at, (slots[slots.length - this.perZone] ?? 0) + this.windowMs);
+    if (times.length >= this.perZone)
+      at = Math.max(at, (times[times.length - this.perZone] ?? 0) + this.windowMs);
     let bucket = this.subBuckets.get(subKey);
     if (!bucket) {
       const limit = key.kind === 'delete' ? this.deleteBucket : this.writeBucket;
@@ -111,11 +125,15 @@ export class TokenBucketPacer implements WritePacer {
       this.subBuckets.set(subKey, bucket);
     }
     at = Math.max(at, bucket.reserve(at));
-    slots.push(at);
-    // Only the last N slots matter for the window.
-    if (slots.length > this.perZone * 2) slots.splice(0, slots.length - this.perZone);
+    const slot = { at };
+    slots.push(slot);
+    // Only the latest N slots matter for the window.
+    if (slots.length > this.perZone * 2) {
+      slots.sort((a, b) => a.at - b.at);
+      slots.splice(0, slots.length - this.perZone);
+    }
     this.zoneSlots.set(zoneKey, slots);
-    return at;
+    return slot;
   }
 
   penalize(key: PaceKey, retryAfterMs: number): void {
@@ -128,6 +146,6 @@ export class TokenBucketPacer implements WritePacer {
 
 /** No pacing at all (for tests of other behaviour and for services that pace elsewhere). */
 export const unpaced: WritePacer = {
-  acquire: () => Promise.resolve(),
+  acquire: () => Promise.resolve(() => undefined),
   penalize: () => undefined,
 };

@@ -230,8 +230,11 @@ export interface PaceKey {
  * can swap in one backed by a durable entity so every instance shares the budget.
  */
 export interface WritePacer {
-  /** Resolves when one write for `key` may be sent (consumes the budget for it). */
-  acquire(key: PaceKey): Promise<void>;
+  /**
+   * Resolves when one write for `key` may be sent (consumes the budget for it). Call the returned function once
+   * that write has its answer, whatever it is: from then on the service has surely seen it.
+   */
+  acquire(key: PaceKey): Promise<() => void>;
   /** Azure answered 429 for `key`: hold writes for it back for `retryAfterMs`. */
   penalize(key: PaceKey, retryAfterMs: number): void;
 }

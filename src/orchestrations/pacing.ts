@@ -180,7 +180,7 @@ export class GrantedSlotsPacer implements WritePacer {
     return this.penalty !== undefined;
   }
 
-  acquire(key: PaceKey): Promise<void> {
+  acquire(key: PaceKey): Promise<() => void> {
     if (this.penalty !== undefined) {
       return Promise.reject(new WriteDeferredError(key, `zone throttled (Retry-After ${this.penalty} ms)`));
     }
@@ -188,7 +188,8 @@ export class GrantedSlotsPacer implements WritePacer {
       return Promise.reject(new WriteDeferredError(key, `the ${this.granted} granted write slots are used`));
     }
     this.used++;
-    return Promise.resolve();
+    // The zone entity's grant already counts this write; nothing to do when it is answered.
+    return Promise.resolve(() => undefined);
   }
 
   penalize(_key: PaceKey, retryAfterMs: number): void {

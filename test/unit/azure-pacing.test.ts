@@ -77,6 +77,56 @@ describe('TokenBucketPacer schedule', () => {
     p.reserve(key('z1'));
     expect(p.reserve(key('z1'))).toBe(1000 + 500);
   });
+
+  it('counts a write that left after its slot from when it left, so the window still holds', async () => {
+    // The injected sleep overshoots every wait by `late` ms, as a starved process would.
+    let clock = 0;
+    let late = 0;
+    const p = new TokenBucketPacer({
+      now: () => clock,
+      sleep: (ms) => {
+        clock += ms + late;
+        return Promise.resolve();
+      },
+      zoneWritesPerWindow: 2,
+      zoneWindowMs: 1000,
+      safetyMargin: 0,
+      jitterAllowanceMs: 0,
+    });
+    const departures: number[] = [];
+    const send = async (): Promise<void> => {
+      await p.acquire(key('z1'));
+      departures.push(clock);
+    };
+    await send(); // 0
+    await send(); // 0
+    late = 400;
+    await send(); // slot 1000, leaves at 1400
+    late = 0;
+    await send(); // leaves with it at 1400
+    await send(); // counted from the slot it missed (1000) it would leave at 2000: a third write in [1400, 2400)
+    expect(departures.slice(0, 4)).toEqual([0, 0, 1400, 1400]);
+    expect(maxInWindow(departures, 1000)).toBeLessThanOrEqual(2);
+    expect(departures[4]).toBe(2400);
+  });
+
+  it('counts a write from its answer once it has one (the service saw it before then)', async () => {
+    let clock = 0;
+    const p = new TokenBucketPacer({
+      now: () => clock,
+      zoneWritesPerWindow: 1,
+      zoneWindowMs: 1000,
+      safetyMargin: 0,
+      jitterAllowanceMs: 0,
+    });
+    const answered = await p.acquire(key('z1'));
+    clock = 300; // the request took 300 ms to be answered
+    answered();
+    expect(p.reserve(key('z1'))).toBe(1300);
+    // A write never answered (still in flight) counts from when it left.
+    expect(p.reserve(key('z2'))).toBe(300);
+    expect(p.reserve(key('z2'))).toBe(1300);
+  });
 });
 
 describe('Retry-After and Azure errors', () => {
