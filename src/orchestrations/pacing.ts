@@ -3,11 +3,14 @@
  * Function instances run, so the budget lives in a durable entity per hub zone (`zoneWritePacer`), whose state
  * and arithmetic are here (pure, so the entity stays deterministic and the maths is unit-tested).
  *
- * The bucket holds up to `capacity` tokens and refills at `refillPerSecond`. An orchestrator reserves a batch
- * (`reserveWrites`) with its own `currentUtcDateTime`; the entity grants up to `maxBatch` writes and answers the
- * time they may start (`notBeforeMs`). Reservations queue up: a grant may lie in the future, and the next one
- * starts after it. A 429 from Azure empties the bucket and blocks the zone until its `Retry-After` has passed
- * (`penalizeZone`), for every orchestration that writes to the zone.
+ * The budget is a sliding window, as in the CLI's pacer: at most `capacity` writes start in any window of
+ * `windowMs` (60 s plus 5% margin). A token bucket of 60 with a refill of one per second would let up to 120
+ * writes through in one minute after a quiet spell, which a service counting per minute refuses. An orchestrator
+ * reserves a batch (`reserveWrites`) with its own `currentUtcDateTime`; the entity grants up to `maxBatch` writes
+ * (no more than the window has free, so small batches fill it) and answers the time they may start (`notBeforeMs`). Reservations queue up: a grant may lie in the future, and
+ * the next one starts no earlier. A 429 from Azure fills the window and blocks the zone until its `Retry-After`
+ * has passed (`penalizeZone`), for every orchestration that writes to the zone; after that, slots come back at
+ * `refillPerSecond`.
  *
  * Inside the apply activity, `GrantedSlotsPacer` (a `WritePacer` for `applyPlan`) lets exactly the granted
  * number of writes through; a 429 or an exhausted grant defers the remaining writes back to the orchestrator,
@@ -18,20 +21,41 @@ import { AzureOperationError } from '../azure/ports';
 import type { PaceKey, WritePacer } from '../azure/ports';
 
 export interface ZoneBucketLimits {
+  /** Writes that may start in any window of `windowMs`. */
   readonly capacity: number;
+  /** Slots that come back per second after a 429 emptied the budget. */
   readonly refillPerSecond: number;
   /** Largest batch one reservation is granted (keeps activities short). */
   readonly maxBatch: number;
+  /** Length of the sliding window (default `capacity / refillPerSecond` seconds). */
+  readonly windowMs?: number;
 }
 
-/** Private DNS: 60 create/update/delete per zone per minute. */
-export const ZONE_WRITE_LIMITS: ZoneBucketLimits = { capacity: 60, refillPerSecond: 1, maxBatch: 20 };
+/**
+ * Private DNS: 60 create/update/delete per zone per minute. The window is 5% longer than a minute (as the CLI's
+ * pacer), so writes that reach Azure a little later than their slot still fit its own count.
+ */
+export const ZONE_WRITE_LIMITS: ZoneBucketLimits = {
+  capacity: 60,
+  refillPerSecond: 1,
+  maxBatch: 20,
+  windowMs: 63_000,
+};
+
+function windowOf(limits: ZoneBucketLimits): number {
+  return limits.windowMs ?? (limits.capacity / limits.refillPerSecond) * 1000;
+}
 
 export interface ZonePacerState {
-  /** Tokens at `atMs` (may be fractional). */
+  /** Slots free in the window at `atMs` (for status; the window itself is `recent`). */
   readonly tokens: number;
-  /** Time the token count refers to; later than now when grants are queued. */
+  /** Start of the latest grant; later than now when grants are queued. */
   readonly atMs: number;
+  /**
+   * Start times of the latest granted writes, oldest first, at most `capacity` of them. Absent in state written
+   * by versions that kept a token bucket: rebuilt from `tokens` and `atMs`.
+   */
+  readonly recent?: readonly number[];
   /** No write before this time (a Retry-After). */
   readonly blockedUntilMs: number;
   /** Latest caller time seen (detects a clock that was reset, e.g. a restarted host with another clock). */
@@ -67,6 +91,7 @@ export function initialZonePacerState(
   return {
     tokens: limits.capacity,
     atMs: nowMs,
+    recent: [],
     blockedUntilMs: 0,
     seenMs: nowMs,
     granted: 0,
@@ -89,6 +114,7 @@ function rebase(state: ZonePacerState, nowMs: number): ZonePacerState {
     return {
       ...state,
       atMs: state.atMs + shift,
+      ...(state.recent ? { recent: state.recent.map((t) => t + shift) } : {}),
       blockedUntilMs: state.blockedUntilMs > 0 ? state.blockedUntilMs + shift : 0,
       seenMs: nowMs,
     };
@@ -96,9 +122,51 @@ function rebase(state: ZonePacerState, nowMs: number): ZonePacerState {
   return { ...state, seenMs: Math.max(seen, nowMs) };
 }
 
-function tokensAt(state: ZonePacerState, t: number, limits: ZoneBucketLimits): number {
-  if (t <= state.atMs) return state.tokens;
-  return Math.min(limits.capacity, state.tokens + ((t - state.atMs) / 1000) * limits.refillPerSecond);
+/**
+ * The window's write start times, oldest first, finite and at most `capacity` of them. State is persisted as
+ * JSON, so anything else found there (a `null` where a number was, state of a token-bucket version without
+ * `recent`) is read conservatively: a token-bucket state counts its used tokens as writes started at `atMs`.
+ */
+function recentWrites(state: ZonePacerState, limits: ZoneBucketLimits): number[] {
+  const capacity = Math.max(1, Math.floor(limits.capacity));
+  if (Array.isArray(state.recent)) {
+    return (state.recent as unknown[])
+      .filter((t): t is number => typeof t === 'number' && Number.isFinite(t))
+      .sort((a, b) => a - b)
+      .slice(-capacity);
+  }
+  const tokens = Number.isFinite(state.tokens) ? state.tokens : 0;
+  const used = Math.max(0, Math.min(capacity, Math.ceil(capacity - tokens)));
+  return Array.from({ length: used }, () => state.atMs);
+}
+
+/** Persisted state with every time finite (a non-finite one, e.g. JSON `null`, falls back to `nowMs` or 0). */
+function loadState(
+  current: ZonePacerState | undefined,
+  nowMs: number,
+  limits: ZoneBucketLimits,
+): ZonePacerState {
+  if (!current) return initialZonePacerState(nowMs, limits);
+  const finite = (value: unknown, fallback: number): number =>
+    typeof value === 'number' && Number.isFinite(value) ? value : fallback;
+  const atMs = finite(current.atMs, nowMs);
+  const state: ZonePacerState = {
+    ...current,
+    atMs,
+    tokens: finite(current.tokens, 0),
+    blockedUntilMs: finite(current.blockedUntilMs, 0),
+    granted: finite(current.granted, 0),
+    reservations: finite(current.reservations, 0),
+    penalties: finite(current.penalties, 0),
+    ...(current.seenMs !== undefined ? { seenMs: finite(current.seenMs, atMs) } : {}),
+  };
+  return { ...state, recent: recentWrites(state, limits) };
+}
+
+/** Slots free at `t`: the capacity less the writes started in the window that ends at `t`. */
+function freeAt(recent: readonly number[], t: number, limits: ZoneBucketLimits): number {
+  const windowMs = windowOf(limits);
+  return limits.capacity - recent.filter((start) => start > t - windowMs && start <= t).length;
 }
 
 /** Grants up to `maxBatch` writes and says when they may start; the state moves past the grant. */
@@ -107,22 +175,36 @@ export function reserveWrites(
   request: ReserveRequest,
   limits: ZoneBucketLimits = ZONE_WRITE_LIMITS,
 ): { state: ZonePacerState; grant: ReserveGrant } {
-  const state = rebase(current ?? initialZonePacerState(request.nowMs, limits), request.nowMs);
+  if (!Number.isFinite(request.nowMs)) {
+    // No usable caller time: grant nothing and leave the state as it is.
+    const kept = current ?? initialZonePacerState(0, limits);
+    return { state: kept, grant: { granted: 0, notBeforeMs: kept.atMs } };
+  }
+  const state = rebase(loadState(current, request.nowMs, limits), request.nowMs);
   const wanted = Math.floor(request.count);
   if (!Number.isFinite(wanted) || wanted < 1) {
     return { state, grant: { granted: 0, notBeforeMs: request.nowMs } };
   }
-  const granted = Math.min(wanted, limits.maxBatch, Math.max(1, Math.floor(limits.capacity)));
-  const start = Math.max(request.nowMs, state.atMs, state.blockedUntilMs);
-  const available = tokensAt(state, start, limits);
-  const missing = Math.max(0, granted - available);
-  const notBeforeMs = start + Math.ceil((missing / limits.refillPerSecond) * 1000);
-  const left = tokensAt(state, notBeforeMs, limits) - granted;
+  const recent = recentWrites(state, limits);
+  // Grants never start before an earlier one (all recent starts are ≤ start).
+  let start = Math.max(request.nowMs, state.atMs, state.blockedUntilMs);
+  let free = freeAt(recent, start, limits);
+  if (free < 1) {
+    // The window is full: wait until its oldest write leaves it, then grant what is free at that moment.
+    start = (recent[recent.length - Math.floor(limits.capacity)] ?? start) + windowOf(limits);
+    free = freeAt(recent, start, limits);
+  }
+  const granted = Math.max(1, Math.min(wanted, limits.maxBatch, Math.floor(free)));
+  const notBeforeMs = start;
+  const nextRecent = [...recent, ...Array.from({ length: granted }, () => notBeforeMs)].slice(
+    -Math.max(1, Math.floor(limits.capacity)),
+  );
   return {
     state: {
       ...state,
-      tokens: Math.max(0, left),
+      tokens: freeAt(nextRecent, notBeforeMs, limits),
       atMs: notBeforeMs,
+      recent: nextRecent,
       granted: state.granted + granted,
       reservations: state.reservations + 1,
     },
@@ -136,12 +218,26 @@ export function penalizeZone(
   request: PenalizeRequest,
   limits: ZoneBucketLimits = ZONE_WRITE_LIMITS,
 ): ZonePacerState {
-  const state = rebase(current ?? initialZonePacerState(request.nowMs, limits), request.nowMs);
+  if (!Number.isFinite(request.nowMs)) return current ?? initialZonePacerState(0, limits);
+  const state = rebase(loadState(current, request.nowMs, limits), request.nowMs);
   const wait = Number.isFinite(request.retryAfterMs) ? Math.max(0, request.retryAfterMs) : 0;
+  // A full window whose slots free one per 1/refill seconds from now: after the block, writes resume at that pace.
+  // Slots without a recorded write take the latest start that pace allows (finite, so the state stays JSON).
+  const capacity = Math.max(1, Math.floor(limits.capacity));
+  const windowMs = windowOf(limits);
+  const spacing = 1000 / limits.refillPerSecond;
+  const recent = recentWrites(state, limits);
+  const missing = capacity - recent.length;
+  const full = Array.from({ length: capacity }, (_, i) => {
+    const paced = request.nowMs - windowMs + (i + 1) * spacing;
+    const start = i >= missing ? recent[i - missing] : undefined;
+    return start === undefined ? paced : Math.max(start, paced);
+  });
   return {
     ...state,
     tokens: 0,
     atMs: Math.max(state.atMs, request.nowMs),
+    recent: full,
     blockedUntilMs: Math.max(state.blockedUntilMs, request.nowMs + wait),
     penalties: state.penalties + 1,
   };

@@ -29,8 +29,20 @@ let stack: DemoStack;
 /** What the app logged through its invocation contexts (the host's log sink). */
 const appLog: string[] = [];
 
+/**
+ * Emulated time runs 20x real time (host and emulator alike, so Azure's limits and the app's pacing agree). The
+ * tests here write over a hundred records, about 60 of them into `privatelink.eus.backup.windowsazure.com`
+ * within a minute; the zone's write pacer (60 starts per 63 s) then holds the reconcile's writes back until
+ * the oldest ones leave the window, which at real time would be most of a minute of waiting.
+ */
+const TIME_SCALE = 20;
+
 beforeAll(async () => {
-  stack = await startDemoStack({ log: (_level, message) => appLog.push(message) });
+  stack = await startDemoStack({
+    log: (_level, message) => appLog.push(message),
+    timeMode: { scale: TIME_SCALE },
+    emulator: { timeScale: TIME_SCALE },
+  });
 });
 
 /** Telemetry lines the app wrote (`plds <Name> {json}`), parsed back. */
