@@ -71,7 +71,12 @@ describe('approval webhook', () => {
       20_000,
     );
     expect(waiting).toBeDefined();
-    const listed = (await pendingConnectionOf(stack, endpointId)) as Pending;
+    // A later event for the endpoint makes the instance re-read and leave `awaiting-approval` for a moment, so
+    // the list may miss the instance once; it names it again as soon as the instance waits again.
+    const listed = await waitUntil('the pending entry to name its waiting orchestration', async () => {
+      const entry = (await pendingConnectionOf(stack, endpointId)) as Pending;
+      return entry.instanceId !== undefined ? entry : undefined;
+    });
     expect(listed.instanceId).toBe(syncInstanceId(endpointId));
     expect(stack.backup.dnsEntries(vaultId)).toEqual([]);
 
