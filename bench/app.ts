@@ -9,6 +9,7 @@
  *
  *   npm run bench -- app [--endpoints 20,50,100] [--time-scale 20] [--drift 5] [--timeout 150]
  */
+import { maxInWindow } from '../test/helpers/rateWindow';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -414,17 +415,6 @@ async function runReconcile(
     summary: output.summary ?? { creates: -1, updates: -1, deletes: -1 },
     ...(output.applied ? { applied: output.applied } : {}),
   };
-}
-
-function maxInWindow(times: number[], windowMs: number): number {
-  const sorted = [...times].sort((a, b) => a - b);
-  let max = 0;
-  let lo = 0;
-  for (let hi = 0; hi < sorted.length; hi++) {
-    while ((sorted[hi] ?? 0) - (sorted[lo] ?? 0) >= windowMs) lo++;
-    max = Math.max(max, hi - lo + 1);
-  }
-  return max;
 }
 
 function distribution(values: number[]): Distribution {

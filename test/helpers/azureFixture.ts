@@ -1,4 +1,5 @@
 /** Emulator-backed fixture for the Azure adapter and CLI integration tests. */
+import { maxInWindow } from './rateWindow';
 import { startArmEmulator } from '../../local/arm/server';
 import type { ArmEmulator, ArmEmulatorOptions } from '../../local/arm/server';
 import { defaultProviders } from '../../local/arm/providers';
@@ -167,15 +168,7 @@ export function maxWritesPerWindow(
   windowMs = 60_000,
 ): { max: number; total: number; throttled: number } {
   const entries = operationIds.flatMap((op) => fx.emu.log.list({ operationId: op }));
-  const ok = entries
-    .filter((e) => e.status >= 200 && e.status < 300)
-    .map((e) => e.time)
-    .sort((a, b) => a - b);
-  let max = 0;
-  let lo = 0;
-  for (let hi = 0; hi < ok.length; hi++) {
-    while ((ok[hi] ?? 0) - (ok[lo] ?? 0) >= windowMs) lo++;
-    max = Math.max(max, hi - lo + 1);
-  }
+  const ok = entries.filter((e) => e.status >= 200 && e.status < 300).map((e) => e.time);
+  const max = maxInWindow(ok, windowMs);
   return { max, total: ok.length, throttled: entries.filter((e) => e.status === 429).length };
 }

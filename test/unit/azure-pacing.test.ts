@@ -2,6 +2,7 @@
  * The write pacer's schedule and the Retry-After parsing, with an injected clock (no real waiting). The pacer is
  * checked against the limits it promises: at most N writes per zone in any window, ARM's subscription bucket.
  */
+import { maxInWindow } from '../helpers/rateWindow';
 import { retryAfterMs, toAzureError } from '../../src/azure/errors';
 import { TokenBucketPacer } from '../../src/azure/pacer';
 import type { PaceKey } from '../../src/azure/ports';
@@ -12,17 +13,6 @@ const key = (zone: string, kind: PaceKey['kind'] = 'write', subscriptionId = 'su
   zone,
   kind,
 });
-
-function maxInWindow(times: number[], windowMs: number): number {
-  const sorted = [...times].sort((a, b) => a - b);
-  let max = 0;
-  let lo = 0;
-  for (let hi = 0; hi < sorted.length; hi++) {
-    while ((sorted[hi] ?? 0) - (sorted[lo] ?? 0) >= windowMs) lo++;
-    max = Math.max(max, hi - lo + 1);
-  }
-  return max;
-}
 
 describe('TokenBucketPacer schedule', () => {
   const now = 1_000_000;

@@ -1,4 +1,5 @@
 /** The zone write budget (entity state arithmetic) and the activity-side slot pacer. */
+import { maxInWindow } from '../helpers/rateWindow';
 import {
   GrantedSlotsPacer,
   WRITE_DEFERRED,
@@ -21,18 +22,6 @@ function reserveAll(counts: number[], nowMs = T0, start?: ZonePacerState) {
     state = result.state;
     return { ...result.grant, state };
   });
-}
-
-/** Most write starts in any 60 s window. */
-function maxInAnyMinute(starts: number[]): number {
-  const sorted = [...starts].sort((a, b) => a - b);
-  let max = 0;
-  let lo = 0;
-  for (let hi = 0; hi < sorted.length; hi++) {
-    while ((sorted[hi] ?? 0) - (sorted[lo] ?? 0) >= 60_000) lo++;
-    max = Math.max(max, hi - lo + 1);
-  }
-  return max;
 }
 
 describe('reserveWrites', () => {
@@ -89,7 +78,7 @@ describe('reserveWrites', () => {
   it('never lets more than 60 writes start within any minute, queued at once', () => {
     const grants = reserveAll(Array.from({ length: 30 }, () => 20));
     const starts = grants.flatMap((g) => Array.from({ length: g.granted }, () => g.notBeforeMs));
-    expect(maxInAnyMinute(starts)).toBe(ZONE_WRITE_LIMITS.capacity);
+    expect(maxInWindow(starts, 60_000)).toBe(ZONE_WRITE_LIMITS.capacity);
     // Sustained: 600 writes are 10 windows; the last batch starts 9 windows in.
     expect((grants.at(-1)?.notBeforeMs ?? 0) - T0).toBe(9 * 63_000);
   });
@@ -111,7 +100,7 @@ describe('reserveWrites', () => {
       }
     }
     expect(starts).toHaveLength(240);
-    expect(maxInAnyMinute(starts)).toBeLessThanOrEqual(60);
+    expect(maxInWindow(starts, 60_000)).toBeLessThanOrEqual(60);
     // And it keeps the pace: 240 writes in 4 windows.
     expect(Math.max(...starts) - T0).toBeLessThan(4 * 63_000);
   });
@@ -327,7 +316,7 @@ describe('sliding window over scenarios: no 60 s window holds more than 60 grant
   it.each(scenarios)('%s', (_name, steps, total) => {
     const { starts, blocks } = runScenario(steps);
     expect(starts).toHaveLength(total);
-    expect(maxInAnyMinute(starts)).toBeLessThanOrEqual(ZONE_WRITE_LIMITS.capacity);
+    expect(maxInWindow(starts, 60_000)).toBeLessThanOrEqual(ZONE_WRITE_LIMITS.capacity);
     // Nothing starts inside a Retry-After block that was announced before the grant.
     for (const block of blocks) {
       const inside = starts.filter((t) => t >= block.from && t < block.until);
@@ -401,7 +390,7 @@ describe('persisted state', () => {
         expect(allFinite(state)).toBe(true);
         for (let k = 0; k < next.grant.granted; k++) starts.push(next.grant.notBeforeMs);
       }
-      expect(maxInAnyMinute(starts)).toBeLessThanOrEqual(ZONE_WRITE_LIMITS.capacity);
+      expect(maxInWindow(starts, 60_000)).toBeLessThanOrEqual(ZONE_WRITE_LIMITS.capacity);
     },
   );
 });
