@@ -5,7 +5,18 @@ import type { Conflict, CurrentRecordSet, DesiredRecord, Plan, RecordChange, Ski
 import { isTransient, sleep, toAzureError } from './errors';
 import { unpaced } from './pacer';
 import { recordSetId } from './recordStore';
+import { WRITE_DEFERRED } from './ports';
 import type { PaceKey, RecordSetStore, WritePacer, ZoneRef } from './ports';
+
+/**
+ * One write still to make: the change as last planned and how many 412 re-plans it has had (a write handed back
+ * by the pacer keeps its count, so re-plans stay bounded across batches).
+ */
+export interface PendingWrite {
+  readonly action: ChangeKind;
+  readonly change: RecordChange;
+  readonly replans?: number;
+}
 
 export interface ApplyFailure {
   readonly zone: string;
@@ -16,6 +27,8 @@ export interface ApplyFailure {
   readonly statusCode?: number;
   readonly resourceId: string;
   readonly message: string;
+  /** The write that failed, as last planned (a transient failure can be tried again with it). */
+  readonly work: PendingWrite;
 }
 
 export interface ApplyOutcome {
@@ -45,6 +58,8 @@ export interface ApplyReport {
   /** 412 answers that led to re-reading and re-planning one record. */
   readonly replans: number;
   readonly failures: ApplyFailure[];
+  /** Writes the pacer handed back (grant used up, zone throttled), as last planned: queue them again. */
+  readonly deferred: PendingWrite[];
   readonly outcomes: ApplyOutcome[];
   readonly durationMs: number;
 }
@@ -75,7 +90,7 @@ export interface ApplyPlanDeps {
   readonly maxThrottledAttempts?: number;
   /** 5xx / connection retries per record (default 5). */
   readonly maxAttempts?: number;
-  /** 412 re-plans per record (default 3). */
+  /** 412 re-plans per record, counted across batches through `PendingWrite.replans` (default 3). */
   readonly maxReplans?: number;
   readonly baseDelayMs?: number;
   readonly sleep?: (ms: number) => Promise<void>;
@@ -83,10 +98,7 @@ export interface ApplyPlanDeps {
   readonly onProgress?: (progress: ApplyProgress) => void;
 }
 
-interface Work {
-  readonly action: ChangeKind;
-  readonly change: RecordChange;
-}
+type Work = PendingWrite;
 
 function planWork(plan: Plan): Work[] {
   return [
@@ -105,6 +117,19 @@ function planWork(plan: Plan): Work[] {
  * overwrite). One record's failure never stops the others; every failure names the Azure code and resource id.
  */
 export async function applyPlan(plan: Plan, deps: ApplyPlanDeps): Promise<ApplyReport> {
+  return applyWrites(planWork(plan), deps, plan);
+}
+
+/**
+ * `applyPlan` for a list of pending writes (a batch of a larger plan); `context` carries the plan's conflicts,
+ * skips and unchanged records into the report.
+ */
+export async function applyWrites(
+  writes: readonly PendingWrite[],
+  deps: ApplyPlanDeps,
+  context: Pick<Plan, 'conflicts' | 'skips' | 'unchanged'> = { conflicts: [], skips: [], unchanged: [] },
+): Promise<ApplyReport> {
+  const plan = context;
   const now = deps.now ?? Date.now;
   const started = now();
   const pacer = deps.pacer ?? unpaced;
@@ -120,8 +145,9 @@ export async function applyPlan(plan: Plan, deps: ApplyPlanDeps): Promise<ApplyR
   const conflicts: Conflict[] = [...plan.conflicts];
   const skips: Skip[] = [...plan.skips];
   const failures: ApplyFailure[] = [];
+  const deferred: PendingWrite[] = [];
   const outcomes: ApplyOutcome[] = [];
-  const queue = planWork(plan);
+  const queue = [...writes];
   const total = queue.length;
   counts.unchanged = plan.unchanged.length;
 
@@ -199,7 +225,7 @@ export async function applyPlan(plan: Plan, deps: ApplyPlanDeps): Promise<ApplyR
 
   const runOne = async (initial: Work): Promise<void> => {
     let work = initial;
-    let replans = 0;
+    let replans = initial.replans ?? 0;
     const zoneRef = deps.locateZone(work.change.zone);
     for (;;) {
       try {
@@ -215,6 +241,11 @@ export async function applyPlan(plan: Plan, deps: ApplyPlanDeps): Promise<ApplyR
         return;
       } catch (raw) {
         const error = toAzureError(raw, recordSetId(zoneRef, work.change.name));
+        if (error.code === WRITE_DEFERRED) {
+          // Not sent: handed back as it stands now (a re-planned write gets a slot of its own later).
+          deferred.push({ action: work.action, change: work.change, replans });
+          return;
+        }
         if (error.statusCode === 412 && deps.replan && replans < maxReplans) {
           replans++;
           stats.replans++;
@@ -223,7 +254,7 @@ export async function applyPlan(plan: Plan, deps: ApplyPlanDeps): Promise<ApplyR
             next = await replanOne(zoneRef, work.change);
           } catch (readRaw) {
             const readError = toAzureError(readRaw, recordSetId(zoneRef, work.change.name));
-            failures.push(failureOf(work, zoneRef, readError));
+            failures.push(failureOf({ ...work, replans }, zoneRef, readError));
             record({ ...outcomeBase(work), result: 'failed', replans });
             return;
           }
@@ -251,14 +282,16 @@ export async function applyPlan(plan: Plan, deps: ApplyPlanDeps): Promise<ApplyR
             code: 'foreign-record',
             zone: work.change.zone,
             name: work.change.name,
-            message: `${work.change.name}.${work.change.zone} changed while we wrote it (412 PreconditionFailed on ${error.resourceId}); left as it stands`,
+            message: `${work.change.name}.${work.change.zone} changed while we wrote it${
+              replans > 0 ? `, ${replans + 1} times in a row` : ''
+            } (412 PreconditionFailed on ${error.resourceId}); left as it stands, the next run plans it again`,
             keptIps: work.change.previousIps ?? [],
             claims: [],
           });
           record({ ...outcomeBase(work), result: 'conflict', replans });
           return;
         }
-        failures.push(failureOf(work, zoneRef, error));
+        failures.push(failureOf({ ...work, replans }, zoneRef, error));
         record({ ...outcomeBase(work), result: 'failed', replans });
         return;
       }
@@ -282,6 +315,7 @@ export async function applyPlan(plan: Plan, deps: ApplyPlanDeps): Promise<ApplyR
     skips,
     ...stats,
     failures,
+    deferred,
     outcomes,
     durationMs: now() - started,
   };
@@ -304,5 +338,6 @@ function failureOf(
     ...(error.statusCode !== undefined ? { statusCode: error.statusCode } : {}),
     resourceId: error.resourceId || recordSetId(zoneRef, work.change.name),
     message: error.message,
+    work,
   };
 }

@@ -11,8 +11,15 @@ import { PrivateDnsZoneReader } from './zoneReader';
 export * from './ports';
 export { AzureClients, createAzureClients, ARM_SCOPE } from './clients';
 export type { AzureClientOptions } from './clients';
-export { applyPlan } from './applyPlan';
-export type { ApplyPlanDeps, ApplyReport, ApplyFailure, ApplyOutcome, ApplyProgress } from './applyPlan';
+export { applyPlan, applyWrites } from './applyPlan';
+export type {
+  ApplyPlanDeps,
+  ApplyReport,
+  ApplyFailure,
+  ApplyOutcome,
+  ApplyProgress,
+  PendingWrite,
+} from './applyPlan';
 export { TokenBucketPacer, unpaced, PRIVATE_DNS_ZONE_WRITES_PER_MINUTE } from './pacer';
 export type { TokenBucketPacerOptions } from './pacer';
 export { toAzureError, withRetry, retryAfterMs } from './errors';

@@ -49,6 +49,17 @@ export class PreconditionFailedError extends AzureOperationError {
   }
 }
 
+/** Error code of a write a pacer held back: not an Azure failure; the caller queues the write again later. */
+export const WRITE_DEFERRED = 'WriteDeferred';
+
+/** A `WritePacer` refused a write for now (its grant is used up, or the zone is throttled). */
+export class WriteDeferredError extends AzureOperationError {
+  constructor(key: PaceKey, why: string) {
+    super(`write to ${key.zone} deferred: ${why}`, WRITE_DEFERRED, undefined, key.zone);
+    this.name = 'WriteDeferredError';
+  }
+}
+
 /** 429 that outlived the retries the caller allowed. */
 export class ThrottledError extends AzureOperationError {
   constructor(message: string, resourceId: string, retryAfterMs: number | undefined) {
@@ -232,7 +243,8 @@ export interface PaceKey {
 export interface WritePacer {
   /**
    * Resolves when one write for `key` may be sent (consumes the budget for it). Call the returned function once
-   * that write has its answer, whatever it is: from then on the service has surely seen it.
+   * that write has its answer, whatever it is: from then on the service has surely seen it. A pacer that cannot
+   * wait (a batch with a fixed grant) rejects with `WriteDeferredError`: the write is handed back, not failed.
    */
   acquire(key: PaceKey): Promise<() => void>;
   /** Azure answered 429 for `key`: hold writes for it back for `retryAfterMs`. */

@@ -93,12 +93,19 @@ export function renderTable(plan: Plan, endpoints?: readonly EndpointState[]): s
   if (plan.skips.length > 0) {
     out.push('', 'Skipped:', ...plan.skips.map((s) => `  [${s.code}] ${s.message}`));
   }
+  if (plan.kept.length > 0) {
+    out.push(
+      '',
+      'Kept:',
+      ...plan.kept.map((k) => `  [${k.code}] ${recordFqdn(k.zone, k.name)}: ${k.message}`),
+    );
+  }
   const s = plan.summary;
   out.push(
     '',
     `Plan (${plan.policy}, owner ${plan.ownerId}): ${s.creates} to create, ${s.updates} to update, ` +
       `${s.adoptions} to adopt, ${s.deletes} to delete, ${s.unchanged} unchanged, ${s.conflicts} conflicts, ` +
-      `${s.skips} skipped.${plan.hasChanges ? '' : ' Nothing to do.'}`,
+      `${s.skips} skipped${s.kept > 0 ? `, ${s.kept} kept` : ''}.${plan.hasChanges ? '' : ' Nothing to do.'}`,
   );
   return `${out.join('\n')}\n`;
 }

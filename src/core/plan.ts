@@ -281,8 +281,11 @@ export function planChanges(
 }
 
 /** A plan from its lists; the summary counts and `hasChanges` follow from them. */
-export function assemblePlan(parts: Omit<Plan, 'summary' | 'hasChanges'>): Plan {
+export function assemblePlan(
+  parts: Omit<Plan, 'summary' | 'hasChanges' | 'kept'> & { readonly kept?: Plan['kept'] },
+): Plan {
   const { creates, updates, deletes, adoptions, conflicts, unchanged, skips } = parts;
+  const kept = parts.kept ?? [];
   const summary: PlanSummary = {
     creates: creates.length,
     updates: updates.length,
@@ -291,6 +294,7 @@ export function assemblePlan(parts: Omit<Plan, 'summary' | 'hasChanges'>): Plan 
     conflicts: conflicts.length,
     unchanged: unchanged.length,
     skips: skips.length,
+    kept: kept.length,
   };
   return {
     policy: parts.policy,
@@ -302,6 +306,7 @@ export function assemblePlan(parts: Omit<Plan, 'summary' | 'hasChanges'>): Plan 
     conflicts,
     unchanged,
     skips,
+    kept,
     summary,
     hasChanges: creates.length + updates.length + deletes.length + adoptions.length > 0,
   };
@@ -318,6 +323,7 @@ export function describePlan(plan: Plan): string[] {
   add('adopt', plan.adoptions);
   add('delete', plan.deletes);
   for (const c of plan.conflicts) lines.push(`conflict: ${c.message}`);
+  for (const k of plan.kept) lines.push(`keep ${k.name}.${k.zone} [${k.ips.join(', ')}]: ${k.message}`);
   if (!plan.hasChanges) lines.push('no changes');
   return lines;
 }

@@ -1,8 +1,7 @@
-import { desiredRecords } from './desiredState';
-import { dnsEntries, readEndpoints, splitResources } from './endpoint';
+import { readEndpoints, splitResources } from './endpoint';
 import type { EndpointState } from './endpoint';
-import { planChanges } from './plan';
-import type { PlanOptions } from './plan';
+import { planEndpoints } from './pipeline';
+import type { PipelineOptions } from './pipeline';
 import type { CurrentRecordSet, DesiredRecord, Plan } from './types';
 
 export interface ResourcePlan {
@@ -12,28 +11,17 @@ export interface ResourcePlan {
 }
 
 /**
- * The whole pure pipeline: ARM resources (endpoints and NICs) → endpoint states → desired records → plan
- * against the current record sets. Endpoint, desired-state and resource skips all end up in the plan.
- * Endpoints caught mid-change (still provisioning, or no FQDNs yet) keep the records they own.
+ * The pipeline from raw ARM resources (endpoints and NICs, as a file or a live listing holds them): read the
+ * endpoints, then `planEndpoints` (core/pipeline.ts) against the current record sets. Malformed resources end up
+ * in the plan's skips with the rest.
  */
 export function planForResources(
   resources: readonly unknown[],
   current: readonly CurrentRecordSet[],
-  options: Omit<PlanOptions, 'conflicts' | 'skips'>,
+  options: PipelineOptions,
 ): ResourcePlan {
   const set = splitResources(resources);
   const endpoints = readEndpoints(set);
-  const desired = desiredRecords(dnsEntries(endpoints), current);
-  const transient = endpoints.filter(
-    (e) =>
-      !e.readiness.ready &&
-      (e.readiness.code === 'endpoint-not-ready' || e.readiness.code === 'no-dns-entries'),
-  );
-  const plan = planChanges(desired.records, current, {
-    ...options,
-    preserveOwners: [...(options.preserveOwners ?? []), ...transient.map((e) => e.id)],
-    conflicts: desired.conflicts,
-    skips: [...set.skips, ...endpoints.flatMap((e) => e.skips), ...desired.skips],
-  });
-  return { endpoints, desired: desired.records, plan };
+  const { desired, plan } = planEndpoints(endpoints, current, options, set.skips);
+  return { endpoints, desired, plan };
 }

@@ -122,6 +122,21 @@ export interface PlanSummary {
   readonly conflicts: number;
   readonly unchanged: number;
   readonly skips: number;
+  /** Owned records kept as they stand because an owner endpoint is caught mid-change. */
+  readonly kept: number;
+}
+
+/**
+ * An owned record the plan leaves as it stands because one of its owner endpoints still exists but is caught
+ * mid-change (still provisioning, or its NICs momentarily show no FQDNs): see `core/pipeline.ts`.
+ */
+export interface KeptRecord {
+  readonly zone: string;
+  readonly name: string;
+  readonly ips: string[];
+  readonly endpointId: string;
+  readonly code: 'endpoint-not-ready' | 'no-dns-entries';
+  readonly message: string;
 }
 
 export interface Plan {
@@ -134,6 +149,8 @@ export interface Plan {
   readonly conflicts: Conflict[];
   readonly unchanged: { readonly zone: string; readonly name: string; readonly ips: string[] }[];
   readonly skips: Skip[];
+  /** Owned records kept because an owner endpoint is caught mid-change, each with the reason. */
+  readonly kept: KeptRecord[];
   readonly summary: PlanSummary;
   readonly hasChanges: boolean;
 }

@@ -7,7 +7,14 @@ import type { InvocationContext } from '@azure/functions';
 import * as df from 'durable-functions';
 import { z } from 'zod';
 import { hubZoneGroups } from '../core/config';
-import { readEndpoint, readEndpoints, splitResources, BACKUP_V1_SIBLING_SUFFIXES } from '../core/endpoint';
+import { desiredRecords } from '../core/desiredState';
+import {
+  dnsEntries,
+  readEndpoint,
+  readEndpoints,
+  splitResources,
+  BACKUP_V1_SIBLING_SUFFIXES,
+} from '../core/endpoint';
 import type { EndpointState } from '../core/endpoint';
 import type { NetworkInterfaceResource, PrivateEndpointResource } from '../core/endpoint';
 import { decodeOwnership } from '../core/ownership';
@@ -15,17 +22,19 @@ import { SYNC_POLICIES } from '../core/plan';
 import type { PlanOptions } from '../core/plan';
 import { canonicalId } from '../core/resourceId';
 import { TELEMETRY_EVENTS, TELEMETRY_METRICS } from '../core/telemetry';
-import type { Conflict, CurrentRecordSet, SyncPolicy } from '../core/types';
-import { applyPlan, toAzureError } from '../azure';
+import { planEndpoints } from '../core/pipeline';
+import type { Conflict, CurrentRecordSet, DesiredRecord, Plan, SyncPolicy } from '../core/types';
+import { applyWrites, toAzureError } from '../azure';
+import type { PendingWrite } from '../azure';
 import { sleep } from '../azure/errors';
 import type { ApplyReport } from '../azure';
 import type { ApplyTotals } from './contracts';
-import { describeIssues } from './contracts';
+import { describeIssues, reconcileScopeSchema } from './contracts';
 import { getOrchestrationDeps } from './deps';
 import { ACTIVITIES } from './names';
-import { GrantedSlotsPacer, WRITE_DEFERRED } from './pacing';
-import { planOfWork } from './planning';
-import type { ListingScope, WorkItem } from './planning';
+import { GrantedSlotsPacer } from './pacing';
+import { listingScopeFor, planScopeFor, zonesToWrite } from './planning';
+import type { WorkItem } from './planning';
 import { emitEvent, emitMetric } from './telemetry';
 
 function parse<S extends z.ZodType>(schema: S, raw: unknown, activity: string): z.output<S> {
@@ -123,62 +132,117 @@ export async function listHubZones(): Promise<string[]> {
 }
 
 // ---------------------------------------------------------------------------------------------------------------
-// listScopeEndpoints
+// planScope
 
-export interface ScopeRead {
-  readonly source: 'resource-graph' | 'arm';
-  readonly requests: number;
-  readonly fallbackReason?: string;
-  /** Every endpoint listed (canonical ids). */
-  readonly endpointIds: string[];
-  /** The DNS entries of the ready, approved ones. */
-  readonly entries: EndpointState['entries'];
-  /** Endpoints caught mid-change (provisioning): their records stay as they stand. */
-  readonly preserveOwners: string[];
-  /** Entry-level skips (unknown suffix, bad IP, ...), not readiness notes. */
-  readonly skips: EndpointState['skips'];
-  readonly pendingConnections: number;
-  readonly invalidResources: number;
+/** What a reconcile needs from one read of its scope: listing figures, the plan, and what each zone must write. */
+export interface ScopePlan {
+  readonly listing: {
+    readonly source: 'resource-graph' | 'arm';
+    readonly requests: number;
+    readonly fallbackReason?: string;
+    readonly endpoints: number;
+    readonly pendingConnections: number;
+    readonly invalidResources: number;
+  };
+  /** Every zone read (the zones desired records need and every hub `privatelink.*` zone). */
+  readonly zones: string[];
+  /**
+   * The plan. `unchanged` lists its records only when `includeUnchanged` was asked (dry runs): an applied run
+   * of a large estate keeps its history small with the count in the summary.
+   */
+  readonly plan: Plan;
+  /** Per zone with writes: the desired records of that zone (a 412 re-plans against them). */
+  readonly desiredByZone: Record<string, DesiredRecord[]>;
+  /** The plan options, keepers included, for re-plans. */
+  readonly options: ReplanInput['options'];
 }
 
-const listingInput = z.object({
-  scope: z.object({
-    subscriptionIds: z.array(z.string()),
-    resourceGroups: z.array(z.string()).optional(),
-    vaultId: z.string().optional(),
-    endpointId: z.string().optional(),
-  }),
+const planScopeInput = z.object({
+  scope: reconcileScopeSchema,
+  policy: z.enum(SYNC_POLICIES),
+  adopt: z.boolean(),
+  includeUnchanged: z.boolean().default(false),
 });
+export type PlanScopeInput = z.input<typeof planScopeInput>;
 
-const READINESS_CODES = new Set(['endpoint-not-ready', 'connection-not-approved', 'no-dns-entries']);
+/** Zones read at once by a reconcile. */
+const ZONE_READ_CONCURRENCY = 4;
 
-export async function listScopeEndpoints(raw: unknown): Promise<ScopeRead> {
-  const input = parse(listingInput, raw, ACTIVITIES.listScopeEndpoints);
-  const scope: ListingScope = input.scope;
-  const { ports } = getOrchestrationDeps();
-  const listing = await ports.endpoints.listScope({
-    subscriptionIds: scope.subscriptionIds,
-    ...(scope.resourceGroups ? { resourceGroups: scope.resourceGroups } : {}),
-    ...(scope.vaultId ? { vaultId: scope.vaultId } : {}),
-    ...(scope.endpointId ? { endpointId: scope.endpointId } : {}),
-  });
+/**
+ * Lists the scope's endpoints (one paged Resource Graph query, ARM fallback), reads every hub zone's A records
+ * (paged), and plans with core `planEndpoints` — the same pipeline the CLI and the event path use.
+ */
+export async function planScope(raw: unknown): Promise<ScopePlan> {
+  const input = parse(planScopeInput, raw, ACTIVITIES.planScope);
+  const { ports, config, locateZone } = getOrchestrationDeps();
+  const listingScope = listingScopeFor(input.scope, config);
+  if (!listingScope.ok) throw new Error(`reconcile scope refused: ${listingScope.message}`);
+  const listing = await ports.endpoints.listScope(listingScope.scope);
   const split = splitResources(listing.resources);
-  const states = readEndpoints(split);
-  return {
-    source: listing.source,
-    requests: listing.requests,
-    ...(listing.fallbackReason ? { fallbackReason: listing.fallbackReason } : {}),
-    endpointIds: states.map((s) => s.id),
-    entries: states.flatMap((s) => s.entries),
-    preserveOwners: states
-      .filter((s) => !s.readiness.ready && s.readiness.code === 'endpoint-not-ready')
-      .map((s) => s.id),
-    skips: [...split.skips, ...states.flatMap((s) => s.skips.filter((k) => !READINESS_CODES.has(k.code)))],
-    pendingConnections: states.filter(
-      (s) => !s.approved && s.connections.some((c) => c.status.toLowerCase() === 'pending'),
-    ).length,
-    invalidResources: split.invalid.length,
+  const endpoints = readEndpoints(split);
+
+  const wanted = desiredRecords(dnsEntries(endpoints)).records.map((r) => r.zone);
+  const zones = [...new Set([...wanted, ...(await listHubZones())])].sort();
+  const current: CurrentRecordSet[] = [];
+  await forEachLimited(zones, ZONE_READ_CONCURRENCY, async (zone) => {
+    try {
+      current.push(...(await ports.records.listRecordSets(locateZone(zone))));
+    } catch (error) {
+      // A zone that does not exist holds nothing; creates into it fail later with the Azure code.
+      if (toAzureError(error, zone).statusCode !== 404) throw error;
+    }
+  });
+
+  const scope = planScopeFor(
+    input.scope,
+    config,
+    endpoints.map((e) => e.id),
+  );
+  const base = {
+    policy: input.policy,
+    ownerId: config.ownerId,
+    adopt: input.adopt,
+    ttl: config.recordTtlSeconds,
+    ...(scope ? { scope } : {}),
   };
+  const planned = planEndpoints(endpoints, current, base, split.skips);
+  const plan = input.includeUnchanged ? planned.plan : { ...planned.plan, unchanged: [] };
+  const desiredByZone: Record<string, DesiredRecord[]> = {};
+  for (const zone of zonesToWrite(plan)) {
+    desiredByZone[zone] = planned.desired.filter((r) => r.zone === zone);
+  }
+  return {
+    listing: {
+      source: listing.source,
+      requests: listing.requests,
+      ...(listing.fallbackReason ? { fallbackReason: listing.fallbackReason } : {}),
+      endpoints: endpoints.length,
+      pendingConnections: endpoints.filter(
+        (e) => !e.approved && e.connections.some((c) => c.status.toLowerCase() === 'pending'),
+      ).length,
+      invalidResources: split.invalid.length,
+    },
+    zones,
+    plan,
+    desiredByZone,
+    options: { ...base, preserveOwners: [...(planned.options.preserveOwners ?? [])] },
+  };
+}
+
+/** Runs `work` over `items` with at most `limit` in flight. */
+async function forEachLimited<T>(
+  items: readonly T[],
+  limit: number,
+  work: (item: T) => Promise<void>,
+): Promise<void> {
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < items.length) {
+      const item = items[next++] as T;
+      await work(item);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -245,6 +309,8 @@ const changeSchema = z.object({
 const workItemSchema = z.object({
   action: z.enum(['create', 'update', 'adopt', 'delete']),
   change: changeSchema,
+  /** 412 re-plans this write has had so far (bounded across batches). */
+  replans: z.number().int().min(0).optional(),
 });
 const desiredSchema = z.object({
   zone: z.string(),
@@ -284,6 +350,14 @@ const applyInput = z.object({
 });
 export type ApplyZoneChangesInput = z.input<typeof applyInput>;
 
+function toWorkItem(write: PendingWrite): WorkItem {
+  return {
+    action: write.action,
+    change: write.change,
+    ...(write.replans !== undefined && write.replans > 0 ? { replans: write.replans } : {}),
+  };
+}
+
 export interface ZoneBatchResult {
   /** Outcome counts; `failures` holds only final (non-transient) failures. */
   readonly totals: ApplyTotals;
@@ -304,7 +378,6 @@ export async function applyZoneChanges(raw: unknown, context: InvocationContext)
   const deps = getOrchestrationDeps();
   const items = input.items as WorkItem[];
   const pacer = new GrantedSlotsPacer(input.granted);
-  const plan = planOfWork(input.replan.options.policy, input.replan.options.ownerId, items);
   const options: Omit<PlanOptions, 'conflicts' | 'skips'> = {
     policy: input.replan.options.policy,
     ownerId: input.replan.options.ownerId,
@@ -313,7 +386,7 @@ export async function applyZoneChanges(raw: unknown, context: InvocationContext)
     ...(input.replan.options.scope ? { scope: input.replan.options.scope } : {}),
     ...(input.replan.options.preserveOwners ? { preserveOwners: input.replan.options.preserveOwners } : {}),
   };
-  const report: ApplyReport = await applyPlan(plan, {
+  const report: ApplyReport = await applyWrites(items, {
     records: deps.ports.records,
     locateZone: deps.locateZone,
     pacer,
@@ -324,15 +397,12 @@ export async function applyZoneChanges(raw: unknown, context: InvocationContext)
     now: deps.now,
   });
 
-  const byKey = new Map(
-    items.map((item) => [`${item.change.zone.toLowerCase()}|${item.change.name.toLowerCase()}`, item]),
-  );
-  const deferred: WorkItem[] = [];
+  // Deferred writes come back as last planned (a 412 re-plan may have turned an update into a create).
+  const deferred: WorkItem[] = report.deferred.map(toWorkItem);
   const retryable: WorkItem[] = [];
   const retryableFailures: ApplyTotals['failures'] = [];
   const failures: ApplyTotals['failures'] = [];
   for (const failure of report.failures) {
-    const item = byKey.get(`${failure.zone.toLowerCase()}|${failure.name.toLowerCase()}`);
     const summary = {
       zone: failure.zone,
       name: failure.name,
@@ -341,12 +411,8 @@ export async function applyZoneChanges(raw: unknown, context: InvocationContext)
       ...(failure.statusCode !== undefined ? { statusCode: failure.statusCode } : {}),
       message: failure.message,
     };
-    if (item && failure.code === WRITE_DEFERRED) deferred.push(item);
-    else if (
-      item &&
-      (failure.statusCode === undefined || failure.statusCode >= 500 || failure.statusCode === 429)
-    ) {
-      retryable.push(item);
+    if (failure.statusCode === undefined || failure.statusCode >= 500 || failure.statusCode === 429) {
+      retryable.push(toWorkItem(failure.work));
       retryableFailures.push(summary);
     } else failures.push(summary);
   }
@@ -436,7 +502,7 @@ export async function decideConnection(raw: unknown): Promise<DecideConnectionRe
 df.app.activity(ACTIVITIES.readSyncSettings, { handler: () => readSyncSettings() });
 df.app.activity(ACTIVITIES.readEndpointFamily, { handler: (input: unknown) => readEndpointFamily(input) });
 df.app.activity(ACTIVITIES.listHubZones, { handler: () => listHubZones() });
-df.app.activity(ACTIVITIES.listScopeEndpoints, { handler: (input: unknown) => listScopeEndpoints(input) });
+df.app.activity(ACTIVITIES.planScope, { handler: (input: unknown) => planScope(input) });
 df.app.activity(ACTIVITIES.readZoneRecords, { handler: (input: unknown) => readZoneRecords(input) });
 df.app.activity(ACTIVITIES.applyZoneChanges, {
   handler: (input: unknown, context: InvocationContext) => applyZoneChanges(input, context),

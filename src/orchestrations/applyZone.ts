@@ -21,7 +21,7 @@ import type { ApplyTotals } from './contracts';
 import { EMPTY_TOTALS, parseInput } from './contracts';
 import { ACTIVITIES, ORCHESTRATIONS } from './names';
 import type { ReserveGrant } from './pacing';
-import { addTotals, transientRetryDelayMs, workKey } from './planning';
+import { addTotals, transientRetryDelayMs } from './planning';
 import type { WorkItem } from './planning';
 import { emitEvent } from './telemetry';
 import { zonePacerId } from './zoneWritePacer';
@@ -38,6 +38,9 @@ export const ACTIVITY_RETRY = (() => {
 const MAX_TRANSIENT_ROUNDS = 2;
 /** Safety stop: batches per zone apply (20 writes each, so thousands of records). */
 const MAX_BATCHES = 500;
+
+/** The record a write is for (its action may change when a 412 re-plans it). */
+const recordOf = (item: WorkItem): string => `${item.change.zone}|${item.change.name}`.toLowerCase();
 
 export interface ApplyZoneInput {
   readonly zone: string;
@@ -102,13 +105,15 @@ export function* applyZonePaced(
       });
     }
 
-    pending = [...result.deferred, ...rest];
+    // Writes handed back wait behind the rest: a record that keeps needing new slots (412 re-plans, bounded
+    // per record) never holds up the others in the zone.
+    pending = [...rest, ...result.deferred];
     if (result.retryable.length > 0) {
       if (transientRounds < MAX_TRANSIENT_ROUNDS) {
         const delay = transientRetryDelayMs(transientRounds++);
         yield context.df.createTimer(new Date(context.df.currentUtcDateTime.getTime() + delay));
-        const again = new Set(result.retryable.map(workKey));
-        pending = [...pending.filter((item) => !again.has(workKey(item))), ...result.retryable];
+        const again = new Set(result.retryable.map(recordOf));
+        pending = [...pending.filter((item) => !again.has(recordOf(item))), ...result.retryable];
       } else {
         totals = addTotals(totals, { ...EMPTY_TOTALS, failures: result.retryableFailures });
       }
@@ -141,7 +146,13 @@ export function* applyZonePaced(
 
 const applyZoneInputSchema = z.object({
   zone: z.string().min(1),
-  items: z.array(z.object({ action: z.enum(['create', 'update', 'adopt', 'delete']), change: z.any() })),
+  items: z.array(
+    z.object({
+      action: z.enum(['create', 'update', 'adopt', 'delete']),
+      change: z.any(),
+      replans: z.number().int().min(0).optional(),
+    }),
+  ),
   replan: replanSchema,
   eventTime: z.string().optional(),
   endpointId: z.string().optional(),

@@ -6,7 +6,7 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { SYNC_POLICIES } from '../core/plan';
-import type { Conflict, PlanSummary, Plan, Skip, SyncPolicy } from '../core/types';
+import type { Conflict, KeptRecord, PlanSummary, Plan, Skip, SyncPolicy } from '../core/types';
 import { canonicalId, parseResourceId } from '../core/resourceId';
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -100,6 +100,8 @@ export type ParsedSyncEndpointInput = z.output<typeof syncEndpointInputSchema>;
 export const endpointChangedEventSchema = z.object({
   eventId: z.string().optional(),
   eventTime: isoTime.optional(),
+  /** When the starter raised it (its wall clock), for logs. */
+  raisedAt: isoTime.optional(),
   action: z.enum(['write', 'delete']).optional(),
   resourceType: z.enum(['privateEndpoint', 'networkInterface']).optional(),
 });
@@ -123,6 +125,13 @@ export type SyncPhase =
   | 'awaiting-approval'
   | 'approving'
   | 'watching'
+  /**
+   * The generation has decided how it ends and is taking what its mailbox still holds: a change found there
+   * starts a new generation; otherwise the instance completes. A starter that raised an event and then sees this
+   * phase waits for the outcome (see functions/starters.ts), because an event that arrives after the last look
+   * is dropped with the completed instance.
+   */
+  | 'finishing'
   /** Finished states (also in the output). */
   | 'synced'
   | 'removed'
@@ -148,6 +157,8 @@ export interface SyncEndpointStatus {
     readonly requestedAt: string;
     readonly deadline: string;
   };
+  /** How the generation ends (phase `finishing`). */
+  readonly outcome?: SyncEndpointOutput['outcome'];
   /** Backup watch window (phase `watching`). */
   readonly watch?: { readonly startedAt: string; readonly endsAt: string; readonly round: number };
   /** Records written so far by this instance (all generations). */
@@ -165,6 +176,12 @@ export interface SyncEndpointOutput {
   readonly message: string;
   readonly written: number;
   readonly lastApply?: ApplyTotals;
+  /** The last plan of the endpoint's family: its counts, the records kept and why, and every skip. */
+  readonly lastPlan?: {
+    readonly summary: PlanSummary;
+    readonly kept: KeptRecord[];
+    readonly skips: Skip[];
+  };
   readonly decision?: {
     readonly decision: 'Approved' | 'Rejected';
     readonly approver: string;
@@ -314,6 +331,8 @@ export interface ReconcileOutput {
   readonly changes: string[];
   readonly conflicts: Conflict[];
   readonly skips: Skip[];
+  /** Owned records kept as they stand because their endpoint is caught mid-change, with the reason. */
+  readonly kept: KeptRecord[];
   /** The full plan (dry runs only; an applied run reports `applied`). */
   readonly plan?: Plan;
   readonly applied?: ApplyTotals;

@@ -36,8 +36,8 @@ export const ACTIVITIES = {
   readEndpointFamily: 'readEndpointFamily',
   /** Lists the hub's `privatelink.*` zones (zone-scan fallback and reconcile garbage collection). */
   listHubZones: 'listHubZones',
-  /** Lists the endpoints of a reconcile scope (one paged Resource Graph query, ARM fallback). */
-  listScopeEndpoints: 'listScopeEndpoints',
+  /** Lists a reconcile scope's endpoints, reads the hub zones and plans (core `planEndpoints`). */
+  planScope: 'planScope',
   /** Reads the A record sets of one hub zone (paged), keeping the ones a plan needs. */
   readZoneRecords: 'readZoneRecords',
   /** Writes a batch of one zone's changes inside the write slots the zone entity granted. */

@@ -17,8 +17,10 @@
  * which reports the `Retry-After` to the entity and asks for new slots, waiting on durable timers, not in the
  * activity.
  */
-import { AzureOperationError } from '../azure/ports';
+import { WriteDeferredError } from '../azure/ports';
 import type { PaceKey, WritePacer } from '../azure/ports';
+
+export { WRITE_DEFERRED } from '../azure/ports';
 
 export interface ZoneBucketLimits {
   /** Writes that may start in any window of `windowMs`. */
@@ -241,16 +243,6 @@ export function penalizeZone(
     blockedUntilMs: Math.max(state.blockedUntilMs, request.nowMs + wait),
     penalties: state.penalties + 1,
   };
-}
-
-/** Error code of a write the pacer held back (not an Azure failure: the orchestrator re-queues it). */
-export const WRITE_DEFERRED = 'WriteDeferred';
-
-export class WriteDeferredError extends AzureOperationError {
-  constructor(key: PaceKey, why: string) {
-    super(`write to ${key.zone} deferred: ${why}`, WRITE_DEFERRED, undefined, key.zone);
-    this.name = 'WriteDeferredError';
-  }
 }
 
 /**

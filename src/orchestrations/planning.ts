@@ -3,16 +3,17 @@
  * reports, the reconcile scope → listing scope / plan scope mapping and the wait schedules. No I/O, no clock:
  * safe in orchestrator code and unit-tested directly.
  */
-import { assemblePlan } from '../core/plan';
 import type { ChangeKind, PlanScope } from '../core/plan';
-import type { Plan, RecordChange, SyncPolicy } from '../core/types';
+import type { Plan, RecordChange } from '../core/types';
 import type { ApplyTotals, ReconcileScope } from './contracts';
 import { EMPTY_TOTALS } from './contracts';
 
-/** One write of a plan. */
+/** One write of a plan (a `PendingWrite` of src/azure, in orchestration history as JSON). */
 export interface WorkItem {
   readonly action: ChangeKind;
   readonly change: RecordChange;
+  /** 412 re-plans so far (absent when none). */
+  readonly replans?: number;
 }
 
 /** The zones a plan writes to, sorted. */
@@ -36,26 +37,6 @@ export function workForZone(plan: Plan, zone: string): WorkItem[] {
     ...pick('delete', plan.deletes),
   ];
 }
-
-/** A plan holding just these writes (no conflicts, skips or unchanged records: those were reported already). */
-export function planOfWork(policy: SyncPolicy, ownerId: string, items: readonly WorkItem[]): Plan {
-  const of = (action: ChangeKind): RecordChange[] =>
-    items.filter((i) => i.action === action).map((i) => i.change);
-  return assemblePlan({
-    policy,
-    ownerId,
-    creates: of('create'),
-    updates: of('update'),
-    deletes: of('delete'),
-    adoptions: of('adopt'),
-    conflicts: [],
-    unchanged: [],
-    skips: [],
-  });
-}
-
-export const workKey = (item: { action: string; change: { zone: string; name: string } }): string =>
-  `${item.action}|${item.change.zone.toLowerCase()}|${item.change.name.toLowerCase()}`;
 
 /** Adds two apply totals. */
 export function addTotals(a: ApplyTotals, b: ApplyTotals): ApplyTotals {

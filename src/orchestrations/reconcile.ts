@@ -7,29 +7,18 @@
  */
 import * as df from 'durable-functions';
 import type { OrchestrationContext, Task } from 'durable-functions';
-import { desiredRecords } from '../core/desiredState';
-import { describePlan, planChanges } from '../core/plan';
+import { describePlan } from '../core/plan';
 import { TELEMETRY_EVENTS, TELEMETRY_METRICS } from '../core/telemetry';
-import type { CurrentRecordSet } from '../core/types';
-import type { ReplanInput, ScopeRead, SyncSettings, ZoneRecordsRequest } from './activities';
+import type { PlanScopeInput, ScopePlan, SyncSettings } from './activities';
 import type { ApplyZoneInput, ApplyZoneOutput } from './applyZone';
 import { ACTIVITY_RETRY } from './applyZone';
 import { parseInput, reconcileInputSchema } from './contracts';
 import type { ReconcileOutput, ReconcileStatus } from './contracts';
 import { ACTIVITIES, ORCHESTRATIONS } from './names';
-import {
-  chunk,
-  describeScope,
-  listingScopeFor,
-  namesByZone,
-  planScopeFor,
-  sumTotals,
-  workForZone,
-  zonesToWrite,
-} from './planning';
+import { chunk, describeScope, listingScopeFor, sumTotals, workForZone, zonesToWrite } from './planning';
 import { emitFinal, emitFinalMetric } from './telemetry';
 
-/** Zones read or applied at once. */
+/** Zones applied at once. */
 const ZONE_FAN_OUT = 8;
 
 export function* reconcileOrchestrator(
@@ -51,77 +40,34 @@ export function* reconcileOrchestrator(
     const listingScope = listingScopeFor(input.scope, settings);
     if (!listingScope.ok) throw new Error(`reconcile scope refused: ${listingScope.message}`);
 
+    // Listing, zone reads and planning happen in one activity: history keeps the plan, not the estate.
     status({ phase: 'listing' });
-    const listing = (yield context.df.callActivityWithRetry(ACTIVITIES.listScopeEndpoints, ACTIVITY_RETRY, {
-      scope: listingScope.scope,
-    })) as ScopeRead;
-
-    // Zones: those the desired records need plus every hub zone (owned orphans can be anywhere).
-    const first = desiredRecords(listing.entries);
-    const wanted = namesByZone(first.records);
-    const hubZones = (yield context.df.callActivityWithRetry(
-      ACTIVITIES.listHubZones,
+    const request: PlanScopeInput = { scope: input.scope, policy, adopt, includeUnchanged: input.dryRun };
+    const scoped = (yield context.df.callActivityWithRetry(
+      ACTIVITIES.planScope,
       ACTIVITY_RETRY,
-    )) as string[];
-    const zones = [...new Set([...wanted.keys(), ...hubZones])].sort();
-    status({
-      phase: 'reading-zones',
-      endpoints: listing.endpointIds.length,
-      zones: zones.length,
-      zonesDone: 0,
-    });
-    const current: CurrentRecordSet[] = [];
-    let zonesRead = 0;
-    for (const group of chunk(zones, ZONE_FAN_OUT)) {
-      const reads = (yield context.df.Task.all(
-        group.map((zone) => {
-          const request: ZoneRecordsRequest = { zone, names: wanted.get(zone) ?? [], keepOwned: true };
-          return context.df.callActivityWithRetry(ACTIVITIES.readZoneRecords, ACTIVITY_RETRY, request);
-        }),
-      )) as CurrentRecordSet[][];
-      current.push(...reads.flat());
-      zonesRead += group.length;
-      status({
-        phase: 'reading-zones',
-        endpoints: listing.endpointIds.length,
-        zones: zones.length,
-        zonesDone: zonesRead,
-      });
-    }
-
-    status({ phase: 'planning', endpoints: listing.endpointIds.length, zones: zones.length });
-    const desired = desiredRecords(listing.entries, current);
-    const planScope = planScopeFor(input.scope, settings, listing.endpointIds);
-    const options: ReplanInput['options'] = {
-      policy,
-      ownerId: settings.ownerId,
-      adopt,
-      ttl: settings.ttl,
-      ...(planScope ? { scope: planScope } : {}),
-      preserveOwners: listing.preserveOwners,
+      request,
+    )) as ScopePlan;
+    const { plan, listing, zones } = scoped;
+    const listingOutput = {
+      endpoints: listing.endpoints,
+      source: listing.source,
+      requests: listing.requests,
+      ...(listing.fallbackReason ? { fallbackReason: listing.fallbackReason } : {}),
+      pendingConnections: listing.pendingConnections,
     };
-    const plan = planChanges(desired.records, current, {
-      ...options,
-      conflicts: desired.conflicts,
-      skips: [...desired.skips, ...listing.skips],
-    });
 
     const base = {
       scope: input.scope,
       dryRun: input.dryRun,
       policy,
       adopt,
-      listing: {
-        endpoints: listing.endpointIds.length,
-        source: listing.source,
-        requests: listing.requests,
-        ...(listing.fallbackReason ? { fallbackReason: listing.fallbackReason } : {}),
-        pendingConnections: listing.pendingConnections,
-      },
+      listing: listingOutput,
       zones,
       summary: plan.summary,
       changes: describePlan(plan),
       skips: plan.skips,
+      kept: plan.kept,
       startedAt,
     };
 
@@ -138,7 +84,7 @@ export function* reconcileOrchestrator(
       const results: ApplyZoneOutput[] = [];
       status({
         phase: 'applying',
-        endpoints: listing.endpointIds.length,
+        endpoints: listing.endpoints,
         zones: toWrite.length,
         zonesDone: 0,
         summary: plan.summary,
@@ -148,7 +94,7 @@ export function* reconcileOrchestrator(
           const child: ApplyZoneInput = {
             zone,
             items: workForZone(plan, zone),
-            replan: { desired: desired.records.filter((r) => r.zone === zone), options },
+            replan: { desired: scoped.desiredByZone[zone] ?? [], options: scoped.options },
           };
           return context.df.callSubOrchestrator(
             ORCHESTRATIONS.applyZone,
@@ -159,7 +105,7 @@ export function* reconcileOrchestrator(
         results.push(...((yield context.df.Task.all(tasks)) as ApplyZoneOutput[]));
         status({
           phase: 'applying',
-          endpoints: listing.endpointIds.length,
+          endpoints: listing.endpoints,
           zones: toWrite.length,
           zonesDone: results.length,
           summary: plan.summary,
@@ -208,7 +154,7 @@ export function* reconcileOrchestrator(
     });
     status({
       phase: 'completed',
-      endpoints: listing.endpointIds.length,
+      endpoints: listing.endpoints,
       zones: zones.length,
       summary: plan.summary,
     });

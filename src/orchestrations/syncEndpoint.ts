@@ -9,6 +9,14 @@
  * records (`syncPass`) → a Backup vault endpoint then watches: it re-reads at growing intervals for
  * BACKUP_WATCH_WINDOW_HOURS, because v1 sibling endpoints and v2 FQDNs arrive after discovery and the first
  * backup. Long waits continue as new, so history stays small. An endpoint that is gone (404) is removed.
+ *
+ * The mailbox: every change delivered for the endpoint must lead to a read of live state after it. Durable
+ * Functions buffers `endpointChanged` events raised before the instance waits for them, discards the ones still
+ * buffered when it continues as new, and drops events raised to a completed instance. So every way a generation
+ * ends — each outcome, every `continueAsNew`, and a failure — first takes what the mailbox holds (`drainMailbox`):
+ * a change found there starts a new generation that re-reads. Events discarded by a `continueAsNew` are covered by
+ * the new generation's read; events that arrive after the last look are the starter's to notice (phase `finishing`,
+ * see functions/starters.ts).
  */
 import * as df from 'durable-functions';
 import type { OrchestrationContext, Task, TimerTask } from 'durable-functions';
@@ -38,6 +46,7 @@ import type {
 import { ACTIVITIES, EXTERNAL_EVENTS, ORCHESTRATIONS } from './names';
 import { dnsReadyBackoffMs, watchDelayMs } from './planning';
 import { syncPass } from './syncPass';
+import type { SyncPassResult } from './syncPass';
 import { emitEvent, emitFinal, logOnce } from './telemetry';
 
 type Outcome = SyncEndpointOutput['outcome'];
@@ -56,6 +65,29 @@ export function* waitForChange(
   timer.cancel();
   const payload = endpointChangedEventSchema.safeParse(changed.result ?? {});
   return payload.success ? payload.data : {};
+}
+
+/**
+ * Looks at the mailbox this many times, each a zero-length timer round, before an instance completes. Two looks,
+ * because the first episode's commit is what makes phase `finishing` visible to starters: an event raised before
+ * a starter could see that phase is in the queue ahead of the second look's timer.
+ */
+export const MAILBOX_LOOKS = 2;
+
+/**
+ * Takes a buffered `endpointChanged` event, if the mailbox holds one. An event raised before the look completes
+ * the wait at once (the library hands buffered events to the first matching wait); otherwise a timer due now
+ * closes the look.
+ */
+export function* drainMailbox(
+  context: OrchestrationContext,
+  looks: number = MAILBOX_LOOKS,
+): Generator<Task, EndpointChangedEvent | undefined, unknown> {
+  for (let look = 0; look < looks; look++) {
+    const changed = yield* waitForChange(context, 0);
+    if (changed) return changed;
+  }
+  return undefined;
 }
 
 /** Why the family is not ready to plan yet, or undefined when it is (or when approval decides). */
@@ -85,7 +117,9 @@ export function* syncEndpointOrchestrator(
   const iso = (ms: number): string => new Date(ms).toISOString();
   let written = carry.written ?? 0;
   let lastApply: ApplyTotals | undefined;
+  let lastPlan: SyncEndpointOutput['lastPlan'];
   let eventTime = input.eventTime;
+  const eventFields = (): Partial<SyncEndpointInput> => (eventTime ? { eventTime } : {});
 
   const status = (phase: SyncPhase, message: string, extra: Partial<SyncEndpointStatus> = {}): void => {
     const value: SyncEndpointStatus = {
@@ -99,11 +133,62 @@ export function* syncEndpointOrchestrator(
     };
     context.df.setCustomStatus(value);
   };
-  const finish = (
+  /** Starts the next generation (it re-reads the endpoint first). */
+  const continueWith = (next: SyncCarry, fields: Partial<SyncEndpointInput> = {}): undefined => {
+    const nextInput: SyncEndpointInput = {
+      endpointId,
+      trigger: fields.trigger ?? input.trigger,
+      ...(fields.eventTime ? { eventTime: fields.eventTime } : {}),
+      ...(fields.eventId ? { eventId: fields.eventId } : {}),
+      carry: { ...next, generation: carry.generation + 1, written },
+    };
+    context.df.continueAsNew(nextInput);
+    return undefined;
+  };
+  const fromChange = (change: EndpointChangedEvent): Partial<SyncEndpointInput> => ({
+    trigger: 'event',
+    ...(change.eventTime ? { eventTime: change.eventTime } : {}),
+    ...(change.eventId ? { eventId: change.eventId } : {}),
+  });
+  /**
+   * Continues as new after one look in the mailbox: a change found there becomes the next generation's trigger
+   * (its event time feeds the latency figures). Events still buffered are discarded by `continueAsNew`, which is
+   * safe only because every generation starts by reading the endpoint, after they were raised.
+   */
+  function* continueAfterMailbox(
+    next: Partial<SyncCarry>,
+    fields: Partial<SyncEndpointInput>,
+    emit?: () => void,
+  ): Generator<Task, undefined, unknown> {
+    const change = yield* drainMailbox(context, 1);
+    // After the last yield: runs in exactly one episode.
+    emit?.();
+    return continueWith({ ...carry, ...next }, change ? fromChange(change) : fields);
+  }
+  /**
+   * Every outcome ends here: look in the mailbox first. A change found there means the endpoint moved after our
+   * read, so a new generation reads it again (a removed endpoint's generation starts afresh: the endpoint that
+   * came back is a new one). Otherwise the instance completes. `emit` sends the outcome's telemetry after the
+   * last yield, where code runs in exactly one episode.
+   */
+  function* end(
     outcome: Outcome,
     message: string,
-    decision?: SyncEndpointOutput['decision'],
-  ): SyncEndpointOutput => {
+    extra: { decision?: SyncEndpointOutput['decision']; emit?: () => void } = {},
+  ): Generator<Task, SyncEndpointOutput | undefined, unknown> {
+    status('finishing', message, { outcome });
+    const change = yield* drainMailbox(context);
+    extra.emit?.();
+    if (change) {
+      logOnce(
+        context,
+        `syncEndpoint ${endpointId}: a change arrived before the ${outcome} outcome; reading again`,
+      );
+      return continueWith(
+        outcome === 'removed' ? { generation: carry.generation } : carry,
+        fromChange(change),
+      );
+    }
     status(outcome, message);
     // Terminal code (no yield follows): runs in one episode.
     context.log(`syncEndpoint ${endpointId}: ${outcome}: ${message}`);
@@ -113,19 +198,14 @@ export function* syncEndpointOrchestrator(
       message,
       written,
       ...(lastApply ? { lastApply } : {}),
-      ...(decision ? { decision } : {}),
+      ...(lastPlan ? { lastPlan } : {}),
+      ...(extra.decision ? { decision: extra.decision } : {}),
     };
-  };
-  const continueWith = (next: Partial<SyncCarry>, fields: Partial<SyncEndpointInput> = {}): undefined => {
-    const nextInput: SyncEndpointInput = {
-      endpointId,
-      trigger: fields.trigger ?? input.trigger,
-      ...(fields.eventTime ? { eventTime: fields.eventTime } : {}),
-      ...(fields.eventId ? { eventId: fields.eventId } : {}),
-      carry: { ...carry, ...next, generation: carry.generation + 1, written },
-    };
-    context.df.continueAsNew(nextInput);
-    return undefined;
+  }
+  const recordPass = (pass: SyncPassResult): void => {
+    lastApply = pass.totals;
+    lastPlan = { summary: pass.summary, kept: pass.kept, skips: pass.skips };
+    written += pass.totals.written;
   };
 
   try {
@@ -142,8 +222,14 @@ export function* syncEndpointOrchestrator(
       !settings.spokeSubscriptionIds.includes(parsedId.subscriptionId) ||
       (settings.spokeResourceGroups.length > 0 && !settings.spokeResourceGroups.includes(groupKey))
     ) {
-      emitFinal(context, TELEMETRY_EVENTS.recordSkipped, { reason: 'out-of-scope', endpointId });
-      return finish('out-of-scope', `${endpointId} is not in SPOKE_SUBSCRIPTION_IDS / SPOKE_RESOURCE_GROUPS`);
+      return yield* end(
+        'out-of-scope',
+        `${endpointId} is not in SPOKE_SUBSCRIPTION_IDS / SPOKE_RESOURCE_GROUPS`,
+        {
+          emit: () =>
+            emitFinal(context, TELEMETRY_EVENTS.recordSkipped, { reason: 'out-of-scope', endpointId }),
+        },
+      );
     }
 
     // 1. Read; wait with back-off while the endpoint has no DNS data yet.
@@ -170,7 +256,7 @@ export function* syncEndpointOrchestrator(
         )) as RemoveEndpointOutput;
         lastApply = removed.applied;
         written += removed.applied.written;
-        return finish(
+        return yield* end(
           'removed',
           `endpoint is gone; ${removed.applied.deleted} record(s) deleted, ${removed.applied.updated} released (found via ${removed.source})`,
         );
@@ -181,9 +267,13 @@ export function* syncEndpointOrchestrator(
       if (!waiting) break;
       const elapsed = nowMs() - readStarted;
       if (elapsed >= maxWaitMs) {
-        return finish(
+        // Records are planned anyway: the engine's keep rule leaves an endpoint's records as they stand while it
+        // is caught mid-change, and the plan lists them as kept with the reason.
+        const pass = yield* syncPass(context, family, settings, eventTime ? { eventTime } : {});
+        recordPass(pass);
+        return yield* end(
           'not-ready',
-          `${waiting} (gave up after ${settings.dnsReadyMaxWaitMinutes} min; records left as they stand)`,
+          `${waiting} (gave up after ${settings.dnsReadyMaxWaitMinutes} min; ${pass.kept.length} record(s) kept as they stand)`,
         );
       }
       const delay = Math.min(dnsReadyBackoffMs(attempt), maxWaitMs - elapsed);
@@ -197,13 +287,12 @@ export function* syncEndpointOrchestrator(
       const pending = main.connections.find((c) => c.status.toLowerCase() === 'pending');
       if (!pending || carry.decision?.decision === 'Rejected') {
         const pass = yield* syncPass(context, family, settings, eventTime ? { eventTime } : {});
-        lastApply = pass.totals;
-        written += pass.totals.written;
+        recordPass(pass);
         const states = main.connections.map((c) => c.status || 'unknown').join(', ') || 'no connection';
-        return finish('rejected', `connection is ${states}: no records are published`);
+        return yield* end('rejected', `connection is ${states}: no records are published`);
       }
       if (settings.approvalMode === 'off') {
-        return finish(
+        return yield* end(
           'approval-off',
           `connection ${pending.name} is Pending and APPROVAL_MODE is off: no records until someone approves it`,
         );
@@ -221,13 +310,7 @@ export function* syncEndpointOrchestrator(
           decision: 'Approved',
           description: `Approved by privatelink-dns-sync: subscription ${subscriptionId} is allow-listed`,
         });
-        emitFinal(context, TELEMETRY_EVENTS.approvalDecided, {
-          decision: 'Approved',
-          endpointId,
-          vaultId: pending.privateLinkServiceId,
-          trigger: 'auto',
-        });
-        return continueWith(
+        return yield* continueAfterMailbox(
           {
             autoApproved: true,
             decision: {
@@ -236,7 +319,14 @@ export function* syncEndpointOrchestrator(
               reason: 'subscription allow-listed',
             },
           },
-          { trigger: 'approval', ...(eventTime ? { eventTime } : {}) },
+          { trigger: 'approval', ...eventFields() },
+          () =>
+            emitFinal(context, TELEMETRY_EVENTS.approvalDecided, {
+              decision: 'Approved',
+              endpointId,
+              vaultId: pending.privateLinkServiceId,
+              trigger: 'auto',
+            }),
         );
       }
 
@@ -265,14 +355,17 @@ export function* syncEndpointOrchestrator(
       const changedTask = context.df.waitForExternalEvent(EXTERNAL_EVENTS.endpointChanged);
       const winner = yield context.df.Task.any([decisionTask, changedTask, timer]);
       if (winner === timer) {
-        emitFinal(context, TELEMETRY_EVENTS.approvalDecided, {
-          decision: 'TimedOut',
-          endpointId,
-          vaultId: pending.privateLinkServiceId,
-        });
-        return finish(
+        return yield* end(
           'approval-timed-out',
           `no approval decision for ${pending.name} within ${settings.approvalTimeoutHours} h: no records`,
+          {
+            emit: () =>
+              emitFinal(context, TELEMETRY_EVENTS.approvalDecided, {
+                decision: 'TimedOut',
+                endpointId,
+                vaultId: pending.privateLinkServiceId,
+              }),
+          },
         );
       }
       timer.cancel();
@@ -284,40 +377,37 @@ export function* syncEndpointOrchestrator(
         const parsed = approvalDecisionEventSchema.safeParse(decisionTask.result);
         if (!parsed.success) {
           logOnce(context, `syncEndpoint ${endpointId}: ignored a malformed approval decision`);
-          return continueWith(waitCarry, eventTime ? { eventTime } : {});
+          return yield* continueAfterMailbox(waitCarry, eventFields());
         }
         const decision = parsed.data;
-        emitFinal(context, TELEMETRY_EVENTS.approvalDecided, {
-          decision: decision.decision,
-          endpointId,
-          vaultId: pending.privateLinkServiceId,
-          trigger: 'webhook',
-        });
+        const emitDecision = (): void =>
+          emitFinal(context, TELEMETRY_EVENTS.approvalDecided, {
+            decision: decision.decision,
+            endpointId,
+            vaultId: pending.privateLinkServiceId,
+            trigger: 'webhook',
+          });
         if (decision.decision === 'Rejected') {
-          return finish(
+          return yield* end(
             'rejected',
             `rejected by ${decision.approver}${decision.reason ? `: ${decision.reason}` : ''}; no records`,
-            decision,
+            { decision, emit: emitDecision },
           );
         }
-        return continueWith(
+        return yield* continueAfterMailbox(
           { ...waitCarry, decision },
-          { trigger: 'approval', ...(eventTime ? { eventTime } : {}) },
+          { trigger: 'approval', ...eventFields() },
+          emitDecision,
         );
       }
       const changed = endpointChangedEventSchema.safeParse(changedTask.result ?? {});
-      const changedTime = changed.success ? changed.data.eventTime : undefined;
-      return continueWith(waitCarry, {
-        trigger: 'event',
-        ...(changedTime ? { eventTime: changedTime } : {}),
-      });
+      return yield* continueAfterMailbox(waitCarry, changed.success ? fromChange(changed.data) : {});
     }
 
     // 3. Plan and apply.
     status('applying', `planning ${family.members.length} endpoint(s)`);
     const pass = yield* syncPass(context, family, settings, eventTime ? { eventTime } : {});
-    lastApply = pass.totals;
-    written += pass.totals.written;
+    recordPass(pass);
 
     // 4. Backup vault endpoints keep watching: storage FQDNs arrive after discovery and the first backup.
     if (main.backup?.kind === 'vault' && settings.backupWatchWindowHours > 0) {
@@ -331,26 +421,32 @@ export function* syncEndpointOrchestrator(
           watch: { startedAt: iso(startedMs), endsAt: iso(endsMs), round },
         });
         const changed = yield* waitForChange(context, delay);
-        return continueWith(
+        return yield* continueAfterMailbox(
           { watchStartedAt: iso(startedMs), watchRound: changed ? round : round + 1 },
-          {
-            trigger: changed ? 'event' : input.trigger,
-            ...(changed?.eventTime ? { eventTime: changed.eventTime } : {}),
-          },
+          changed ? fromChange(changed) : { trigger: input.trigger },
         );
       }
     }
     const s = pass.summary;
-    return finish(
+    return yield* end(
       'synced',
-      `${s.creates} created, ${s.updates} updated, ${s.deletes} deleted, ${s.unchanged} unchanged, ${s.conflicts} conflict(s)`,
+      `${s.creates} created, ${s.updates} updated, ${s.deletes} deleted, ${s.unchanged} unchanged, ${s.conflicts} conflict(s)${
+        s.kept > 0 ? `, ${s.kept} kept` : ''
+      }`,
     );
   } catch (error) {
+    // A failed generation still answers its mailbox: a change that arrived meanwhile gets a fresh read.
+    const change = yield* drainMailbox(context);
+    const message = error instanceof Error ? error.message : String(error);
+    if (change) {
+      logOnce(context, `syncEndpoint ${endpointId}: failed (${message}); a change arrived, reading again`);
+      return continueWith(carry, fromChange(change));
+    }
     emitFinal(context, TELEMETRY_EVENTS.orchestrationFailed, {
       orchestration: ORCHESTRATIONS.syncEndpoint,
       instanceId: context.df.instanceId,
       endpointId,
-      error: error instanceof Error ? error.message : String(error),
+      error: message,
     });
     throw error;
   }

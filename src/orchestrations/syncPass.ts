@@ -5,9 +5,10 @@
  */
 import type { OrchestrationContext, Task } from 'durable-functions';
 import { desiredRecords } from '../core/desiredState';
-import { planChanges } from '../core/plan';
+import { dnsEntries } from '../core/endpoint';
+import { planEndpoints } from '../core/pipeline';
 import { TELEMETRY_EVENTS } from '../core/telemetry';
-import type { Conflict, CurrentRecordSet, PlanSummary, Skip } from '../core/types';
+import type { Conflict, CurrentRecordSet, KeptRecord, PlanSummary, Skip } from '../core/types';
 import type { EndpointFamilyRead, ReplanInput, SyncSettings, ZoneRecordsRequest } from './activities';
 import { ACTIVITY_RETRY, applyZonePaced } from './applyZone';
 import type { ApplyTotals } from './contracts';
@@ -18,18 +19,17 @@ import { ACTIVITIES } from './names';
 import { addTotals, namesByZone, workForZone, zonesToWrite } from './planning';
 import { emitEvent } from './telemetry';
 
-const READINESS_CODES = new Set(['endpoint-not-ready', 'connection-not-approved', 'no-dns-entries']);
-
 export interface SyncPassResult {
   readonly totals: ApplyTotals;
   readonly summary: PlanSummary;
   readonly conflicts: Conflict[];
   readonly skips: Skip[];
+  readonly kept: KeptRecord[];
 }
 
 type FoundFamily = Extract<EndpointFamilyRead, { found: true }>;
 
-/** Reads, plans and applies one endpoint family's records. */
+/** Reads, plans (core `planEndpoints`, the engine's one pipeline) and applies one endpoint family's records. */
 export function* syncPass(
   context: OrchestrationContext,
   read: FoundFamily,
@@ -37,23 +37,14 @@ export function* syncPass(
   meta: { readonly eventTime?: string },
 ): Generator<Task, SyncPassResult, unknown> {
   const members = read.members;
-  const entries = members.flatMap((m) => m.entries);
-  // Members caught mid-change (provisioning, FQDNs not there yet) keep the records they have.
-  const preserve = members
-    .filter(
-      (m) =>
-        !m.readiness.ready &&
-        (m.readiness.code === 'endpoint-not-ready' || m.readiness.code === 'no-dns-entries'),
-    )
-    .map((m) => m.id);
 
   const indexes = (yield context.df.Task.all(
     read.probedIds.map((id) => context.df.callEntity(endpointRecordsId(id), 'get')),
   )) as (EndpointRecordsState | null | undefined)[];
   const indexed = indexes.flatMap((state) => state?.records ?? []);
 
-  const first = desiredRecords(entries);
-  const byZone = namesByZone([...first.records, ...indexed]);
+  // The names to read: those the family publishes now and those it was last seen to own.
+  const byZone = namesByZone([...desiredRecords(dnsEntries(members)).records, ...indexed]);
   const readTasks = [...byZone].map(([zone, names]) => {
     const request: ZoneRecordsRequest = { zone, names };
     return context.df.callActivityWithRetry(ACTIVITIES.readZoneRecords, ACTIVITY_RETRY, request);
@@ -62,21 +53,19 @@ export function* syncPass(
   const reads = (readTasks.length > 0 ? yield context.df.Task.all(readTasks) : []) as CurrentRecordSet[][];
   const current = reads.flat();
 
-  const desired = desiredRecords(entries, current);
-  const options: ReplanInput['options'] = {
+  const base = {
     policy: settings.policy,
     ownerId: settings.ownerId,
     adopt: settings.adopt,
     ttl: settings.ttl,
     scope: { endpointIds: read.probedIds },
-    preserveOwners: preserve,
   };
-  const memberSkips = members.flatMap((m) => m.skips.filter((s) => !READINESS_CODES.has(s.code)));
-  const plan = planChanges(desired.records, current, {
-    ...options,
-    conflicts: desired.conflicts,
-    skips: [...desired.skips, ...memberSkips],
-  });
+  const planned = planEndpoints(members, current, base);
+  const { plan } = planned;
+  const options: ReplanInput['options'] = {
+    ...base,
+    preserveOwners: [...(planned.options.preserveOwners ?? [])],
+  };
 
   let totals: ApplyTotals = EMPTY_TOTALS;
   const conflicts: Conflict[] = [...plan.conflicts];
@@ -85,7 +74,7 @@ export function* syncPass(
       zone,
       items: workForZone(plan, zone),
       replan: {
-        desired: desired.records.filter((r) => r.zone === zone),
+        desired: planned.desired.filter((r) => r.zone === zone),
         options,
       },
       ...(meta.eventTime ? { eventTime: meta.eventTime } : {}),
@@ -95,11 +84,12 @@ export function* syncPass(
     conflicts.push(...out.conflicts);
   }
 
-  // The index is what each present member needs now; members caught mid-change keep theirs.
+  // The index is what each member needs now; members that keep their records keep their index too.
+  const keepers = new Set(options.preserveOwners);
   const updatedAt = context.df.currentUtcDateTime.toISOString();
   for (const member of members) {
-    if (preserve.includes(member.id)) continue;
-    const records = desired.records
+    if (keepers.has(member.id)) continue;
+    const records = planned.desired
       .filter((r) => r.owners.includes(member.id))
       .map((r) => ({ zone: r.zone, name: r.name }));
     context.df.signalEntity(endpointRecordsId(member.id), 'set', {
@@ -125,5 +115,5 @@ export function* syncPass(
       ...(skip.name ? { recordName: skip.name } : {}),
     });
   }
-  return { totals, summary: plan.summary, conflicts, skips: plan.skips };
+  return { totals, summary: plan.summary, conflicts, skips: plan.skips, kept: plan.kept };
 }

@@ -69,8 +69,13 @@ describe('sync summary', () => {
           statusCode: 403,
           resourceId: '/subscriptions/s/resourceGroups/g/providers/Microsoft.Network/privateDnsZones/z/A/n',
           message: 'no',
+          work: {
+            action: 'create',
+            change: { zone: 'z', name: 'n', ips: ['10.0.0.4'], ttl: 10, metadata: {}, owners: [], etag: '' },
+          },
         },
       ],
+      deferred: [],
       outcomes: [],
       durationMs: 1234,
     };

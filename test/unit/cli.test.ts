@@ -83,6 +83,7 @@ describe('privatelink-dns-sync plan', () => {
       conflicts: 1,
       unchanged: 0,
       skips: 0,
+      kept: 0,
     });
     expect(plan.adoptions[0].name).toBe(`${VAULT}-ab-pod01-fc1`);
     expect(plan.deletes[0].name).toBe(`${VAULT}-ab-pod01-rec9`);

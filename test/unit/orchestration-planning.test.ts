@@ -20,7 +20,6 @@ import {
   dnsReadyBackoffMs,
   listingScopeFor,
   namesByZone,
-  planOfWork,
   planScopeFor,
   sumTotals,
   watchDelayMs,
@@ -141,13 +140,6 @@ describe('plan slicing', () => {
       'delete:old',
     ]);
     expect(workForZone(plan, ZONE_B.toUpperCase()).map((w) => w.change.name)).toEqual(['b1']);
-  });
-
-  it('rebuilds a plan of just the given work', () => {
-    const batch = planOfWork('sync', 'me', workForZone(plan, ZONE_A));
-    expect(batch.summary).toMatchObject({ creates: 1, deletes: 1, updates: 0 });
-    expect(batch.hasChanges).toBe(true);
-    expect(planOfWork('sync', 'me', []).hasChanges).toBe(false);
   });
 
   it('groups record names by zone, lower-cased and unique', () => {

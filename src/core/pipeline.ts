@@ -1,0 +1,118 @@
+/**
+ * The one planning pipeline of the engine: endpoint states + the records that stand in the hub → desired records →
+ * plan, with the keep / delete / adopt / conflict rules in one place. The CLI (`plan`, `sync`), the event path
+ * (`syncEndpoint`) and reconcile / resync all call `planEndpoints`; none of them filters or keeps on its own.
+ *
+ * The keep rule: an endpoint that still exists but is caught mid-change — ARM still provisioning it
+ * (`endpoint-not-ready`) or its NICs momentarily showing no FQDNs (`no-dns-entries`) — keeps the records it owns,
+ * and every record kept that way is listed in the plan with the reason. An endpoint whose connection is not
+ * Approved (Pending, Rejected, Disconnected) publishes nothing and keeps nothing: a record must never point at an
+ * endpoint that is not approved. An endpoint that does not exist is simply absent from the input.
+ */
+import { desiredRecords } from './desiredState';
+import { dnsEntries } from './endpoint';
+import type { EndpointReadiness, EndpointState } from './endpoint';
+import { decodeOwnership } from './ownership';
+import { assemblePlan, planChanges } from './plan';
+import type { PlanOptions } from './plan';
+import type { CurrentRecordSet, DesiredRecord, KeptRecord, Plan, Skip } from './types';
+
+type NotReady = Extract<EndpointReadiness, { ready: false }>;
+type KeepCode = KeptRecord['code'];
+type KeepReason = NotReady & { readonly code: KeepCode };
+
+/** Readiness codes under which an existing endpoint keeps the records it owns. */
+export const KEEP_CODES: readonly KeepCode[] = ['endpoint-not-ready', 'no-dns-entries'];
+
+const isKeepCode = (code: NotReady['code']): code is KeepCode =>
+  (KEEP_CODES as readonly string[]).includes(code);
+
+/** Why an endpoint keeps its records as they stand, or `undefined` when its records follow its DNS data. */
+export function keepReason(endpoint: EndpointState): KeepReason | undefined {
+  const readiness = endpoint.readiness;
+  if (readiness.ready || !isKeepCode(readiness.code)) return undefined;
+  return { ...readiness, code: readiness.code };
+}
+
+export type PipelineOptions = Omit<PlanOptions, 'conflicts' | 'skips'>;
+
+export interface EndpointPlan {
+  readonly desired: DesiredRecord[];
+  readonly plan: Plan;
+  /**
+   * The options the plan was made with, the keepers included: a write that meets a 412 is re-planned with these
+   * (see azure/applyPlan), so the re-plan keeps and deletes exactly as the plan did.
+   */
+  readonly options: PipelineOptions;
+}
+
+/**
+ * Plans the hub records of `endpoints` against `current`. `options.scope` says which endpoints' claims the input
+ * is complete for (see `PlanScope`); endpoints that keep their records are taken out of it. `extraSkips` are
+ * skips found before the endpoints could be read (malformed resources, ...); they are reported with the rest.
+ */
+export function planEndpoints(
+  endpoints: readonly EndpointState[],
+  current: readonly CurrentRecordSet[],
+  options: PipelineOptions,
+  extraSkips: readonly Skip[] = [],
+): EndpointPlan {
+  const keeping = new Map<string, KeepReason>();
+  for (const endpoint of endpoints) {
+    const reason = keepReason(endpoint);
+    if (reason) keeping.set(endpoint.id.toLowerCase(), reason);
+  }
+  const desired = desiredRecords(dnsEntries(endpoints), current);
+  const preserveOwners = [...new Set([...(options.preserveOwners ?? []), ...keeping.keys()])].sort();
+  const effective: PipelineOptions = {
+    ...options,
+    ...(preserveOwners.length > 0 ? { preserveOwners } : {}),
+  };
+  const plan = planChanges(desired.records, current, {
+    ...effective,
+    conflicts: desired.conflicts,
+    skips: [...extraSkips, ...endpoints.flatMap((e) => e.skips), ...desired.skips],
+  });
+  const kept = keptRecords(current, options.ownerId, keeping, plan);
+  return {
+    desired: desired.records,
+    plan: kept.length > 0 ? assemblePlan({ ...plan, kept }) : plan,
+    options: effective,
+  };
+}
+
+/** The owned records that stand only because an owner endpoint is caught mid-change, with its reason. */
+function keptRecords(
+  current: readonly CurrentRecordSet[],
+  ownerId: string,
+  keeping: ReadonlyMap<string, KeepReason>,
+  plan: Plan,
+): KeptRecord[] {
+  if (keeping.size === 0) return [];
+  const deleted = new Set(plan.deletes.map((d) => `${d.zone}|${d.name}`.toLowerCase()));
+  const out: KeptRecord[] = [];
+  for (const record of current) {
+    const ownership = decodeOwnership(record.metadata);
+    if (ownership?.ownerId !== ownerId) continue;
+    if (deleted.has(`${record.zone}|${record.name}`.toLowerCase())) continue;
+    for (const endpointId of ownership.endpointIds) {
+      const reason = keeping.get(endpointId.toLowerCase());
+      if (!reason) continue;
+      out.push({
+        zone: record.zone.toLowerCase(),
+        name: record.name.toLowerCase(),
+        ips: [...record.ips],
+        endpointId: endpointId.toLowerCase(),
+        code: reason.code,
+        message: `${reason.message}; its record is kept as it stands`,
+      });
+    }
+  }
+  return out.sort((a, b) =>
+    a.zone === b.zone
+      ? a.name === b.name
+        ? a.endpointId.localeCompare(b.endpointId)
+        : a.name.localeCompare(b.name)
+      : a.zone.localeCompare(b.zone),
+  );
+}
