@@ -291,6 +291,9 @@ export function* syncEndpointOrchestrator(
         const states = main.connections.map((c) => c.status || 'unknown').join(', ') || 'no connection';
         return yield* end('rejected', `connection is ${states}: no records are published`);
       }
+      // A pending connection publishes nothing either: records an earlier approval left go now (the index
+      // knows them), once per wait.
+      if (!carry.approvalDeadline) recordPass(yield* syncPass(context, family, settings, eventFields()));
       if (settings.approvalMode === 'off') {
         return yield* end(
           'approval-off',
