@@ -76,8 +76,8 @@ function endpointIp(endpointId: string): string {
   return configs?.[0]?.properties.privateIPAddress ?? '';
 }
 
-async function phaseOf(instanceId: string): Promise<string | undefined> {
-  const status = await stack.host.durable.getStatus(instanceId);
+function phaseOf(instanceId: string): string | undefined {
+  const status = stack.host.durable.getStatus(instanceId);
   return (status?.customStatus as SyncEndpointStatus | undefined)?.phase;
 }
 
@@ -91,7 +91,7 @@ describe('the mailbox: a change delivered while an orchestration runs leads to a
     });
     const endpointId = await createBlobEndpoint('pe-mbx-del', 'stmbxdel');
     const instanceId = syncInstanceId(endpointId);
-    await waitUntil('the first sync to apply', async () => (await phaseOf(instanceId)) === 'applying');
+    await waitUntil('the first sync to apply', () => phaseOf(instanceId) === 'applying');
     await deleteEndpoint('pe-mbx-del');
     await waitUntil('the delete to reach the app', () => stack.eventGrid.idle().then(() => true));
     await waitUntil(
@@ -115,8 +115,8 @@ describe('the mailbox: a change delivered while an orchestration runs leads to a
       rules: [{ match: { operationId: 'RecordSets_Delete' }, latency: { distribution: 'fixed', ms: 600 } }],
     });
     await deleteEndpoint('pe-mbx-re');
-    await waitUntil('the removal to start', async () => {
-      const status = await stack.host.durable.getStatus(instanceId);
+    await waitUntil('the removal to start', () => {
+      const status = stack.host.durable.getStatus(instanceId);
       const custom = status?.customStatus as SyncEndpointStatus | undefined;
       return status?.runtimeStatus === 'Running' && custom?.message.includes('removing') === true;
     });
@@ -128,10 +128,10 @@ describe('the mailbox: a change delivered while an orchestration runs leads to a
     await waitUntil('the re-created endpoint to have its record', () =>
       stack.hubRecord(BLOB_ZONE, 'stmbxre')?.includes(newIp),
     );
-    await waitUntil('the instance to settle', async () => {
-      const status = await stack.host.durable.getStatus(instanceId);
-      return status?.runtimeStatus === 'Completed';
-    });
+    await waitUntil(
+      'the instance to settle',
+      () => stack.host.durable.getStatus(instanceId)?.runtimeStatus === 'Completed',
+    );
     expect(stack.hubRecord(BLOB_ZONE, 'stmbxre')).toEqual([newIp]);
   });
 });
