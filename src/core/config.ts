@@ -104,6 +104,18 @@ const subscriptionResourceGroup = z
   .refine((v) => GUID.test(v.split('/')[0] ?? ''), 'entries must start with a subscription id')
   .transform((v) => v.toLowerCase());
 
+/** An NCRONTAB expression (six fields), with its default. */
+function schedule(fallback: string) {
+  return z.preprocess(
+    blankToUndefined,
+    z
+      .string()
+      .trim()
+      .refine((s) => s.split(/\s+/).length === 6, 'must be an NCRONTAB expression with six fields')
+      .default(fallback),
+  );
+}
+
 /** One schema key per app setting, exactly the names in `settings.ts` (a test keeps them equal). */
 export const appSettingsSchema = z.object({
   HUB_SUBSCRIPTION_ID: guid,
@@ -126,16 +138,10 @@ export const appSettingsSchema = z.object({
   APPROVAL_AUTO_SUBSCRIPTIONS: list(guid),
   APPROVAL_TIMEOUT_HOURS: integer(72, 1, 24 * 30),
   APPROVAL_WEBHOOK_SECRET: optionalString,
-  RECONCILE_SCHEDULE: z.preprocess(
-    blankToUndefined,
-    z
-      .string()
-      .trim()
-      .refine((s) => s.split(/\s+/).length === 6, 'must be an NCRONTAB expression with six fields')
-      .default('0 0 */6 * * *'),
-  ),
+  RECONCILE_SCHEDULE: schedule('0 0 */6 * * *'),
   DNS_READY_MAX_WAIT_MINUTES: integer(30, 1, 24 * 60),
-  BACKUP_WATCH_WINDOW_HOURS: integer(24, 0, 24 * 14),
+  BACKUP_WATCH_SCHEDULE: schedule('0 */5 * * * *'),
+  HUB_DNS_READ_BUDGET: integer(500, 10, 500),
   AZURE_CLIENT_ID: optionalString,
   ARM_ENDPOINT: z.preprocess(blankToUndefined, z.url({ error: 'must be an https URL' }).optional()),
   ARM_CA_FILE: optionalString,
@@ -157,7 +163,9 @@ export interface AppConfig {
   readonly approvalWebhookSecret?: string;
   readonly reconcileSchedule: string;
   readonly dnsReadyMaxWaitMinutes: number;
-  readonly backupWatchWindowHours: number;
+  readonly backupWatchSchedule: string;
+  /** Private DNS GETs per 5 minutes per hub subscription. */
+  readonly hubDnsReadBudget: number;
   readonly azureClientId?: string;
   readonly armEndpoint?: string;
   readonly armCaFile?: string;
@@ -211,7 +219,8 @@ export function parseAppConfig(settings: Record<string, string | undefined>): Ap
     approvalTimeoutHours: s.APPROVAL_TIMEOUT_HOURS,
     reconcileSchedule: s.RECONCILE_SCHEDULE,
     dnsReadyMaxWaitMinutes: s.DNS_READY_MAX_WAIT_MINUTES,
-    backupWatchWindowHours: s.BACKUP_WATCH_WINDOW_HOURS,
+    backupWatchSchedule: s.BACKUP_WATCH_SCHEDULE,
+    hubDnsReadBudget: s.HUB_DNS_READ_BUDGET,
     ...(s.APPROVAL_WEBHOOK_SECRET ? { approvalWebhookSecret: s.APPROVAL_WEBHOOK_SECRET } : {}),
     ...(s.AZURE_CLIENT_ID ? { azureClientId: s.AZURE_CLIENT_ID } : {}),
     ...(s.ARM_ENDPOINT ? { armEndpoint: s.ARM_ENDPOINT } : {}),

@@ -9,10 +9,11 @@
  * Approved (Pending, Rejected, Disconnected) publishes nothing and keeps nothing: a record must never point at an
  * endpoint that is not approved. An endpoint that does not exist is simply absent from the input.
  */
-import { desiredRecords } from './desiredState';
+import { desiredRecords, recordKey } from './desiredState';
 import { dnsEntries } from './endpoint';
 import type { EndpointReadiness, EndpointState } from './endpoint';
-import { decodeOwnership } from './ownership';
+import { sameIps, sortIps } from './ipv4';
+import { decodeOwnership, encodeOwnership } from './ownership';
 import { assemblePlan, planChanges } from './plan';
 import type { PlanOptions } from './plan';
 import type { CurrentRecordSet, DesiredRecord, KeptRecord, Plan, Skip } from './types';
@@ -115,4 +116,61 @@ function keptRecords(
         : a.name.localeCompare(b.name)
       : a.zone.localeCompare(b.zone),
   );
+}
+
+/** A record an endpoint's last sync left in the hub, as its endpoint → records index remembers it. */
+export interface IndexedRecord {
+  readonly zone: string;
+  readonly name: string;
+  /** The IPs written; absent in indexes written before they were remembered (such records are read). */
+  readonly ips?: readonly string[];
+}
+
+export interface RecordsToRead {
+  /** Records whose current state the plan needs: they change or go, and their etag comes from a read. */
+  readonly read: { readonly zone: string; readonly name: string }[];
+  /**
+   * Records taken as they were last written, without a read: the endpoint still wants exactly them (or keeps
+   * them while caught mid-change). Drift made by others meanwhile is the reconcile's to repair.
+   */
+  readonly assumed: CurrentRecordSet[];
+}
+
+/**
+ * What one endpoint's sync must read from the hub before planning, given what it wants now and what its index
+ * says it last wrote. The minimum: a record it wants and the index does not know is created with
+ * `If-None-Match: *` and read only if that fails (412); a record it wants with the IPs last written needs
+ * neither a read nor a write; a record whose IPs change, or that it no longer wants, is read for its etag.
+ */
+export function recordsToRead(
+  endpoint: EndpointState,
+  indexed: readonly IndexedRecord[],
+  options: { readonly ownerId: string; readonly ttl: number },
+): RecordsToRead {
+  const wanted = new Map(
+    desiredRecords(endpoint.entries).records.map((r) => [recordKey(r.zone, r.name), r] as const),
+  );
+  const keeping = keepReason(endpoint) !== undefined;
+  const read: RecordsToRead['read'] = [];
+  const assumed: CurrentRecordSet[] = [];
+  for (const record of indexed) {
+    const zone = record.zone.toLowerCase();
+    const name = record.name.toLowerCase();
+    const want = wanted.get(recordKey(zone, name));
+    const ips = record.ips ? sortIps([...record.ips]) : undefined;
+    if (ips && (keeping || (want && sameIps(want.ips, ips)))) {
+      assumed.push({
+        id: '',
+        zone,
+        name,
+        ips,
+        ttl: options.ttl,
+        etag: '',
+        metadata: encodeOwnership(options.ownerId, [endpoint.id]),
+      });
+    } else {
+      read.push({ zone, name });
+    }
+  }
+  return { read, assumed };
 }

@@ -130,12 +130,20 @@ export const APP_SETTINGS = [
       'How long to wait, with backoff, for an endpoint to publish FQDNs before reporting it not ready.',
   },
   {
-    name: 'BACKUP_WATCH_WINDOW_HOURS',
+    name: 'BACKUP_WATCH_SCHEDULE',
     required: false,
     deployed: true,
-    example: '24',
+    example: '0 */5 * * * *',
     description:
-      'How long a Backup vault endpoint is re-read at growing intervals to catch records added later.',
+      'NCRONTAB schedule of the Backup watch: one Resource Graph query over the Backup endpoints in scope, syncing those whose FQDNs changed since the app last synced them.',
+  },
+  {
+    name: 'HUB_DNS_READ_BUDGET',
+    required: false,
+    deployed: true,
+    example: '500',
+    description:
+      "Private DNS reads (GETs) the app allows itself per 5 minutes in each hub subscription; Azure's limit is 500 and other tools share it.",
   },
   {
     name: 'AZURE_CLIENT_ID',

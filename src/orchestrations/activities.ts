@@ -16,7 +16,6 @@ import {
   BACKUP_V1_SIBLING_SUFFIXES,
 } from '../core/endpoint';
 import type { EndpointState } from '../core/endpoint';
-import type { NetworkInterfaceResource, PrivateEndpointResource } from '../core/endpoint';
 import { decodeOwnership } from '../core/ownership';
 import { SYNC_POLICIES } from '../core/plan';
 import type { PlanOptions } from '../core/plan';
@@ -56,7 +55,8 @@ export interface SyncSettings {
   readonly approvalAutoSubscriptions: string[];
   readonly approvalTimeoutHours: number;
   readonly dnsReadyMaxWaitMinutes: number;
-  readonly backupWatchWindowHours: number;
+  /** Private DNS GETs per 5 minutes per hub subscription (the hub read budget). */
+  readonly hubDnsReadBudget: number;
   readonly spokeSubscriptionIds: string[];
   readonly spokeResourceGroups: string[];
 }
@@ -72,48 +72,37 @@ export function readSyncSettings(): SyncSettings {
     approvalAutoSubscriptions: config.approvalAutoSubscriptions,
     approvalTimeoutHours: config.approvalTimeoutHours,
     dnsReadyMaxWaitMinutes: config.dnsReadyMaxWaitMinutes,
-    backupWatchWindowHours: config.backupWatchWindowHours,
+    hubDnsReadBudget: config.hubDnsReadBudget,
     spokeSubscriptionIds: config.spokeSubscriptionIds,
     spokeResourceGroups: config.spokeResourceGroups,
   };
 }
 
 // ---------------------------------------------------------------------------------------------------------------
-// readEndpointFamily
+// readEndpoint
 
-export type EndpointFamilyRead =
+export type EndpointRead =
   | { readonly found: false; readonly endpointId: string }
   | {
       readonly found: true;
       readonly endpointId: string;
-      /** The endpoint and (for a Backup vault endpoint) its v1 siblings that exist, linked by `readEndpoints`. */
-      readonly members: EndpointState[];
-      /** Every id the read covered, found or not: the plan scope of the endpoint's sync. */
-      readonly probedIds: string[];
+      /** The endpoint as the engine reads it (its NICs read in parallel). */
+      readonly endpoint: EndpointState;
     };
 
 const endpointInput = z.object({ endpointId: z.string().min(1) });
 
-export async function readEndpointFamily(raw: unknown): Promise<EndpointFamilyRead> {
-  const { endpointId } = parse(endpointInput, raw, ACTIVITIES.readEndpointFamily);
+/**
+ * Reads one endpoint and its NICs: one GET for the endpoint, one per NIC (in parallel). Nothing else: a Backup
+ * v1 vault's sibling endpoints are endpoints of their own, synced by their own events or the Backup watch.
+ */
+export async function readEndpointState(raw: unknown): Promise<EndpointRead> {
+  const { endpointId } = parse(endpointInput, raw, ACTIVITIES.readEndpoint);
   const id = canonicalId(endpointId);
   const { ports } = getOrchestrationDeps();
-  const main = await ports.endpoints.getEndpoint(id);
-  if (!main) return { found: false, endpointId: id };
-  const resources: (PrivateEndpointResource | NetworkInterfaceResource)[] = [main.endpoint, ...main.nics];
-  const probedIds = [id];
-  const state = readEndpoint(main.endpoint, main.nics);
-  if (state.backup?.kind === 'vault') {
-    // Backup v1 puts storage on sibling endpoints created after discovery and the first backup.
-    for (const suffix of BACKUP_V1_SIBLING_SUFFIXES) {
-      const siblingId = `${id}${suffix}`;
-      probedIds.push(siblingId);
-      const sibling = await ports.endpoints.getEndpoint(siblingId);
-      if (sibling) resources.push(sibling.endpoint, ...sibling.nics);
-    }
-  }
-  const members = readEndpoints(splitResources(resources));
-  return { found: true, endpointId: id, members, probedIds };
+  const found = await ports.endpoints.getEndpoint(id);
+  if (!found) return { found: false, endpointId: id };
+  return { found: true, endpointId: id, endpoint: readEndpoint(found.endpoint, found.nics) };
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -500,8 +489,7 @@ export async function decideConnection(raw: unknown): Promise<DecideConnectionRe
 // ---------------------------------------------------------------------------------------------------------------
 
 df.app.activity(ACTIVITIES.readSyncSettings, { handler: () => readSyncSettings() });
-df.app.activity(ACTIVITIES.readEndpointFamily, { handler: (input: unknown) => readEndpointFamily(input) });
-df.app.activity(ACTIVITIES.listHubZones, { handler: () => listHubZones() });
+df.app.activity(ACTIVITIES.readEndpoint, { handler: (input: unknown) => readEndpointState(input) });
 df.app.activity(ACTIVITIES.planScope, { handler: (input: unknown) => planScope(input) });
 df.app.activity(ACTIVITIES.readZoneRecords, { handler: (input: unknown) => readZoneRecords(input) });
 df.app.activity(ACTIVITIES.applyZoneChanges, {

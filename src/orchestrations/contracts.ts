@@ -56,7 +56,7 @@ const guid = z
   )
   .transform((s) => s.toLowerCase());
 
-export const SYNC_TRIGGERS = ['event', 'resync', 'reconcile', 'approval'] as const;
+export const SYNC_TRIGGERS = ['event', 'resync', 'reconcile', 'approval', 'watch'] as const;
 export type SyncTrigger = (typeof SYNC_TRIGGERS)[number];
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -66,9 +66,6 @@ export type SyncTrigger = (typeof SYNC_TRIGGERS)[number];
 export const syncCarrySchema = z.object({
   /** Generation number (0 for the first run). */
   generation: z.number().int().min(0),
-  /** When the Backup watch window started and its round. */
-  watchStartedAt: isoTime.optional(),
-  watchRound: z.number().int().min(0).optional(),
   /** When the approval wait started and when it gives up. */
   approvalDeadline: isoTime.optional(),
   approvalRequestedAt: isoTime.optional(),
@@ -124,7 +121,6 @@ export type SyncPhase =
   | 'applying'
   | 'awaiting-approval'
   | 'approving'
-  | 'watching'
   /**
    * The generation has decided how it ends and is taking what its mailbox still holds: a change found there
    * starts a new generation; otherwise the instance completes. A starter that raised an event and then sees this
@@ -148,7 +144,7 @@ export interface SyncEndpointStatus {
   /** Human-readable: why it waits or how it ended. */
   readonly message: string;
   readonly generation: number;
-  /** When the current wait ends (DNS backoff, approval deadline, next watch re-read). */
+  /** When the current wait ends (DNS backoff, approval deadline). */
   readonly until?: string;
   /** Pending approval details (phase `awaiting-approval`). */
   readonly approval?: {
@@ -159,8 +155,6 @@ export interface SyncEndpointStatus {
   };
   /** How the generation ends (phase `finishing`). */
   readonly outcome?: SyncEndpointOutput['outcome'];
-  /** Backup watch window (phase `watching`). */
-  readonly watch?: { readonly startedAt: string; readonly endsAt: string; readonly round: number };
   /** Records written so far by this instance (all generations). */
   readonly written: number;
   readonly lastApply?: ApplyTotals;
@@ -202,9 +196,8 @@ export type RemoveEndpointInput = z.input<typeof removeEndpointInputSchema>;
 
 export interface RemoveEndpointOutput {
   readonly endpointId: string;
-  /** Where the records were found: the endpoint → records index, or a scan of the hub zones. */
-  readonly source: 'index' | 'zone-scan';
-  readonly zonesScanned: number;
+  /** Where the records were found: the endpoint → records index, or nowhere (the index knew none). */
+  readonly source: 'index' | 'none';
   readonly summary: PlanSummary;
   readonly applied: ApplyTotals;
 }

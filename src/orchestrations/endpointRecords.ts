@@ -2,12 +2,13 @@
  * Durable entity `endpointRecords` (one per endpoint, keyed by `endpointKey(endpointId)`): the hub records an
  * endpoint's sync last found it needs, so a delete finds them without scanning every zone. Operations:
  *
- * - `set` `{ endpointId, records: [{ zone, name }], updatedAt }` (written by `syncEndpoint` after applying)
+ * - `set` `{ endpointId, records: [{ zone, name, ips }], updatedAt }` (written by `syncEndpoint` after applying)
  * - `get` → `EndpointRecordsState` or null
  * - `clear` → deletes the entity (after `removeEndpoint`)
  *
  * The index is a hint, never the authority: removal re-reads each record and only touches what our ownership
- * metadata says is the endpoint's, and the reconcile remains the safety net.
+ * metadata says is the endpoint's, and the reconcile remains the safety net. It also spares reads: a sync whose
+ * endpoint still wants the IPs the index remembers writes nothing and reads nothing (core `recordsToRead`).
  */
 import * as df from 'durable-functions';
 import type { EntityContext } from 'durable-functions';
@@ -17,7 +18,7 @@ import { ENTITIES } from './names';
 
 export const endpointRecordsStateSchema = z.object({
   endpointId: z.string(),
-  records: z.array(z.object({ zone: z.string(), name: z.string() })),
+  records: z.array(z.object({ zone: z.string(), name: z.string(), ips: z.array(z.string()).optional() })),
   updatedAt: z.string(),
 });
 export type EndpointRecordsState = z.infer<typeof endpointRecordsStateSchema>;
@@ -37,7 +38,11 @@ export function endpointRecordsEntity(context: EntityContext<EndpointRecordsStat
       }
       const seen = new Set<string>();
       const records = input.data.records
-        .map((r) => ({ zone: r.zone.toLowerCase(), name: r.name.toLowerCase() }))
+        .map((r) => ({
+          zone: r.zone.toLowerCase(),
+          name: r.name.toLowerCase(),
+          ...(r.ips ? { ips: [...r.ips] } : {}),
+        }))
         .filter((r) => {
           const key = `${r.zone}|${r.name}`;
           if (seen.has(key)) return false;

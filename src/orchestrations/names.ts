@@ -32,10 +32,8 @@ export const ORCHESTRATIONS = {
 export const ACTIVITIES = {
   /** The settings the orchestrations decide by (read once per run, so replays see the same values). */
   readSyncSettings: 'readSyncSettings',
-  /** Reads an endpoint, its NICs and (for a Backup vault endpoint) its v1 sibling endpoints. */
-  readEndpointFamily: 'readEndpointFamily',
-  /** Lists the hub's `privatelink.*` zones (zone-scan fallback and reconcile garbage collection). */
-  listHubZones: 'listHubZones',
+  /** Reads an endpoint and its NICs. */
+  readEndpoint: 'readEndpoint',
   /** Lists a reconcile scope's endpoints, reads the hub zones and plans (core `planEndpoints`). */
   planScope: 'planScope',
   /** Reads the A record sets of one hub zone (paged), keeping the ones a plan needs. */

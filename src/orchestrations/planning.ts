@@ -83,15 +83,6 @@ export function dnsReadyBackoffMs(attempt: number): number {
   return steps[Math.max(0, attempt)] ?? 4 * MINUTE;
 }
 
-/**
- * Re-read delays of the Backup watch window: 1, 2, 5, 10, 15, 30 minutes, then hourly. Records that appear
- * during the window are written within one interval (at most an hour), or at once when an event arrives.
- */
-export function watchDelayMs(round: number): number {
-  const steps = [1, 2, 5, 10, 15, 30].map((m) => m * MINUTE);
-  return steps[Math.max(0, round)] ?? 60 * MINUTE;
-}
-
 /** Back-off between apply rounds that retry transient failures: 5 s, 20 s, 60 s. */
 export function transientRetryDelayMs(round: number): number {
   return [5_000, 20_000, 60_000][Math.max(0, round)] ?? 60_000;

@@ -1,9 +1,11 @@
 /**
  * `removeEndpoint` — an endpoint is gone: drop it from the owners of its records and delete the records left
  * with no owner. Only records whose ownership metadata names us (and this endpoint) are touched; a foreign record
- * is never read as ours. The records are found through the `endpointRecords` index entity; when the index knows
- * nothing (the endpoint was synced before the index existed, or only by a reconcile), every hub `privatelink.*`
- * zone is scanned for records that list the endpoint.
+ * is never read as ours. The records are found through the `endpointRecords` index entity and read (for their
+ * etags) before they are changed. When the index knows nothing — an event for an endpoint the app never synced,
+ * the commonest case being a delete that follows a create within seconds — nothing is read at all: scanning every
+ * hub zone per event would spend the hub's read budget on nothing. Records such an endpoint might own (written by
+ * a reconcile, or before the index existed) are the reconcile's to collect: it lists every hub zone anyway.
  */
 import * as df from 'durable-functions';
 import type { OrchestrationContext, Task } from 'durable-functions';
@@ -18,11 +20,8 @@ import { EMPTY_TOTALS } from './contracts';
 import { endpointRecordsId } from './endpointRecords';
 import type { EndpointRecordsState } from './endpointRecords';
 import { ACTIVITIES, ORCHESTRATIONS } from './names';
-import { addTotals, chunk, namesByZone, workForZone, zonesToWrite } from './planning';
+import { addTotals, namesByZone, workForZone, zonesToWrite } from './planning';
 import { emitFinal } from './telemetry';
-
-/** Zones read at once during a scan. */
-const SCAN_FAN_OUT = 8;
 
 export function* removeEndpointOrchestrator(
   context: OrchestrationContext,
@@ -37,12 +36,10 @@ export function* removeEndpointOrchestrator(
     const index = (yield context.df.callEntity(endpointRecordsId(endpointId), 'get')) as
       EndpointRecordsState | null | undefined;
 
-    let source: RemoveEndpointOutput['source'] = 'index';
-    let zonesScanned = 0;
+    const source: RemoveEndpointOutput['source'] = index && index.records.length > 0 ? 'index' : 'none';
     let current: CurrentRecordSet[] = [];
     if (index && index.records.length > 0) {
       context.df.setCustomStatus({ phase: 'reading', endpointId, source, records: index.records.length });
-      // Non-empty: the index holds at least one record here.
       const reads = (yield context.df.Task.all(
         [...namesByZone(index.records)].map(([zone, names]) => {
           const request: ZoneRecordsRequest = { zone, names };
@@ -50,23 +47,6 @@ export function* removeEndpointOrchestrator(
         }),
       )) as CurrentRecordSet[][];
       current = reads.flat();
-    } else {
-      source = 'zone-scan';
-      const zones = (yield context.df.callActivityWithRetry(
-        ACTIVITIES.listHubZones,
-        ACTIVITY_RETRY,
-      )) as string[];
-      zonesScanned = zones.length;
-      context.df.setCustomStatus({ phase: 'scanning', endpointId, source, zones: zones.length });
-      for (const group of chunk(zones, SCAN_FAN_OUT)) {
-        const reads = (yield context.df.Task.all(
-          group.map((zone) => {
-            const request: ZoneRecordsRequest = { zone, keepOwned: true, endpointId };
-            return context.df.callActivityWithRetry(ACTIVITIES.readZoneRecords, ACTIVITY_RETRY, request);
-          }),
-        )) as CurrentRecordSet[][];
-        current.push(...reads.flat());
-      }
     }
 
     const options = {
@@ -89,7 +69,9 @@ export function* removeEndpointOrchestrator(
       });
       applied = addTotals(applied, out.totals);
     }
-    if (applied.failures.length === 0) context.df.signalEntity(endpointRecordsId(endpointId), 'clear');
+    if (applied.failures.length === 0 && source === 'index') {
+      context.df.signalEntity(endpointRecordsId(endpointId), 'clear');
+    }
     for (const skip of plan.skips) {
       emitFinal(context, TELEMETRY_EVENTS.recordSkipped, {
         reason: skip.code,
@@ -98,7 +80,7 @@ export function* removeEndpointOrchestrator(
         ...(skip.name ? { recordName: skip.name } : {}),
       });
     }
-    const output: RemoveEndpointOutput = { endpointId, source, zonesScanned, summary: plan.summary, applied };
+    const output: RemoveEndpointOutput = { endpointId, source, summary: plan.summary, applied };
     context.df.setCustomStatus({ phase: 'completed', endpointId, source, summary: plan.summary });
     context.log(
       `removeEndpoint ${endpointId} (${input.reason}): ${applied.deleted} deleted, ${applied.updated} released via ${source}`,

@@ -2,13 +2,13 @@
  * `syncEndpoint` — one instance per private endpoint (instance id `syncInstanceId(endpointId)`), started by the
  * Event Grid trigger and signalled with `endpointChanged` while it runs.
  *
- * Each generation: read the endpoint family (activity) → while its DNS data is not ready, wait on durable timers
- * with back-off (bounded by DNS_READY_MAX_WAIT_MINUTES; an `endpointChanged` event re-reads at once) → a
+ * Each generation: read the endpoint and its NICs (activity) → while its DNS data is not ready, wait on durable
+ * timers with back-off (bounded by DNS_READY_MAX_WAIT_MINUTES; an `endpointChanged` event re-reads at once) → a
  * `Pending` connection waits for `approvalDecision` raced against the APPROVAL_TIMEOUT_HOURS timer (or is
- * approved through the vault when APPROVAL_MODE=auto allow-lists its subscription) → plan and apply the family's
- * records (`syncPass`) → a Backup vault endpoint then watches: it re-reads at growing intervals for
- * BACKUP_WATCH_WINDOW_HOURS, because v1 sibling endpoints and v2 FQDNs arrive after discovery and the first
- * backup. Long waits continue as new, so history stays small. An endpoint that is gone (404) is removed.
+ * approved through the vault when APPROVAL_MODE=auto allow-lists its subscription) → plan and apply its records
+ * (`syncPass`). Long waits continue as new, so history stays small. An endpoint that is gone (404) is removed.
+ * Nothing polls: FQDNs Backup adds later without an event are found by the estate-level Backup watch
+ * (functions/backupWatch.ts), which signals this instance like an event would.
  *
  * The mailbox: every change delivered for the endpoint must lead to a read of live state after it. Durable
  * Functions buffers `endpointChanged` events raised before the instance waits for them, discards the ones still
@@ -23,7 +23,7 @@ import type { OrchestrationContext, Task, TimerTask } from 'durable-functions';
 import type { EndpointState } from '../core/endpoint';
 import { parseResourceId } from '../core/resourceId';
 import { TELEMETRY_EVENTS } from '../core/telemetry';
-import type { EndpointFamilyRead, SyncSettings } from './activities';
+import type { EndpointRead, SyncSettings } from './activities';
 import { ACTIVITY_RETRY } from './applyZone';
 import {
   approvalDecisionEventSchema,
@@ -44,7 +44,7 @@ import type {
   SyncPhase,
 } from './contracts';
 import { ACTIVITIES, EXTERNAL_EVENTS, ORCHESTRATIONS } from './names';
-import { dnsReadyBackoffMs, watchDelayMs } from './planning';
+import { dnsReadyBackoffMs } from './planning';
 import { syncPass } from './syncPass';
 import type { SyncPassResult } from './syncPass';
 import { emitEvent, emitFinal, logOnce } from './telemetry';
@@ -90,7 +90,7 @@ export function* drainMailbox(
   return undefined;
 }
 
-/** Why the family is not ready to plan yet, or undefined when it is (or when approval decides). */
+/** Why the endpoint is not ready to plan yet, or undefined when it is (or when approval decides). */
 export function notReadyReason(main: EndpointState, carry: SyncCarry): string | undefined {
   if (main.readiness.ready) return undefined;
   if (main.readiness.code === 'connection-not-approved') {
@@ -235,13 +235,12 @@ export function* syncEndpointOrchestrator(
     // 1. Read; wait with back-off while the endpoint has no DNS data yet.
     const readStarted = nowMs();
     const maxWaitMs = settings.dnsReadyMaxWaitMinutes * 60_000;
-    let family: Extract<EndpointFamilyRead, { found: true }>;
     let main: EndpointState;
     for (let attempt = 0; ; attempt++) {
       status('reading', `reading ${endpointId}`);
-      const read = (yield context.df.callActivityWithRetry(ACTIVITIES.readEndpointFamily, ACTIVITY_RETRY, {
+      const read = (yield context.df.callActivityWithRetry(ACTIVITIES.readEndpoint, ACTIVITY_RETRY, {
         endpointId,
-      })) as EndpointFamilyRead;
+      })) as EndpointRead;
       if (!read.found) {
         status('reading', 'endpoint not found: removing the records it owned');
         const removal: RemoveEndpointInput = {
@@ -258,18 +257,19 @@ export function* syncEndpointOrchestrator(
         written += removed.applied.written;
         return yield* end(
           'removed',
-          `endpoint is gone; ${removed.applied.deleted} record(s) deleted, ${removed.applied.updated} released (found via ${removed.source})`,
+          removed.source === 'index'
+            ? `endpoint is gone; ${removed.applied.deleted} record(s) deleted, ${removed.applied.updated} released`
+            : 'endpoint is gone; it had no records on file (a reconcile collects any it owned)',
         );
       }
-      family = read;
-      main = read.members.find((m) => m.id === endpointId) ?? (read.members[0] as EndpointState);
+      main = read.endpoint;
       const waiting = notReadyReason(main, carry);
       if (!waiting) break;
       const elapsed = nowMs() - readStarted;
       if (elapsed >= maxWaitMs) {
         // Records are planned anyway: the engine's keep rule leaves an endpoint's records as they stand while it
         // is caught mid-change, and the plan lists them as kept with the reason.
-        const pass = yield* syncPass(context, family, settings, eventTime ? { eventTime } : {});
+        const pass = yield* syncPass(context, main, settings, eventTime ? { eventTime } : {});
         recordPass(pass);
         return yield* end(
           'not-ready',
@@ -286,14 +286,14 @@ export function* syncEndpointOrchestrator(
     if (!main.approved) {
       const pending = main.connections.find((c) => c.status.toLowerCase() === 'pending');
       if (!pending || carry.decision?.decision === 'Rejected') {
-        const pass = yield* syncPass(context, family, settings, eventTime ? { eventTime } : {});
+        const pass = yield* syncPass(context, main, settings, eventTime ? { eventTime } : {});
         recordPass(pass);
         const states = main.connections.map((c) => c.status || 'unknown').join(', ') || 'no connection';
         return yield* end('rejected', `connection is ${states}: no records are published`);
       }
       // A pending connection publishes nothing either: records an earlier approval left go now (the index
       // knows them), once per wait.
-      if (!carry.approvalDeadline) recordPass(yield* syncPass(context, family, settings, eventFields()));
+      if (!carry.approvalDeadline) recordPass(yield* syncPass(context, main, settings, eventFields()));
       if (settings.approvalMode === 'off') {
         return yield* end(
           'approval-off',
@@ -408,28 +408,10 @@ export function* syncEndpointOrchestrator(
     }
 
     // 3. Plan and apply.
-    status('applying', `planning ${family.members.length} endpoint(s)`);
-    const pass = yield* syncPass(context, family, settings, eventTime ? { eventTime } : {});
+    status('applying', `planning the records of ${main.name}`);
+    const pass = yield* syncPass(context, main, settings, eventTime ? { eventTime } : {});
     recordPass(pass);
 
-    // 4. Backup vault endpoints keep watching: storage FQDNs arrive after discovery and the first backup.
-    if (main.backup?.kind === 'vault' && settings.backupWatchWindowHours > 0) {
-      const startedMs = carry.watchStartedAt ? Date.parse(carry.watchStartedAt) : nowMs();
-      const endsMs = startedMs + settings.backupWatchWindowHours * 3_600_000;
-      if (nowMs() < endsMs) {
-        const round = carry.watchRound ?? 0;
-        const delay = Math.min(watchDelayMs(round), endsMs - nowMs());
-        status('watching', `Backup vault endpoint: re-reading for records that arrive later`, {
-          until: iso(nowMs() + delay),
-          watch: { startedAt: iso(startedMs), endsAt: iso(endsMs), round },
-        });
-        const changed = yield* waitForChange(context, delay);
-        return yield* continueAfterMailbox(
-          { watchStartedAt: iso(startedMs), watchRound: changed ? round : round + 1 },
-          changed ? fromChange(changed) : { trigger: input.trigger },
-        );
-      }
-    }
     const s = pass.summary;
     return yield* end(
       'synced',

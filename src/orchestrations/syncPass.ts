@@ -1,15 +1,16 @@
 /**
- * One sync pass over an endpoint family (shared by `syncEndpoint` generations): read the hub records the family
- * needs or is indexed under → plan with the family as scope → apply per zone through the zone pacers → update
- * the endpoint → records index. Orchestrator code: deterministic, I/O only through activities and entities.
+ * One sync pass over one endpoint (shared by `syncEndpoint` generations): read from the hub only what the plan
+ * cannot know (core `recordsToRead`: records whose IPs change or that go) → plan with the engine's one pipeline
+ * (core `planEndpoints`) → apply per zone through the zone pacers → remember in the endpoint → records index what
+ * now stands. A record the endpoint newly wants is created with `If-None-Match: *` without a read; a 412 re-reads
+ * it. Orchestrator code: deterministic, I/O only through activities and entities.
  */
 import type { OrchestrationContext, Task } from 'durable-functions';
-import { desiredRecords } from '../core/desiredState';
-import { dnsEntries } from '../core/endpoint';
-import { planEndpoints } from '../core/pipeline';
+import type { EndpointState } from '../core/endpoint';
+import { planEndpoints, recordsToRead } from '../core/pipeline';
 import { TELEMETRY_EVENTS } from '../core/telemetry';
 import type { Conflict, CurrentRecordSet, KeptRecord, PlanSummary, Skip } from '../core/types';
-import type { EndpointFamilyRead, ReplanInput, SyncSettings, ZoneRecordsRequest } from './activities';
+import type { ReplanInput, SyncSettings, ZoneRecordsRequest } from './activities';
 import { ACTIVITY_RETRY, applyZonePaced } from './applyZone';
 import type { ApplyTotals } from './contracts';
 import { EMPTY_TOTALS } from './contracts';
@@ -27,40 +28,34 @@ export interface SyncPassResult {
   readonly kept: KeptRecord[];
 }
 
-type FoundFamily = Extract<EndpointFamilyRead, { found: true }>;
-
-/** Reads, plans (core `planEndpoints`, the engine's one pipeline) and applies one endpoint family's records. */
+/** Reads what it must, plans (core `planEndpoints`) and applies one endpoint's records. */
 export function* syncPass(
   context: OrchestrationContext,
-  read: FoundFamily,
+  endpoint: EndpointState,
   settings: SyncSettings,
   meta: { readonly eventTime?: string },
 ): Generator<Task, SyncPassResult, unknown> {
-  const members = read.members;
-
-  const indexes = (yield context.df.Task.all(
-    read.probedIds.map((id) => context.df.callEntity(endpointRecordsId(id), 'get')),
-  )) as (EndpointRecordsState | null | undefined)[];
-  const indexed = indexes.flatMap((state) => state?.records ?? []);
-
-  // The names to read: those the family publishes now and those it was last seen to own.
-  const byZone = namesByZone([...desiredRecords(dnsEntries(members)).records, ...indexed]);
-  const readTasks = [...byZone].map(([zone, names]) => {
+  const index = (yield context.df.callEntity(endpointRecordsId(endpoint.id), 'get')) as
+    | EndpointRecordsState
+    | null
+    | undefined;
+  const { read, assumed } = recordsToRead(endpoint, index?.records ?? [], settings);
+  const readTasks = [...namesByZone(read)].map(([zone, names]) => {
     const request: ZoneRecordsRequest = { zone, names };
     return context.df.callActivityWithRetry(ACTIVITIES.readZoneRecords, ACTIVITY_RETRY, request);
   });
-  // Task.all refuses an empty list: an endpoint with no entries and no index reads nothing.
+  // Task.all refuses an empty list: nothing to read, nothing scheduled.
   const reads = (readTasks.length > 0 ? yield context.df.Task.all(readTasks) : []) as CurrentRecordSet[][];
-  const current = reads.flat();
+  const current = [...reads.flat(), ...assumed];
 
   const base = {
     policy: settings.policy,
     ownerId: settings.ownerId,
     adopt: settings.adopt,
     ttl: settings.ttl,
-    scope: { endpointIds: read.probedIds },
+    scope: { endpointIds: [endpoint.id] },
   };
-  const planned = planEndpoints(members, current, base);
+  const planned = planEndpoints([endpoint], current, base);
   const { plan } = planned;
   const options: ReplanInput['options'] = {
     ...base,
@@ -78,25 +73,31 @@ export function* syncPass(
         options,
       },
       ...(meta.eventTime ? { eventTime: meta.eventTime } : {}),
-      endpointId: read.endpointId,
+      endpointId: endpoint.id,
     });
     totals = addTotals(totals, out.totals);
     conflicts.push(...out.conflicts);
   }
 
-  // The index is what each member needs now; members that keep their records keep their index too.
-  const keepers = new Set(options.preserveOwners);
-  const updatedAt = context.df.currentUtcDateTime.toISOString();
-  for (const member of members) {
-    if (keepers.has(member.id)) continue;
+  // The index is what stands for the endpoint now; one that keeps its records keeps its index too.
+  if (!options.preserveOwners?.includes(endpoint.id)) {
+    const notStanding = new Set(
+      [...conflicts, ...totals.failures].map((r) => `${r.zone}|${r.name}`.toLowerCase()),
+    );
     const records = planned.desired
-      .filter((r) => r.owners.includes(member.id))
-      .map((r) => ({ zone: r.zone, name: r.name }));
-    context.df.signalEntity(endpointRecordsId(member.id), 'set', {
-      endpointId: member.id,
-      records,
-      updatedAt,
-    });
+      .filter((r) => r.owners.includes(endpoint.id) && !notStanding.has(`${r.zone}|${r.name}`))
+      .map((r) => ({ zone: r.zone, name: r.name, ips: r.ips }));
+    const unchangedIndex =
+      index !== null &&
+      index !== undefined &&
+      JSON.stringify(index.records) === JSON.stringify(records.map((r) => ({ ...r, ips: [...r.ips] })));
+    if (!unchangedIndex) {
+      context.df.signalEntity(endpointRecordsId(endpoint.id), 'set', {
+        endpointId: endpoint.id,
+        records,
+        updatedAt: context.df.currentUtcDateTime.toISOString(),
+      });
+    }
   }
 
   for (const conflict of conflicts) {
@@ -104,13 +105,13 @@ export function* syncPass(
       reason: conflict.code,
       zone: conflict.zone,
       recordName: conflict.name,
-      endpointId: read.endpointId,
+      endpointId: endpoint.id,
     });
   }
   for (const skip of plan.skips) {
     emitEvent(context, TELEMETRY_EVENTS.recordSkipped, {
       reason: skip.code,
-      endpointId: skip.endpointId ?? read.endpointId,
+      endpointId: skip.endpointId ?? endpoint.id,
       ...(skip.zone ? { zone: skip.zone } : {}),
       ...(skip.name ? { recordName: skip.name } : {}),
     });

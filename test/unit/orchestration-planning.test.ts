@@ -22,7 +22,6 @@ import {
   namesByZone,
   planScopeFor,
   sumTotals,
-  watchDelayMs,
   workForZone,
   zonesToWrite,
 } from '../../src/orchestrations/planning';
@@ -177,9 +176,6 @@ describe('wait schedules', () => {
   it('grow and then hold', () => {
     expect([0, 1, 2, 3, 4, 9].map(dnsReadyBackoffMs)).toEqual([
       15_000, 30_000, 60_000, 120_000, 240_000, 240_000,
-    ]);
-    expect([0, 1, 2, 3, 4, 5, 6, 40].map((r) => watchDelayMs(r) / 60_000)).toEqual([
-      1, 2, 5, 10, 15, 30, 60, 60,
     ]);
   });
 });
