@@ -10,6 +10,7 @@ import './functions/resync';
 import './functions/approvals';
 import './functions/approvalsList';
 import './functions/reconcileTimer';
+import './functions/backupWatch';
 import './functions/health';
 
 // Responses are small JSON bodies: no HTTP streaming (the local host does not offer it either).

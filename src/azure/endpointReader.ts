@@ -61,6 +61,7 @@ export function scopeQuery(scope: EndpointScope): string {
     return `(subscriptionId =~ '${kqlString(sub)}' and resourceGroup =~ '${kqlString(rg)}')`;
   });
   if (groups.length > 0) where.push(groups.length === 1 ? (groups[0] ?? '') : `(${groups.join(' or ')})`);
+  if (scope.backupOnly) where.push(BACKUP_ENDPOINTS);
   return [
     `Resources | where ${where.join(' and ')}`,
     '| extend nicKey = tolower(tostring(properties.networkInterfaces[0].id))',
@@ -69,6 +70,27 @@ export function scopeQuery(scope: EndpointScope): string {
     '| project id, name, type, location, subscriptionId, resourceGroup, properties, nicId, nicName, nicType, nicLocation, nicProperties',
     '| order by id asc',
   ].join('\n');
+}
+
+/**
+ * KQL condition for Backup endpoints: a connection with an `AzureBackup` group id (`contains` is case-insensitive
+ * and also matches `AzureBackup_Secondary`), or a v1 sibling by its name.
+ */
+const BACKUP_ENDPOINTS = `(tostring(properties.privateLinkServiceConnections) contains 'azurebackup' or tostring(properties.manualPrivateLinkServiceConnections) contains 'azurebackup' or ${BACKUP_V1_SIBLING_SUFFIXES.map((s) => `name endswith '${s}'`).join(' or ')})`;
+
+/** The same selection as `BACKUP_ENDPOINTS`, for endpoints listed without Resource Graph. */
+function isBackupResource(pe: PrivateEndpointResource): boolean {
+  const props = { ...pe, ...(pe.properties ?? {}) };
+  const groups = [
+    ...(props.privateLinkServiceConnections ?? []),
+    ...(props.manualPrivateLinkServiceConnections ?? []),
+  ]
+    .flatMap((c) => c.properties?.groupIds ?? c.groupIds ?? [])
+    .map((g) => g.toLowerCase());
+  const name = pe.name.toLowerCase();
+  return (
+    groups.some((g) => g.includes('azurebackup')) || BACKUP_V1_SIBLING_SUFFIXES.some((s) => name.endsWith(s))
+  );
 }
 
 function kqlString(value: string): string {
@@ -108,6 +130,7 @@ export function filterScope<T extends PrivateEndpointResource>(
   const inBase = endpoints.filter((pe) => {
     const id = parseResourceId(pe.id);
     if (!id || !subs.has(id.subscriptionId)) return false;
+    if (scope.backupOnly && !isBackupResource(pe)) return false;
     return !groups || groups.has(`${id.subscriptionId}/${id.resourceGroup}`);
   });
   if (!scope.vaultId && !scope.endpointId) return inBase;
@@ -163,11 +186,9 @@ export class ArmEndpointReader implements EndpointReader {
     }
     const endpoint = parseEndpoint(raw, endpointId);
     const nicIds = ({ ...endpoint, ...(endpoint.properties ?? {}) }.networkInterfaces ?? []).map((n) => n.id);
-    const nics: NetworkInterfaceResource[] = [];
-    for (const nicId of nicIds) {
-      const nic = await this.getNetworkInterface(nicId);
-      if (nic) nics.push(nic);
-    }
+    // NICs are read side by side: one GET each, none waiting for another.
+    const read = await Promise.all(nicIds.map((nicId) => this.getNetworkInterface(nicId)));
+    const nics = read.filter((nic): nic is NetworkInterfaceResource => nic !== undefined);
     return { endpoint, nics };
   }
 

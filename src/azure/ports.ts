@@ -88,6 +88,8 @@ export interface EndpointScope {
   readonly resourceGroups?: string[];
   readonly vaultId?: string;
   readonly endpointId?: string;
+  /** Only Backup endpoints: vault endpoints (an `AzureBackup` group) and Backup v1 siblings (`_ecs_blob`, …). */
+  readonly backupOnly?: boolean;
 }
 
 export interface ScopeListing {

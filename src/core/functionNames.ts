@@ -9,6 +9,7 @@ export const FUNCTION_NAMES = {
   approvals: 'approvals',
   approvalsList: 'approvalsList',
   reconcileTimer: 'reconcileTimer',
+  backupWatch: 'backupWatch',
   health: 'health',
 } as const;
 

@@ -35,6 +35,8 @@ export const TELEMETRY_EVENTS = {
   reconcileCompleted: 'ReconcileCompleted',
   /** An orchestration ended in failure. */
   orchestrationFailed: 'OrchestrationFailed',
+  /** A Backup watch run finished: Backup endpoints seen, changed (synced again), gone, Resource Graph requests. */
+  backupWatchCompleted: 'BackupWatchCompleted',
 } as const;
 
 /** Custom metrics: numeric values with the `value` property holding the number. */
@@ -83,6 +85,13 @@ export const TELEMETRY_PROPERTIES = {
   deletes: 'deletes',
   /** Whether the reconcile only planned (no writes). */
   dryRun: 'dryRun',
+  /** Backup watch: endpoints listed, changed (synced again), gone, unchanged; ARM requests it made and how. */
+  endpoints: 'endpoints',
+  changed: 'changed',
+  gone: 'gone',
+  unchanged: 'unchanged',
+  requests: 'requests',
+  source: 'source',
   /** Numeric value of a metric. */
   value: 'value',
 } as const;

@@ -8,13 +8,7 @@ import * as df from 'durable-functions';
 import { z } from 'zod';
 import { hubZoneGroups } from '../core/config';
 import { desiredRecords } from '../core/desiredState';
-import {
-  dnsEntries,
-  readEndpoint,
-  readEndpoints,
-  splitResources,
-  BACKUP_V1_SIBLING_SUFFIXES,
-} from '../core/endpoint';
+import { dnsEntries, readEndpoint, readEndpoints, splitResources } from '../core/endpoint';
 import type { EndpointState } from '../core/endpoint';
 import { decodeOwnership } from '../core/ownership';
 import { SYNC_POLICIES } from '../core/plan';

@@ -2,15 +2,16 @@
  * The durable part of the app. Importing this module registers, with `df.app.*`:
  *
  * - orchestrations `syncEndpoint`, `removeEndpoint`, `reconcile`, `applyZone`;
- * - activities `readSyncSettings`, `readEndpointFamily`, `listHubZones`, `listScopeEndpoints`,
- *   `readZoneRecords`, `applyZoneChanges`, `decideConnection`;
- * - entities `zoneWritePacer` (per hub zone) and `endpointRecords` (per endpoint).
+ * - activities `readSyncSettings`, `readEndpoint`, `planScope`, `readZoneRecords`, `applyZoneChanges`,
+ *   `decideConnection`;
+ * - entities `zoneWritePacer` (per hub zone), `endpointRecords` (per endpoint) and `backupWatchState` (one).
  *
  * Starters use the names in `./names` and the inputs in `./contracts`.
  */
 import './activities';
 import './zoneWritePacer';
 import './endpointRecords';
+import './backupWatchState';
 import './applyZone';
 import './removeEndpoint';
 import './syncEndpoint';

@@ -50,6 +50,8 @@ export const ENTITIES = {
   zoneWritePacer: 'zoneWritePacer',
   /** One per endpoint (key: `endpointKey(endpointId)`): the hub records the endpoint owns. */
   endpointRecords: 'endpointRecords',
+  /** One (key `estate`): what the app last synced for each Backup endpoint, for the Backup watch. */
+  backupWatchState: 'backupWatchState',
 } as const;
 
 /** External events the orchestrations wait for. */

@@ -20,6 +20,7 @@
  */
 import * as df from 'durable-functions';
 import type { OrchestrationContext, Task, TimerTask } from 'durable-functions';
+import { endpointFingerprint, isBackupEndpoint } from '../core/backupWatch';
 import type { EndpointState } from '../core/endpoint';
 import { parseResourceId } from '../core/resourceId';
 import { TELEMETRY_EVENTS } from '../core/telemetry';
@@ -43,6 +44,7 @@ import type {
   SyncEndpointStatus,
   SyncPhase,
 } from './contracts';
+import { backupWatchStateId } from './backupWatchState';
 import { ACTIVITIES, EXTERNAL_EVENTS, ORCHESTRATIONS } from './names';
 import { dnsReadyBackoffMs } from './planning';
 import { syncPass } from './syncPass';
@@ -202,11 +204,20 @@ export function* syncEndpointOrchestrator(
       ...(extra.decision ? { decision: extra.decision } : {}),
     };
   }
-  const recordPass = (pass: SyncPassResult): void => {
+  /** Keeps the pass's figures and, for a Backup endpoint, tells the Backup watch what was synced. */
+  const recordPass = (pass: SyncPassResult, endpoint: EndpointState): void => {
     lastApply = pass.totals;
     lastPlan = { summary: pass.summary, kept: pass.kept, skips: pass.skips };
     written += pass.totals.written;
+    if (isBackupEndpoint(endpoint)) {
+      context.df.signalEntity(backupWatchStateId(), 'synced', {
+        endpointId,
+        fingerprint: endpointFingerprint(endpoint),
+      });
+    }
   };
+  /** The Backup watch stops comparing an endpoint that is gone or not the app's to sync. */
+  const forgetWatched = (): void => context.df.signalEntity(backupWatchStateId(), 'forget', { endpointId });
 
   try {
     const settings = (yield context.df.callActivityWithRetry(
@@ -255,6 +266,7 @@ export function* syncEndpointOrchestrator(
         )) as RemoveEndpointOutput;
         lastApply = removed.applied;
         written += removed.applied.written;
+        forgetWatched();
         return yield* end(
           'removed',
           removed.source === 'index'
@@ -270,7 +282,7 @@ export function* syncEndpointOrchestrator(
         // Records are planned anyway: the engine's keep rule leaves an endpoint's records as they stand while it
         // is caught mid-change, and the plan lists them as kept with the reason.
         const pass = yield* syncPass(context, main, settings, eventTime ? { eventTime } : {});
-        recordPass(pass);
+        recordPass(pass, main);
         return yield* end(
           'not-ready',
           `${waiting} (gave up after ${settings.dnsReadyMaxWaitMinutes} min; ${pass.kept.length} record(s) kept as they stand)`,
@@ -287,13 +299,13 @@ export function* syncEndpointOrchestrator(
       const pending = main.connections.find((c) => c.status.toLowerCase() === 'pending');
       if (!pending || carry.decision?.decision === 'Rejected') {
         const pass = yield* syncPass(context, main, settings, eventTime ? { eventTime } : {});
-        recordPass(pass);
+        recordPass(pass, main);
         const states = main.connections.map((c) => c.status || 'unknown').join(', ') || 'no connection';
         return yield* end('rejected', `connection is ${states}: no records are published`);
       }
       // A pending connection publishes nothing either: records an earlier approval left go now (the index
       // knows them), once per wait.
-      if (!carry.approvalDeadline) recordPass(yield* syncPass(context, main, settings, eventFields()));
+      if (!carry.approvalDeadline) recordPass(yield* syncPass(context, main, settings, eventFields()), main);
       if (settings.approvalMode === 'off') {
         return yield* end(
           'approval-off',
@@ -410,7 +422,7 @@ export function* syncEndpointOrchestrator(
     // 3. Plan and apply.
     status('applying', `planning the records of ${main.name}`);
     const pass = yield* syncPass(context, main, settings, eventTime ? { eventTime } : {});
-    recordPass(pass);
+    recordPass(pass, main);
 
     const s = pass.summary;
     return yield* end(

@@ -36,9 +36,7 @@ export function* syncPass(
   meta: { readonly eventTime?: string },
 ): Generator<Task, SyncPassResult, unknown> {
   const index = (yield context.df.callEntity(endpointRecordsId(endpoint.id), 'get')) as
-    | EndpointRecordsState
-    | null
-    | undefined;
+    EndpointRecordsState | null | undefined;
   const { read, assumed } = recordsToRead(endpoint, index?.records ?? [], settings);
   const readTasks = [...namesByZone(read)].map(([zone, names]) => {
     const request: ZoneRecordsRequest = { zone, names };
