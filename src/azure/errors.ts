@@ -98,6 +98,11 @@ export interface RetryOptions {
   readonly sleep?: (ms: number) => Promise<void>;
   /** Called before each retry (for counters and logs). */
   readonly onRetry?: (event: RetryEvent) => void;
+  /**
+   * Called (and awaited) before every attempt, the first included: a read budget counts or paces requests here
+   * (each attempt is a request the service counts).
+   */
+  readonly beforeAttempt?: () => void | Promise<void>;
 }
 
 export const sleep = (ms: number): Promise<void> =>
@@ -121,6 +126,7 @@ export async function withRetry<T>(
   let throttles = 0;
   for (let attempt = 1; ; attempt++) {
     try {
+      await options.beforeAttempt?.();
       return await call();
     } catch (raw) {
       const error = toAzureError(raw, resourceId);

@@ -228,8 +228,11 @@ export function parseAppConfig(settings: Record<string, string | undefined>): Ap
   };
 }
 
+/** The settings that say where hub zones live. */
+export type HubLayout = Pick<AppConfig, 'hubSubscriptionId' | 'hubZoneResourceGroup' | 'hubZoneOverrides'>;
+
 /** Where a hub zone lives: its override, else the hub subscription's default resource group. */
-export function zoneLocation(config: AppConfig, zone: string): ZoneLocation {
+export function zoneLocation(config: HubLayout, zone: string): ZoneLocation {
   const override = config.hubZoneOverrides[zone.toLowerCase().replace(/\.$/, '')];
   return {
     subscriptionId: override?.subscriptionId ?? config.hubSubscriptionId,
@@ -238,7 +241,7 @@ export function zoneLocation(config: AppConfig, zone: string): ZoneLocation {
 }
 
 /** The resource groups that hold hub zones: the hub's default one and every override's, each once. */
-export function hubZoneGroups(config: AppConfig): ZoneLocation[] {
+export function hubZoneGroups(config: HubLayout): ZoneLocation[] {
   const groups = new Map<string, ZoneLocation>();
   const hub: ZoneLocation = {
     subscriptionId: config.hubSubscriptionId,

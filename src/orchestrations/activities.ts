@@ -7,8 +7,8 @@ import type { InvocationContext } from '@azure/functions';
 import * as df from 'durable-functions';
 import { z } from 'zod';
 import { hubZoneGroups } from '../core/config';
-import { desiredRecords } from '../core/desiredState';
-import { dnsEntries, readEndpoint, readEndpoints, splitResources } from '../core/endpoint';
+import type { HubLayout } from '../core/config';
+import { readEndpoint, readEndpoints, splitResources } from '../core/endpoint';
 import type { EndpointState } from '../core/endpoint';
 import { decodeOwnership } from '../core/ownership';
 import { SYNC_POLICIES } from '../core/plan';
@@ -18,7 +18,7 @@ import { TELEMETRY_EVENTS, TELEMETRY_METRICS } from '../core/telemetry';
 import { planEndpoints } from '../core/pipeline';
 import type { Conflict, CurrentRecordSet, DesiredRecord, Plan, SyncPolicy } from '../core/types';
 import { applyWrites, toAzureError } from '../azure';
-import type { PendingWrite } from '../azure';
+import type { PendingWrite, ZoneReader } from '../azure';
 import { sleep } from '../azure/errors';
 import type { ApplyReport } from '../azure';
 import type { ApplyTotals } from './contracts';
@@ -51,6 +51,8 @@ export interface SyncSettings {
   readonly dnsReadyMaxWaitMinutes: number;
   /** Private DNS GETs per 5 minutes per hub subscription (the hub read budget). */
   readonly hubDnsReadBudget: number;
+  /** Where hub zones live (for the read budget, kept per hub subscription). */
+  readonly hub: HubLayout;
   readonly spokeSubscriptionIds: string[];
   readonly spokeResourceGroups: string[];
 }
@@ -67,6 +69,11 @@ export function readSyncSettings(): SyncSettings {
     approvalTimeoutHours: config.approvalTimeoutHours,
     dnsReadyMaxWaitMinutes: config.dnsReadyMaxWaitMinutes,
     hubDnsReadBudget: config.hubDnsReadBudget,
+    hub: {
+      hubSubscriptionId: config.hubSubscriptionId,
+      hubZoneResourceGroup: config.hubZoneResourceGroup,
+      hubZoneOverrides: config.hubZoneOverrides,
+    },
     spokeSubscriptionIds: config.spokeSubscriptionIds,
     spokeResourceGroups: config.spokeResourceGroups,
   };
@@ -102,16 +109,26 @@ export async function readEndpointState(raw: unknown): Promise<EndpointRead> {
 // ---------------------------------------------------------------------------------------------------------------
 // listHubZones
 
+/** Hub Private DNS requests an activity made, by hub subscription (for the hub read budget). */
+export type HubReads = Record<string, number>;
+
 /** The `privatelink.*` zones in the hub resource group and in every HUB_ZONE_OVERRIDES location. */
-export async function listHubZones(): Promise<string[]> {
+export async function listHubZones(zoneReader?: ZoneReader): Promise<string[]> {
   const { config, ports } = getOrchestrationDeps();
   const zones = new Set<string>();
   for (const { subscriptionId, resourceGroup } of hubZoneGroups(config)) {
-    for (const zone of await ports.zones.listZones(subscriptionId, resourceGroup)) {
+    for (const zone of await (zoneReader ?? ports.zones).listZones(subscriptionId, resourceGroup)) {
       if (zone.zone.startsWith('privatelink.')) zones.add(zone.zone);
     }
   }
   return [...zones].sort();
+}
+
+/** The activity: the hub's zones, and the requests listing them took. */
+export async function listHubZonesMetered(): Promise<{ zones: string[]; reads: HubReads }> {
+  const hub = getOrchestrationDeps().meteredHub();
+  const zones = await listHubZones(hub.zones);
+  return { zones, reads: Object.fromEntries(hub.reads) };
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -138,6 +155,8 @@ export interface ScopePlan {
   readonly desiredByZone: Record<string, DesiredRecord[]>;
   /** The plan options, keepers included, for re-plans. */
   readonly options: ReplanInput['options'];
+  /** Hub Private DNS requests made (record list pages). */
+  readonly reads: HubReads;
 }
 
 const planScopeInput = z.object({
@@ -145,6 +164,8 @@ const planScopeInput = z.object({
   policy: z.enum(SYNC_POLICIES),
   adopt: z.boolean(),
   includeUnchanged: z.boolean().default(false),
+  /** The hub's zones (activity `listHubZones`): every one is read, for orphans can be anywhere. */
+  hubZones: z.array(z.string()),
 });
 export type PlanScopeInput = z.input<typeof planScopeInput>;
 
@@ -157,19 +178,20 @@ const ZONE_READ_CONCURRENCY = 4;
  */
 export async function planScope(raw: unknown): Promise<ScopePlan> {
   const input = parse(planScopeInput, raw, ACTIVITIES.planScope);
-  const { ports, config, locateZone } = getOrchestrationDeps();
+  const { ports, config, locateZone, meteredHub } = getOrchestrationDeps();
+  const hub = meteredHub();
   const listingScope = listingScopeFor(input.scope, config);
   if (!listingScope.ok) throw new Error(`reconcile scope refused: ${listingScope.message}`);
   const listing = await ports.endpoints.listScope(listingScope.scope);
   const split = splitResources(listing.resources);
   const endpoints = readEndpoints(split);
 
-  const wanted = desiredRecords(dnsEntries(endpoints)).records.map((r) => r.zone);
-  const zones = [...new Set([...wanted, ...(await listHubZones())])].sort();
+  // Zones the endpoints want that the hub does not hold have nothing to read (their creates fail with a reason).
+  const zones = [...new Set(input.hubZones.map((z) => z.toLowerCase()))].sort();
   const current: CurrentRecordSet[] = [];
   await forEachLimited(zones, ZONE_READ_CONCURRENCY, async (zone) => {
     try {
-      current.push(...(await ports.records.listRecordSets(locateZone(zone))));
+      current.push(...(await hub.records.listRecordSets(locateZone(zone))));
     } catch (error) {
       // A zone that does not exist holds nothing; creates into it fail later with the Azure code.
       if (toAzureError(error, zone).statusCode !== 404) throw error;
@@ -209,6 +231,7 @@ export async function planScope(raw: unknown): Promise<ScopePlan> {
     plan,
     desiredByZone,
     options: { ...base, preserveOwners: [...(planned.options.preserveOwners ?? [])] },
+    reads: Object.fromEntries(hub.reads),
   };
 }
 
@@ -241,39 +264,55 @@ const zoneRecordsInput = z.object({
 });
 export type ZoneRecordsRequest = z.input<typeof zoneRecordsInput>;
 
-/** Below this many names, records are read one by one instead of listing the zone. */
-const DIRECT_READ_LIMIT = 25;
+/**
+ * Up to this many names, records are read one by one (a GET each); more are read by listing the zone once, which
+ * is one request per 1,000 records.
+ */
+export const DIRECT_READ_LIMIT = 3;
 
-export async function readZoneRecords(raw: unknown): Promise<CurrentRecordSet[]> {
+/** Requests `readZoneRecords` plans for `names` (a list is reserved as one page). */
+export function plannedReads(names: number): number {
+  return names <= DIRECT_READ_LIMIT ? names : 1;
+}
+
+export interface ZoneRecordsRead {
+  readonly records: CurrentRecordSet[];
+  readonly reads: HubReads;
+}
+
+export async function readZoneRecords(raw: unknown): Promise<ZoneRecordsRead> {
   const input = parse(zoneRecordsInput, raw, ACTIVITIES.readZoneRecords);
-  const { ports, locateZone, config } = getOrchestrationDeps();
+  const { locateZone, config, meteredHub } = getOrchestrationDeps();
+  const hub = meteredHub();
   const zoneRef = locateZone(input.zone);
   const names = [...new Set((input.names ?? []).map((n) => n.toLowerCase()))].sort();
+  const done = (records: CurrentRecordSet[]): ZoneRecordsRead => ({
+    records,
+    reads: Object.fromEntries(hub.reads),
+  });
   if (!input.keepOwned && names.length <= DIRECT_READ_LIMIT) {
-    const out: CurrentRecordSet[] = [];
-    for (const name of names) {
-      const record = await ports.records.getRecordSet(zoneRef, name);
-      if (record) out.push(record);
-    }
-    return out;
+    const found = await Promise.all(names.map((name) => hub.records.getRecordSet(zoneRef, name)));
+    return done(found.filter((r): r is CurrentRecordSet => r !== undefined));
   }
   let listed: CurrentRecordSet[];
   try {
-    listed = await ports.records.listRecordSets(zoneRef);
+    listed = await hub.records.listRecordSets(zoneRef);
   } catch (error) {
     // A zone that does not exist holds nothing; writes to it fail later with the Azure code.
-    if (toAzureError(error, input.zone).statusCode === 404) return [];
+    if (toAzureError(error, input.zone).statusCode === 404) return done([]);
     throw error;
   }
   const wanted = new Set(names);
   const endpoint = input.endpointId ? canonicalId(input.endpointId) : undefined;
-  return listed.filter((record) => {
-    if (wanted.has(record.name.toLowerCase())) return true;
-    if (!input.keepOwned) return false;
-    const ownership = decodeOwnership(record.metadata);
-    if (ownership?.ownerId !== config.ownerId) return false;
-    return !endpoint || ownership.endpointIds.includes(endpoint);
-  });
+  return done(
+    listed.filter((record) => {
+      if (wanted.has(record.name.toLowerCase())) return true;
+      if (!input.keepOwned) return false;
+      const ownership = decodeOwnership(record.metadata);
+      if (ownership?.ownerId !== config.ownerId) return false;
+      return !endpoint || ownership.endpointIds.includes(endpoint);
+    }),
+  );
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -354,6 +393,8 @@ export interface ZoneBatchResult {
   /** Longest Retry-After seen, when Azure throttled the zone. */
   readonly retryAfterMs?: number;
   readonly writesUsed: number;
+  /** Hub reads the batch made (412 re-reads), by hub subscription. */
+  readonly reads: HubReads;
 }
 
 export async function applyZoneChanges(raw: unknown, context: InvocationContext): Promise<ZoneBatchResult> {
@@ -369,8 +410,10 @@ export async function applyZoneChanges(raw: unknown, context: InvocationContext)
     ...(input.replan.options.scope ? { scope: input.replan.options.scope } : {}),
     ...(input.replan.options.preserveOwners ? { preserveOwners: input.replan.options.preserveOwners } : {}),
   };
+  // Writes are not reads; the GETs a 412 re-plan makes are, and count against the hub's read budget.
+  const hub = deps.meteredHub();
   const report: ApplyReport = await applyWrites(items, {
-    records: deps.ports.records,
+    records: hub.records,
     locateZone: deps.locateZone,
     pacer,
     replan: { desired: input.replan.desired, options },
@@ -445,6 +488,7 @@ export async function applyZoneChanges(raw: unknown, context: InvocationContext)
     retryableFailures,
     ...(pacer.retryAfterMs !== undefined ? { retryAfterMs: pacer.retryAfterMs } : {}),
     writesUsed: pacer.writesUsed,
+    reads: Object.fromEntries(hub.reads),
   };
 }
 
@@ -485,6 +529,7 @@ export async function decideConnection(raw: unknown): Promise<DecideConnectionRe
 df.app.activity(ACTIVITIES.readSyncSettings, { handler: () => readSyncSettings() });
 df.app.activity(ACTIVITIES.readEndpoint, { handler: (input: unknown) => readEndpointState(input) });
 df.app.activity(ACTIVITIES.planScope, { handler: (input: unknown) => planScope(input) });
+df.app.activity(ACTIVITIES.listHubZones, { handler: () => listHubZonesMetered() });
 df.app.activity(ACTIVITIES.readZoneRecords, { handler: (input: unknown) => readZoneRecords(input) });
 df.app.activity(ACTIVITIES.applyZoneChanges, {
   handler: (input: unknown, context: InvocationContext) => applyZoneChanges(input, context),

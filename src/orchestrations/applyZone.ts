@@ -15,7 +15,17 @@ import type { OrchestrationContext, Task } from 'durable-functions';
 import { z } from 'zod';
 import { TELEMETRY_EVENTS, TELEMETRY_PROPERTIES } from '../core/telemetry';
 import type { Conflict } from '../core/types';
-import type { ApplyZoneChangesInput, ReplanInput, ZoneBatchResult } from './activities';
+import type {
+  ApplyZoneChangesInput,
+  ReplanInput,
+  ZoneBatchResult,
+  ZoneRecordsRead,
+  ZoneRecordsRequest,
+} from './activities';
+import { plannedReads } from './activities';
+import type { CurrentRecordSet } from '../core/types';
+import { readsBySubscription, reportExtraHubReads, reserveHubReads } from './hubReadBudget';
+import type { ReadBudgetSettings } from './hubReadBudget';
 import { replanSchema } from './activities';
 import type { ApplyTotals } from './contracts';
 import { EMPTY_TOTALS, parseInput } from './contracts';
@@ -46,6 +56,8 @@ export interface ApplyZoneInput {
   readonly zone: string;
   readonly items: WorkItem[];
   readonly replan: ReplanInput;
+  /** Where the GETs a 412 re-plan makes are counted (the hub's read budget). */
+  readonly readBudget?: ReadBudgetSettings;
   readonly eventTime?: string;
   readonly endpointId?: string;
 }
@@ -54,6 +66,35 @@ export interface ApplyZoneOutput {
   readonly zone: string;
   readonly totals: ApplyTotals;
   readonly conflicts: Conflict[];
+}
+
+/**
+ * Reads the current records of some names in some zones (`zone → names`), spending from the hub's read budget
+ * first: a GET per name for a few names, one list for more (activity `readZoneRecords`).
+ */
+export function* readHubRecords(
+  context: OrchestrationContext,
+  settings: ReadBudgetSettings,
+  byZone: ReadonlyMap<string, readonly string[]>,
+): Generator<Task, CurrentRecordSet[], unknown> {
+  if (byZone.size === 0) return [];
+  const reserved = readsBySubscription(
+    settings,
+    [...byZone].map(([zone, names]) => [zone, plannedReads(names.length)] as const),
+  );
+  yield* reserveHubReads(context, settings, reserved);
+  const reads = (yield context.df.Task.all(
+    [...byZone].map(([zone, names]) => {
+      const request: ZoneRecordsRequest = { zone, names: [...names] };
+      return context.df.callActivityWithRetry(ACTIVITIES.readZoneRecords, ACTIVITY_RETRY, request);
+    }),
+  )) as ZoneRecordsRead[];
+  const used = new Map<string, number>();
+  for (const read of reads) {
+    for (const [sub, n] of Object.entries(read.reads)) used.set(sub, (used.get(sub) ?? 0) + n);
+  }
+  reportExtraHubReads(context, settings, used, reserved);
+  return reads.flatMap((r) => r.records);
 }
 
 /** Applies one zone's writes, paced by the zone entity. Yield it with `yield*` from an orchestrator. */
@@ -96,6 +137,9 @@ export function* applyZonePaced(
     )) as ZoneBatchResult;
     totals = addTotals(totals, result.totals);
     conflicts.push(...result.conflicts);
+    if (input.readBudget) {
+      reportExtraHubReads(context, input.readBudget, new Map(Object.entries(result.reads ?? {})), new Map());
+    }
 
     if (result.retryAfterMs !== undefined) {
       // Azure throttled the zone: every writer to it waits, not just this one.
@@ -154,6 +198,19 @@ const applyZoneInputSchema = z.object({
     }),
   ),
   replan: replanSchema,
+  readBudget: z
+    .object({
+      hub: z.object({
+        hubSubscriptionId: z.string(),
+        hubZoneResourceGroup: z.string(),
+        hubZoneOverrides: z.record(
+          z.string(),
+          z.object({ subscriptionId: z.string().optional(), resourceGroup: z.string() }),
+        ),
+      }),
+      hubDnsReadBudget: z.number().int().min(1),
+    })
+    .optional(),
   eventTime: z.string().optional(),
   endpointId: z.string().optional(),
 });

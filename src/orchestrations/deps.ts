@@ -7,8 +7,16 @@
 import { parseAppConfig, zoneLocation } from '../core/config';
 import type { AppConfig } from '../core/config';
 import { APP_SETTINGS } from '../core/settings';
-import { createAzureClients, createAzurePorts } from '../azure';
-import type { AzureClients, AzurePorts, RetryOptions, ZoneRef } from '../azure';
+import { createAzureClients, createAzurePorts, PrivateDnsRecordStore, PrivateDnsZoneReader } from '../azure';
+import type { AzureClients, AzurePorts, RecordSetStore, RetryOptions, ZoneReader, ZoneRef } from '../azure';
+
+/** Hub Private DNS readers that count their requests (for the hub read budget). */
+export interface MeteredHub {
+  readonly records: RecordSetStore;
+  readonly zones: ZoneReader;
+  /** Requests made so far, by hub subscription. */
+  readonly reads: Map<string, number>;
+}
 
 export interface OrchestrationDeps {
   readonly config: AppConfig;
@@ -23,6 +31,8 @@ export interface OrchestrationDeps {
   readonly applyConcurrency: number;
   /** Retry tuning of the adapters' reads. */
   readonly retry: RetryOptions;
+  /** Fresh hub readers for one activity call, counting every request they make (retries included). */
+  readonly meteredHub: () => MeteredHub;
 }
 
 /** Environment variables that change what the deps connect to, besides the app settings. */
@@ -55,6 +65,45 @@ function buildOrchestrationDeps(env: NodeJS.ProcessEnv = process.env): Orchestra
     now: Date.now,
     applyConcurrency: 8,
     retry,
+    meteredHub: () => {
+      const reads = new Map<string, number>();
+      // One store per subscription so each request is counted against the subscription it goes to.
+      const count = (subscriptionId: string): RetryOptions => ({
+        ...retry,
+        beforeAttempt: () => {
+          const key = subscriptionId.toLowerCase();
+          reads.set(key, (reads.get(key) ?? 0) + 1);
+        },
+      });
+      const stores = new Map<string, PrivateDnsRecordStore>();
+      const readers = new Map<string, PrivateDnsZoneReader>();
+      const storeFor = (sub: string): PrivateDnsRecordStore => {
+        let store = stores.get(sub);
+        if (!store) stores.set(sub, (store = new PrivateDnsRecordStore(clients, count(sub))));
+        return store;
+      };
+      const readerFor = (sub: string): PrivateDnsZoneReader => {
+        let reader = readers.get(sub);
+        if (!reader) readers.set(sub, (reader = new PrivateDnsZoneReader(clients, count(sub))));
+        return reader;
+      };
+      const records: RecordSetStore = {
+        listRecordSets: (zone, options) => storeFor(zone.subscriptionId).listRecordSets(zone, options),
+        getRecordSet: (zone, name) => storeFor(zone.subscriptionId).getRecordSet(zone, name),
+        createRecordSet: (zone, content) => storeFor(zone.subscriptionId).createRecordSet(zone, content),
+        updateRecordSet: (zone, content, etag) =>
+          storeFor(zone.subscriptionId).updateRecordSet(zone, content, etag),
+        deleteRecordSet: (zone, name, etag) =>
+          storeFor(zone.subscriptionId).deleteRecordSet(zone, name, etag),
+      };
+      const zones: ZoneReader = {
+        getZone: (zone) => readerFor(zone.subscriptionId).getZone(zone),
+        listZones: (subscriptionId, resourceGroup) =>
+          readerFor(subscriptionId).listZones(subscriptionId, resourceGroup),
+        listVirtualNetworkLinks: (zone) => readerFor(zone.subscriptionId).listVirtualNetworkLinks(zone),
+      };
+      return { records, zones, reads };
+    },
   };
 }
 

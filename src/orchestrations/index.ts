@@ -4,7 +4,8 @@
  * - orchestrations `syncEndpoint`, `removeEndpoint`, `reconcile`, `applyZone`;
  * - activities `readSyncSettings`, `readEndpoint`, `planScope`, `readZoneRecords`, `applyZoneChanges`,
  *   `decideConnection`;
- * - entities `zoneWritePacer` (per hub zone), `endpointRecords` (per endpoint) and `backupWatchState` (one).
+ * - entities `zoneWritePacer` (per hub zone), `endpointRecords` (per endpoint), `backupWatchState` (one) and
+ *   `hubReadBudget` (per hub subscription).
  *
  * Starters use the names in `./names` and the inputs in `./contracts`.
  */
@@ -12,6 +13,7 @@ import './activities';
 import './zoneWritePacer';
 import './endpointRecords';
 import './backupWatchState';
+import './hubReadBudget';
 import './applyZone';
 import './removeEndpoint';
 import './syncEndpoint';

@@ -34,6 +34,8 @@ export const ACTIVITIES = {
   readSyncSettings: 'readSyncSettings',
   /** Reads an endpoint and its NICs. */
   readEndpoint: 'readEndpoint',
+  /** Lists the hub's `privatelink.*` zones (reconcile; where several zones fit a name). */
+  listHubZones: 'listHubZones',
   /** Lists a reconcile scope's endpoints, reads the hub zones and plans (core `planEndpoints`). */
   planScope: 'planScope',
   /** Reads the A record sets of one hub zone (paged), keeping the ones a plan needs. */
@@ -52,6 +54,8 @@ export const ENTITIES = {
   endpointRecords: 'endpointRecords',
   /** One (key `estate`): what the app last synced for each Backup endpoint, for the Backup watch. */
   backupWatchState: 'backupWatchState',
+  /** One per hub subscription (key: its id): the Private DNS read budget (500 GETs / 5 min) all instances share. */
+  hubReadBudget: 'hubReadBudget',
 } as const;
 
 /** External events the orchestrations wait for. */

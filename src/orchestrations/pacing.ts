@@ -214,6 +214,25 @@ export function reserveWrites(
   };
 }
 
+/**
+ * Counts `count` uses that happened at `nowMs` without a reservation (reads a list turned out to need beyond the
+ * pages reserved), so later reservations wait for them to leave the window too.
+ */
+export function recordUse(
+  current: ZonePacerState | undefined,
+  request: { readonly count: number; readonly nowMs: number },
+  limits: ZoneBucketLimits = ZONE_WRITE_LIMITS,
+): ZonePacerState {
+  if (!Number.isFinite(request.nowMs) || !(request.count >= 1))
+    return current ?? initialZonePacerState(0, limits);
+  const state = rebase(loadState(current, request.nowMs, limits), request.nowMs);
+  const count = Math.min(Math.floor(request.count), Math.max(1, Math.floor(limits.capacity)));
+  const recent = [...recentWrites(state, limits), ...Array.from({ length: count }, () => request.nowMs)]
+    .sort((a, b) => a - b)
+    .slice(-Math.max(1, Math.floor(limits.capacity)));
+  return { ...state, recent, tokens: freeAt(recent, request.nowMs, limits), granted: state.granted + count };
+}
+
 /** Azure answered 429: the bucket is empty now and no write goes out before `Retry-After` has passed. */
 export function penalizeZone(
   current: ZonePacerState | undefined,

@@ -9,7 +9,9 @@ import * as df from 'durable-functions';
 import type { OrchestrationContext, Task } from 'durable-functions';
 import { describePlan } from '../core/plan';
 import { TELEMETRY_EVENTS, TELEMETRY_METRICS } from '../core/telemetry';
-import type { PlanScopeInput, ScopePlan, SyncSettings } from './activities';
+import { hubZoneGroups } from '../core/config';
+import type { HubReads, PlanScopeInput, ScopePlan, SyncSettings } from './activities';
+import { readsBySubscription, reportExtraHubReads, reserveHubReads } from './hubReadBudget';
 import type { ApplyZoneInput, ApplyZoneOutput } from './applyZone';
 import { ACTIVITY_RETRY } from './applyZone';
 import { parseInput, reconcileInputSchema } from './contracts';
@@ -40,14 +42,36 @@ export function* reconcileOrchestrator(
     const listingScope = listingScopeFor(input.scope, settings);
     if (!listingScope.ok) throw new Error(`reconcile scope refused: ${listingScope.message}`);
 
-    // Listing, zone reads and planning happen in one activity: history keeps the plan, not the estate.
+    // The hub's zones, then listing, zone reads and planning in one activity (history keeps the plan, not the
+    // estate); both read the hub's Private DNS, so both spend from its read budget first.
     status({ phase: 'listing' });
-    const request: PlanScopeInput = { scope: input.scope, policy, adopt, includeUnchanged: input.dryRun };
+    const groups = hubZoneGroups(settings.hub).map((g) => [g.subscriptionId.toLowerCase(), 1] as const);
+    const groupReads = new Map<string, number>();
+    for (const [sub, n] of groups) groupReads.set(sub, (groupReads.get(sub) ?? 0) + n);
+    yield* reserveHubReads(context, settings, groupReads);
+    const hub = (yield context.df.callActivityWithRetry(ACTIVITIES.listHubZones, ACTIVITY_RETRY)) as {
+      zones: string[];
+      reads: HubReads;
+    };
+    reportExtraHubReads(context, settings, new Map(Object.entries(hub.reads)), groupReads);
+    const zoneReads = readsBySubscription(
+      settings,
+      hub.zones.map((zone) => [zone, 1] as const),
+    );
+    yield* reserveHubReads(context, settings, zoneReads);
+    const request: PlanScopeInput = {
+      scope: input.scope,
+      policy,
+      adopt,
+      includeUnchanged: input.dryRun,
+      hubZones: hub.zones,
+    };
     const scoped = (yield context.df.callActivityWithRetry(
       ACTIVITIES.planScope,
       ACTIVITY_RETRY,
       request,
     )) as ScopePlan;
+    reportExtraHubReads(context, settings, new Map(Object.entries(scoped.reads)), zoneReads);
     const { plan, listing, zones } = scoped;
     const listingOutput = {
       endpoints: listing.endpoints,
@@ -95,6 +119,7 @@ export function* reconcileOrchestrator(
             zone,
             items: workForZone(plan, zone),
             replan: { desired: scoped.desiredByZone[zone] ?? [], options: scoped.options },
+            readBudget: { hub: settings.hub, hubDnsReadBudget: settings.hubDnsReadBudget },
           };
           return context.df.callSubOrchestrator(
             ORCHESTRATIONS.applyZone,

@@ -12,8 +12,8 @@ import type { OrchestrationContext, Task } from 'durable-functions';
 import { planChanges } from '../core/plan';
 import { TELEMETRY_EVENTS } from '../core/telemetry';
 import type { CurrentRecordSet } from '../core/types';
-import type { SyncSettings, ZoneRecordsRequest } from './activities';
-import { ACTIVITY_RETRY, applyZonePaced } from './applyZone';
+import type { SyncSettings } from './activities';
+import { ACTIVITY_RETRY, applyZonePaced, readHubRecords } from './applyZone';
 import { parseInput, removeEndpointInputSchema } from './contracts';
 import type { ApplyTotals, RemoveEndpointOutput } from './contracts';
 import { EMPTY_TOTALS } from './contracts';
@@ -40,13 +40,7 @@ export function* removeEndpointOrchestrator(
     let current: CurrentRecordSet[] = [];
     if (index && index.records.length > 0) {
       context.df.setCustomStatus({ phase: 'reading', endpointId, source, records: index.records.length });
-      const reads = (yield context.df.Task.all(
-        [...namesByZone(index.records)].map(([zone, names]) => {
-          const request: ZoneRecordsRequest = { zone, names };
-          return context.df.callActivityWithRetry(ACTIVITIES.readZoneRecords, ACTIVITY_RETRY, request);
-        }),
-      )) as CurrentRecordSet[][];
-      current = reads.flat();
+      current = yield* readHubRecords(context, settings, namesByZone(index.records));
     }
 
     const options = {
@@ -64,6 +58,7 @@ export function* removeEndpointOrchestrator(
         zone,
         items: workForZone(plan, zone),
         replan: { desired: [], options },
+        readBudget: { hub: settings.hub, hubDnsReadBudget: settings.hubDnsReadBudget },
         ...(input.eventTime ? { eventTime: input.eventTime } : {}),
         endpointId,
       });

@@ -9,14 +9,13 @@ import type { OrchestrationContext, Task } from 'durable-functions';
 import type { EndpointState } from '../core/endpoint';
 import { planEndpoints, recordsToRead } from '../core/pipeline';
 import { TELEMETRY_EVENTS } from '../core/telemetry';
-import type { Conflict, CurrentRecordSet, KeptRecord, PlanSummary, Skip } from '../core/types';
-import type { ReplanInput, SyncSettings, ZoneRecordsRequest } from './activities';
-import { ACTIVITY_RETRY, applyZonePaced } from './applyZone';
+import type { Conflict, KeptRecord, PlanSummary, Skip } from '../core/types';
+import type { ReplanInput, SyncSettings } from './activities';
+import { applyZonePaced, readHubRecords } from './applyZone';
 import type { ApplyTotals } from './contracts';
 import { EMPTY_TOTALS } from './contracts';
 import { endpointRecordsId } from './endpointRecords';
 import type { EndpointRecordsState } from './endpointRecords';
-import { ACTIVITIES } from './names';
 import { addTotals, namesByZone, workForZone, zonesToWrite } from './planning';
 import { emitEvent } from './telemetry';
 
@@ -38,13 +37,7 @@ export function* syncPass(
   const index = (yield context.df.callEntity(endpointRecordsId(endpoint.id), 'get')) as
     EndpointRecordsState | null | undefined;
   const { read, assumed } = recordsToRead(endpoint, index?.records ?? [], settings);
-  const readTasks = [...namesByZone(read)].map(([zone, names]) => {
-    const request: ZoneRecordsRequest = { zone, names };
-    return context.df.callActivityWithRetry(ACTIVITIES.readZoneRecords, ACTIVITY_RETRY, request);
-  });
-  // Task.all refuses an empty list: nothing to read, nothing scheduled.
-  const reads = (readTasks.length > 0 ? yield context.df.Task.all(readTasks) : []) as CurrentRecordSet[][];
-  const current = [...reads.flat(), ...assumed];
+  const current = [...(yield* readHubRecords(context, settings, namesByZone(read))), ...assumed];
 
   const base = {
     policy: settings.policy,
@@ -70,6 +63,7 @@ export function* syncPass(
         desired: planned.desired.filter((r) => r.zone === zone),
         options,
       },
+      readBudget: { hub: settings.hub, hubDnsReadBudget: settings.hubDnsReadBudget },
       ...(meta.eventTime ? { eventTime: meta.eventTime } : {}),
       endpointId: endpoint.id,
     });
