@@ -20,7 +20,7 @@ export type {
   ApplyProgress,
   PendingWrite,
 } from './applyPlan';
-export { TokenBucketPacer, unpaced, PRIVATE_DNS_ZONE_WRITES_PER_MINUTE } from './pacer';
+export { SlidingWindowBudget, TokenBucketPacer, unpaced, PRIVATE_DNS_ZONE_WRITES_PER_MINUTE } from './pacer';
 export type { TokenBucketPacerOptions } from './pacer';
 export { toAzureError, withRetry, retryAfterMs } from './errors';
 export type { RetryOptions } from './errors';
@@ -31,6 +31,8 @@ export { RecoveryServicesVaultGateway } from './vaultGateway';
 
 export interface AzurePortsOptions {
   readonly retry?: RetryOptions;
+  /** Awaited before every request to the hub's Private DNS (record and zone reads): a read budget. */
+  readonly hubReadGate?: () => Promise<void>;
   readonly disableResourceGraph?: boolean;
   /** Poll interval for approve/reject (default 1000 ms). */
   readonly pollIntervalMs?: number;
@@ -42,10 +44,14 @@ export function createAzurePorts(clients: AzureClients, options: AzurePortsOptio
     ...(options.retry ? { retry: options.retry } : {}),
     ...(options.disableResourceGraph ? { disableResourceGraph: true } : {}),
   };
+  const hubRetry: RetryOptions = {
+    ...(options.retry ?? {}),
+    ...(options.hubReadGate ? { beforeAttempt: options.hubReadGate } : {}),
+  };
   return {
     endpoints: new ArmEndpointReader(clients, readerOptions),
-    records: new PrivateDnsRecordStore(clients, options.retry),
-    zones: new PrivateDnsZoneReader(clients, options.retry),
+    records: new PrivateDnsRecordStore(clients, hubRetry),
+    zones: new PrivateDnsZoneReader(clients, hubRetry),
     vaults: new RecoveryServicesVaultGateway(clients, {
       ...(options.retry ? { retry: options.retry } : {}),
       ...(options.pollIntervalMs !== undefined ? { pollIntervalMs: options.pollIntervalMs } : {}),

@@ -149,3 +149,51 @@ export const unpaced: WritePacer = {
   acquire: () => Promise.resolve(() => undefined),
   penalize: () => undefined,
 };
+
+/**
+ * An in-process budget of `capacity` uses in any window of `windowMs` (time-scaled like `TokenBucketPacer`):
+ * `acquire` waits until one more use fits. The CLI paces its hub reads with it (Private DNS: 500 GETs per five
+ * minutes per subscription); the Functions app shares one budget across instances through a durable entity instead.
+ */
+export class SlidingWindowBudget {
+  private readonly uses: number[] = [];
+  private readonly origin: number;
+  private readonly now: () => number;
+  private readonly wait: (ms: number) => Promise<void>;
+  private readonly timeScale: number;
+
+  constructor(
+    private readonly capacity: number,
+    private readonly windowMs: number,
+    options: { timeScale?: number; now?: () => number; sleep?: (ms: number) => Promise<void> } = {},
+  ) {
+    this.now = options.now ?? Date.now;
+    this.wait = options.sleep ?? sleep;
+    this.timeScale = options.timeScale ?? 1;
+    this.origin = this.now();
+  }
+
+  private budgetNow(): number {
+    return (this.now() - this.origin) * this.timeScale;
+  }
+
+  /** Resolves when one more use fits the window (and counts it). */
+  async acquire(): Promise<void> {
+    const at = this.reserve();
+    const delay = (at - this.budgetNow()) / this.timeScale;
+    if (delay > 0) await this.wait(delay);
+  }
+
+  /** Reserves the next slot synchronously (concurrent callers get distinct slots) and returns its budget time. */
+  reserve(): number {
+    const now = this.budgetNow();
+    const capacity = Math.max(1, Math.floor(this.capacity));
+    let at = Math.max(now, this.uses[this.uses.length - 1] ?? now);
+    if (this.uses.length >= capacity) {
+      at = Math.max(at, (this.uses[this.uses.length - capacity] ?? 0) + this.windowMs);
+    }
+    this.uses.push(at);
+    if (this.uses.length > capacity * 2) this.uses.splice(0, this.uses.length - capacity);
+    return at;
+  }
+}
