@@ -280,8 +280,8 @@ export interface EngineCounters {
   nondeterminismFailures: number;
   droppedResults: number;
   /**
-   * External events an instance threw away: accepted while its last episode ran and then left behind by its
-   * completion, or buffered without a matching wait when it continued as new.
+   * External events an instance threw away: received but never waited for when it completed, failed or
+   * continued as new, or accepted while the episode that completed it ran.
    */
   discardedEvents: number;
 }
