@@ -796,6 +796,10 @@ export async function runDemo(
       .sort(([, a], [, b]) => b - a)
       .slice(0, 12))
       print(`  ${String(n).padStart(4)} ${op}`);
+    const durable = stack.host.durable.counters;
+    print(
+      `\nDurable host: ${durable.episodes} orchestrator episodes, ${durable.activityInvocations} activity runs, ${durable.discardedEvents} raised event(s) dropped unread by an instance that ended or continued as new`,
+    );
     const durationMs = Date.now() - started;
     const ok = failures.length === 0;
     print(
