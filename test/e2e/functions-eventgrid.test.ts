@@ -165,45 +165,38 @@ describe('Event Grid webhook', () => {
 });
 
 describe('event-driven sync', () => {
-  /**
-   * Backup's own later changes to a vault endpoint's NIC (roles arriving on registration, v2 storage FQDNs) raise
-   * no event unless the simulator is told to publish them; the flows below follow Backup by its events.
-   */
-  async function withBackupChangeEvents(flow: () => Promise<void>): Promise<void> {
-    stack.backup.options.serviceChangeEvents = true;
-    try {
-      await flow();
-    } finally {
-      stack.backup.options.serviceChangeEvents = false;
-    }
-  }
+  // Backup's own later changes to a vault endpoint's NIC (roles arriving on registration, v2 storage FQDNs) raise no
+  // event unless the simulator is told to publish them; the tests that follow Backup by its events turn that on.
+  afterEach(() => {
+    stack.backup.options.serviceChangeEvents = false;
+  });
 
-  it('follows Backup v1 through endpoint, discovery and first backup (Backup change events on)', () =>
-    withBackupChangeEvents(async () => {
-      const vaultId = await createVault(stack, SPOKE, SPOKE_RG, 'rsv-eg-v1');
-      const endpointId = await createBackupEndpoint(stack, {
-        subscriptionId: SPOKE,
-        resourceGroup: SPOKE_RG,
-        subnetId: SPOKE_SUBNET_ID,
-        name: 'pe-eg-v1',
-        vaultId,
-      });
-      await waitUntil('v1 service records', settledEntries(vaultId));
-      stack.backup.discover(vaultId);
-      await waitUntil('v1 ecs records', settledEntries(vaultId));
-      stack.backup.firstBackup(vaultId);
-      await waitUntil('v1 prot records', settledEntries(vaultId));
-      const entries = stack.backup.dnsEntries(vaultId);
-      expect(new Set(entries.map((e) => e.zone))).toEqual(
-        new Set([
-          'privatelink.eus.backup.windowsazure.com',
-          'privatelink.blob.core.windows.net',
-          'privatelink.queue.core.windows.net',
-        ]),
-      );
-      // Every delivery for the vault endpoint went to one instance.
-      expect(stack.host.durable.getStatus(syncInstanceId(endpointId))).toBeDefined();
-    }));
+  it('follows Backup v1 through endpoint, discovery and first backup (Backup change events on)', async () => {
+    stack.backup.options.serviceChangeEvents = true;
+    const vaultId = await createVault(stack, SPOKE, SPOKE_RG, 'rsv-eg-v1');
+    const endpointId = await createBackupEndpoint(stack, {
+      subscriptionId: SPOKE,
+      resourceGroup: SPOKE_RG,
+      subnetId: SPOKE_SUBNET_ID,
+      name: 'pe-eg-v1',
+      vaultId,
+    });
+    await waitUntil('v1 service records', settledEntries(vaultId));
+    stack.backup.discover(vaultId);
+    await waitUntil('v1 ecs records', settledEntries(vaultId));
+    stack.backup.firstBackup(vaultId);
+    await waitUntil('v1 prot records', settledEntries(vaultId));
+    const entries = stack.backup.dnsEntries(vaultId);
+    expect(new Set(entries.map((e) => e.zone))).toEqual(
+      new Set([
+        'privatelink.eus.backup.windowsazure.com',
+        'privatelink.blob.core.windows.net',
+        'privatelink.queue.core.windows.net',
+      ]),
+    );
+    // Every delivery for the vault endpoint went to one instance.
+    expect(stack.host.durable.getStatus(syncInstanceId(endpointId))).toBeDefined();
+  });
 
   it('maps a NIC event to the endpoint the NIC belongs to', async () => {
     const vaultId = await createVault(stack, SPOKE, SPOKE_RG, 'rsv-eg-nic');
@@ -223,30 +216,30 @@ describe('event-driven sync', () => {
     expect(line).toContain(endpointId.toLowerCase());
   });
 
-  it('follows Backup v2 as the endpoint NIC gains storage FQDNs (Backup change events on)', () =>
-    withBackupChangeEvents(async () => {
-      const vaultId = stack.backup.createVault({
-        subscriptionId: SPOKE,
-        resourceGroup: SPOKE_RG,
-        name: 'rsv-eg-v2',
-        location: LOCATION,
-        experience: 'v2',
-      }).id;
-      await createBackupEndpoint(stack, {
-        subscriptionId: SPOKE,
-        resourceGroup: SPOKE_RG,
-        subnetId: SPOKE_SUBNET_ID,
-        name: 'pe-eg-v2',
-        vaultId,
-      });
-      await waitUntil('v2 service records', settledEntries(vaultId));
-      stack.backup.discover(vaultId);
-      stack.backup.firstBackup(vaultId);
-      await waitUntil('v2 storage records', settledEntries(vaultId));
-      expect(
-        stack.backup.dnsEntries(vaultId).some((e) => e.zone === 'privatelink.queue.core.windows.net'),
-      ).toBe(true);
-    }));
+  it('follows Backup v2 as the endpoint NIC gains storage FQDNs (Backup change events on)', async () => {
+    stack.backup.options.serviceChangeEvents = true;
+    const vaultId = stack.backup.createVault({
+      subscriptionId: SPOKE,
+      resourceGroup: SPOKE_RG,
+      name: 'rsv-eg-v2',
+      location: LOCATION,
+      experience: 'v2',
+    }).id;
+    await createBackupEndpoint(stack, {
+      subscriptionId: SPOKE,
+      resourceGroup: SPOKE_RG,
+      subnetId: SPOKE_SUBNET_ID,
+      name: 'pe-eg-v2',
+      vaultId,
+    });
+    await waitUntil('v2 service records', settledEntries(vaultId));
+    stack.backup.discover(vaultId);
+    stack.backup.firstBackup(vaultId);
+    await waitUntil('v2 storage records', settledEntries(vaultId));
+    expect(
+      stack.backup.dnsEntries(vaultId).some((e) => e.zone === 'privatelink.queue.core.windows.net'),
+    ).toBe(true);
+  });
 
   it('coalesces duplicated, reordered and delayed deliveries', async () => {
     const name = 'plds-chaos';
