@@ -532,6 +532,13 @@ export async function runDemo(
   const timeline: TimelineEntry[] = [];
   print('privatelink-dns-sync demo: ARM emulator + DNS server + Functions host, all on 127.0.0.1');
   const stack = await startDemoStack(options.stack ?? {});
+  // The mission follows Backup by its events. Whether Azure publishes an event when Backup itself changes a vault
+  // endpoint (roles arriving on registration, v2 storage FQDNs) is not known, so the simulator stays silent unless
+  // told otherwise; here it is told, and says so.
+  stack.backup.options.serviceChangeEvents = true;
+  print(
+    "Backup simulator: Event Grid events for Backup's own endpoint/NIC changes are ON for this demo (Azure may not send them; see local/arm/README.md)",
+  );
   let writes = 0;
   let deletes = 0;
   // Emulator clock times of the first spoke endpoint/NIC change and the last hub record change of a step.
@@ -612,7 +619,7 @@ export async function runDemo(
       () => missingEntries(stack, stack.backup.dnsEntries(v1Vault)).length === 0,
     );
     await step(
-      'v1 discover (+ _ecs_blob, _ecs_queue)',
+      'v1 discover (+ 6 roles, _ecs_blob, _ecs_queue)',
       async () => void stack.backup.discover(v1Vault),
       () => missingEntries(stack, stack.backup.dnsEntries(v1Vault)).length === 0,
     );
@@ -740,9 +747,8 @@ export async function runDemo(
     const expected = [...stack.backup.dnsEntries(v1Vault), ...stack.backup.dnsEntries(appVault)];
     const absent = [
       ...v2Entries.map((e) => `${e.recordName}.${e.zone}`),
-      ...backupServiceFqdns(String(stack.backup.describe(refusedVault).backupVaultId), LOCATION).map((f) =>
-        f.replace(/\.([a-z0-9]+)\.backup\.windowsazure\.com$/, '.privatelink.$1.backup.windowsazure.com'),
-      ),
+      // The simulator's role FQDNs already carry `.privatelink.`: each is the name a client resolves.
+      ...backupServiceFqdns(String(stack.backup.describe(refusedVault).backupVaultId), LOCATION),
     ];
     const verify: DemoResult['verify'] = [];
     for (const e of expected) {
@@ -790,6 +796,10 @@ export async function runDemo(
       .sort(([, a], [, b]) => b - a)
       .slice(0, 12))
       print(`  ${String(n).padStart(4)} ${op}`);
+    const durable = stack.host.durable.counters;
+    print(
+      `\nDurable host: ${durable.episodes} orchestrator episodes, ${durable.activityInvocations} activity runs, ${durable.discardedEvents} raised event(s) dropped unread by an instance that ended or continued as new`,
+    );
     const durationMs = Date.now() - started;
     const ok = failures.length === 0;
     print(

@@ -22,6 +22,7 @@ const SILENT_TYPES = new Set(['microsoft.resources/subscriptions']);
 export function eventInputFor(change: ResourceChange): ResourceEventInput | undefined {
   const { resource, context } = change;
   if (change.kind === 'write' && context.final === false) return undefined;
+  if (context.silent === true) return undefined;
   const parsed = parseResourceId(resource.id);
   if (!parsed || SILENT_TYPES.has(parsed.type.toLowerCase())) return undefined;
   const input: ResourceEventInput = {
