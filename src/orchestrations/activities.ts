@@ -6,6 +6,7 @@
 import type { InvocationContext } from '@azure/functions';
 import * as df from 'durable-functions';
 import { z } from 'zod';
+import type { AzureCloudName } from '../core/clouds';
 import { hubZoneGroups } from '../core/config';
 import { readEndpoint, readEndpoints, splitResources, BACKUP_V1_SIBLING_SUFFIXES } from '../core/endpoint';
 import type { EndpointState } from '../core/endpoint';
@@ -16,6 +17,7 @@ import type { PlanOptions } from '../core/plan';
 import { canonicalId } from '../core/resourceId';
 import { TELEMETRY_EVENTS, TELEMETRY_METRICS } from '../core/telemetry';
 import type { Conflict, CurrentRecordSet, SyncPolicy } from '../core/types';
+import { isPrivateLinkZoneName } from '../core/zoneCatalogue';
 import { applyPlan, toAzureError } from '../azure';
 import { sleep } from '../azure/errors';
 import type { ApplyReport } from '../azure';
@@ -50,6 +52,8 @@ export interface SyncSettings {
   readonly backupWatchWindowHours: number;
   readonly spokeSubscriptionIds: string[];
   readonly spokeResourceGroups: string[];
+  /** AZURE_CLOUD: which zone names count (absent in histories recorded before it existed: AzureCloud). */
+  readonly cloud?: AzureCloudName;
 }
 
 export function readSyncSettings(): SyncSettings {
@@ -66,6 +70,7 @@ export function readSyncSettings(): SyncSettings {
     backupWatchWindowHours: config.backupWatchWindowHours,
     spokeSubscriptionIds: config.spokeSubscriptionIds,
     spokeResourceGroups: config.spokeResourceGroups,
+    cloud: config.cloud,
   };
 }
 
@@ -110,13 +115,16 @@ export async function readEndpointFamily(raw: unknown): Promise<EndpointFamilyRe
 // ---------------------------------------------------------------------------------------------------------------
 // listHubZones
 
-/** The `privatelink.*` zones in the hub resource group and in every HUB_ZONE_OVERRIDES location. */
+/**
+ * The private link zones (a `privatelink` label anywhere: `privatelink.*`, `<region>.data.privatelink.azurecr.io`,
+ * `scm.privatelink.azurewebsites.net`) in the hub resource group and in every HUB_ZONE_OVERRIDES location.
+ */
 export async function listHubZones(): Promise<string[]> {
   const { config, ports } = getOrchestrationDeps();
   const zones = new Set<string>();
   for (const { subscriptionId, resourceGroup } of hubZoneGroups(config)) {
     for (const zone of await ports.zones.listZones(subscriptionId, resourceGroup)) {
-      if (zone.zone.startsWith('privatelink.')) zones.add(zone.zone);
+      if (isPrivateLinkZoneName(zone.zone)) zones.add(zone.zone);
     }
   }
   return [...zones].sort();

@@ -56,13 +56,15 @@ export function* reconcileOrchestrator(
       scope: listingScope.scope,
     })) as ScopeRead;
 
-    // Zones: those the desired records need plus every hub zone (owned orphans can be anywhere).
-    const first = desiredRecords(listing.entries);
-    const wanted = namesByZone(first.records);
+    // Zones: those the desired records need plus every hub zone (owned orphans can be anywhere). The hub's
+    // zones also decide where several zones fit a name (ACR data endpoints, scm sites, AKS sub-zones).
     const hubZones = (yield context.df.callActivityWithRetry(
       ACTIVITIES.listHubZones,
       ACTIVITY_RETRY,
     )) as string[];
+    const zoneOptions = { ...(settings.cloud ? { cloud: settings.cloud } : {}), hubZones };
+    const first = desiredRecords(listing.entries, [], zoneOptions);
+    const wanted = namesByZone(first.records);
     const zones = [...new Set([...wanted.keys(), ...hubZones])].sort();
     status({
       phase: 'reading-zones',
@@ -90,7 +92,7 @@ export function* reconcileOrchestrator(
     }
 
     status({ phase: 'planning', endpoints: listing.endpointIds.length, zones: zones.length });
-    const desired = desiredRecords(listing.entries, current);
+    const desired = desiredRecords(listing.entries, current, zoneOptions);
     const planScope = planScopeFor(input.scope, settings, listing.endpointIds);
     const options: ReplanInput['options'] = {
       policy,

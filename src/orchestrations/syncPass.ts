@@ -52,7 +52,15 @@ export function* syncPass(
   )) as (EndpointRecordsState | null | undefined)[];
   const indexed = indexes.flatMap((state) => state?.records ?? []);
 
-  const first = desiredRecords(entries);
+  // Where several zones fit a name (ACR data endpoints, scm sites, AKS sub-zones), the hub's zones decide.
+  const cloud = settings.cloud ? { cloud: settings.cloud } : {};
+  const draft = desiredRecords(entries, [], cloud);
+  const hubZones =
+    draft.zoneChoices.length > 0
+      ? ((yield context.df.callActivityWithRetry(ACTIVITIES.listHubZones, ACTIVITY_RETRY)) as string[])
+      : undefined;
+  const zones = { ...cloud, ...(hubZones ? { hubZones } : {}) };
+  const first = hubZones ? desiredRecords(entries, [], zones) : draft;
   const byZone = namesByZone([...first.records, ...indexed]);
   const readTasks = [...byZone].map(([zone, names]) => {
     const request: ZoneRecordsRequest = { zone, names };
@@ -62,7 +70,7 @@ export function* syncPass(
   const reads = (readTasks.length > 0 ? yield context.df.Task.all(readTasks) : []) as CurrentRecordSet[][];
   const current = reads.flat();
 
-  const desired = desiredRecords(entries, current);
+  const desired = desiredRecords(entries, current, zones);
   const options: ReplanInput['options'] = {
     policy: settings.policy,
     ownerId: settings.ownerId,
