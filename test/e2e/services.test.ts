@@ -259,6 +259,32 @@ describe('every service family, from the ARM write to a DNS answer', () => {
     });
   });
 
+  it('a reconcile of every spoke finds all of it in step (the same zone choices, including the ACR sub-zone)', async () => {
+    const started = await stack.api('POST', 'resync', JSON.stringify({ scope: 'all', dryRun: true }));
+    expect(started.status).toBe(202);
+    const statusUrl = (started.json as { statusQueryGetUri: string }).statusQueryGetUri;
+    const done = await waitUntil(
+      'the dry-run reconcile',
+      async () => {
+        const status = (await (await fetch(statusUrl)).json()) as {
+          runtimeStatus: string;
+          output: { summary: Record<string, number>; skips: { code: string }[] };
+        };
+        return ['Completed', 'Failed', 'Terminated'].includes(status.runtimeStatus) ? status : undefined;
+      },
+      30_000,
+    );
+    expect(done.runtimeStatus).toBe('Completed');
+    expect(done.output.summary).toMatchObject({
+      creates: 0,
+      updates: 0,
+      deletes: 0,
+      adoptions: 0,
+      conflicts: 0,
+    });
+    expect(done.output.summary.unchanged).toBeGreaterThan(25);
+  });
+
   it('wrote every record as its own (ownership metadata), nothing foreign touched', () => {
     const zoneId = stack.privateDns.zoneId(HUB, HUB_RG, 'privatelink.documents.azure.com');
     for (const rs of stack.privateDns.listRecordSets(zoneId, 'A')) {
