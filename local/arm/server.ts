@@ -11,6 +11,7 @@ import { FaultInjector, type FaultConfig } from './faults';
 import { decodeClaims, TokenIssuer, type EmulatedIdentity } from './identity';
 import { LroManager, type LroSettings } from './lro';
 import { defaultProviders } from './providers';
+import { EMULATED_CLOUD_PROFILES, type EmulatedCloud } from './privateLinkServices';
 import { CONTROL_PREFIX, registerControlApi } from './control';
 import { RequestLog } from './requestLog';
 import { resourceGroupId } from './resourceId';
@@ -52,6 +53,11 @@ export interface ArmEmulatorOptions {
   logCapacity?: number;
   /** Location for seeded/created resources without one (default `eastus`). */
   defaultLocation?: string;
+  /**
+   * The Azure cloud to play (default AzureCloud): tokens must carry its Resource Manager audience, and private
+   * endpoints show its service suffixes (`*.blob.core.usgovcloudapi.net` in AzureUSGovernment).
+   */
+  cloud?: EmulatedCloud;
 }
 
 export interface ArmEmulator extends EmulatorContext {
@@ -107,6 +113,7 @@ export async function startArmEmulator(options: ArmEmulatorOptions = {}): Promis
   const identityHeader = options.identityHeader ?? randomUUID();
   const requireAuth = options.requireAuth ?? true;
   const defaultLocation = options.defaultLocation ?? 'eastus';
+  const cloud = EMULATED_CLOUD_PROFILES[options.cloud ?? 'AzureCloud'];
   let endpoint = '';
   const lro = new LroManager(clock, () => endpoint, options.lro);
   const seeders: Seeder[] = [];
@@ -180,6 +187,7 @@ export async function startArmEmulator(options: ArmEmulatorOptions = {}): Promis
     tokens,
     endpoint: () => endpoint,
     defaultLocation,
+    cloud,
     internalContext,
     addSeeder: (s) => void seeders.push(s),
     onReset: (hook) => void resetHooks.push(hook),
@@ -357,6 +365,15 @@ export async function startArmEmulator(options: ArmEmulatorOptions = {}): Promis
           );
         }
         claims = claimsOf(m[1] as string);
+        // ARM refuses a token issued for another resource (another cloud's Resource Manager, Graph, ...).
+        const audience = claims.aud;
+        if (typeof audience === 'string' && !cloud.armAudiences.includes(audience)) {
+          throw new ArmError(
+            401,
+            'InvalidAuthenticationTokenAudience',
+            `The access token has been obtained for wrong audience or resource '${audience}'. It should exactly match with one of the allowed audiences '${cloud.armAudiences.join("','")}'.`,
+          );
+        }
       }
 
       const apiVersion = url.searchParams.get('api-version') ?? undefined;
@@ -559,7 +576,7 @@ export async function startArmEmulator(options: ArmEmulatorOptions = {}): Promis
     credential() {
       return {
         getToken: async () => {
-          const issued = tokens.issue('https://management.azure.com', tokens.defaultIdentity);
+          const issued = tokens.issue(cloud.armHost, tokens.defaultIdentity);
           return { token: issued.token, expiresOnTimestamp: issued.expiresOn * 1000 };
         },
       };
@@ -567,8 +584,8 @@ export async function startArmEmulator(options: ArmEmulatorOptions = {}): Promis
     clientOptions() {
       return {
         endpoint,
-        credentialScopes: ['https://management.azure.com/.default'],
-        credentials: { scopes: ['https://management.azure.com/.default'] },
+        credentialScopes: [cloud.armScope],
+        credentials: { scopes: [cloud.armScope] },
         tlsOptions: { ca: cert.certPem },
       };
     },

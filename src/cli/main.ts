@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 import { Command, CommanderError, InvalidArgumentError } from 'commander';
+import { registerCatalogueCommand } from './commands/catalogue';
 import { registerDoctorCommand } from './commands/doctor';
 import { registerExportCommand } from './commands/export';
 import { registerPlanCommand } from './commands/plan';
@@ -28,6 +29,7 @@ export function buildProgram(io: CliIo, setExitCode: (code: number) => void): Co
   registerVerifyCommand(program, io, setExitCode);
   registerExportCommand(program, io, setExitCode);
   registerDoctorCommand(program, io, setExitCode);
+  registerCatalogueCommand(program, io, setExitCode);
   program.addHelpText('after', EXIT_CODES_HELP);
   for (const command of program.commands) command.addHelpText('after', EXIT_CODES_HELP);
   return program;

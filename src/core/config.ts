@@ -3,6 +3,8 @@ import { APP_SETTINGS } from './settings';
 import type { AppSettingName } from './settings';
 import { SYNC_POLICIES } from './plan';
 import { MAX_METADATA_VALUE_LENGTH } from './ownership';
+import { AZURE_CLOUD_NAMES, DEFAULT_CLOUD } from './clouds';
+import type { AzureCloudName } from './clouds';
 
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 // ARM resource group names: letters, digits, `._-()`, up to 90 characters, not ending in a period.
@@ -136,6 +138,12 @@ export const appSettingsSchema = z.object({
   ),
   DNS_READY_MAX_WAIT_MINUTES: integer(30, 1, 24 * 60),
   BACKUP_WATCH_WINDOW_HOURS: integer(24, 0, 24 * 14),
+  AZURE_CLOUD: z.preprocess(
+    blankToUndefined,
+    z
+      .enum(AZURE_CLOUD_NAMES, { error: `must be one of ${AZURE_CLOUD_NAMES.join(', ')}` })
+      .default(DEFAULT_CLOUD),
+  ),
   AZURE_CLIENT_ID: optionalString,
   ARM_ENDPOINT: z.preprocess(blankToUndefined, z.url({ error: 'must be an https URL' }).optional()),
   ARM_CA_FILE: optionalString,
@@ -158,6 +166,8 @@ export interface AppConfig {
   readonly reconcileSchedule: string;
   readonly dnsReadyMaxWaitMinutes: number;
   readonly backupWatchWindowHours: number;
+  /** The Azure cloud: Resource Manager endpoint, sign-in authority and zone names (clouds.ts). */
+  readonly cloud: AzureCloudName;
   readonly azureClientId?: string;
   readonly armEndpoint?: string;
   readonly armCaFile?: string;
@@ -212,6 +222,7 @@ export function parseAppConfig(settings: Record<string, string | undefined>): Ap
     reconcileSchedule: s.RECONCILE_SCHEDULE,
     dnsReadyMaxWaitMinutes: s.DNS_READY_MAX_WAIT_MINUTES,
     backupWatchWindowHours: s.BACKUP_WATCH_WINDOW_HOURS,
+    cloud: s.AZURE_CLOUD,
     ...(s.APPROVAL_WEBHOOK_SECRET ? { approvalWebhookSecret: s.APPROVAL_WEBHOOK_SECRET } : {}),
     ...(s.AZURE_CLIENT_ID ? { azureClientId: s.AZURE_CLIENT_ID } : {}),
     ...(s.ARM_ENDPOINT ? { armEndpoint: s.ARM_ENDPOINT } : {}),

@@ -344,7 +344,9 @@ export function readEndpoint(pe: PrivateEndpointResource, nics: NetworkInterface
 /** A storage FQDN in a vault endpoint's own entries means Backup v2 (v1 puts storage on sibling endpoints). */
 function hasStorageEntries(state: EndpointState): boolean {
   return state.entries.some((e) =>
-    /\.(blob|queue)\.core\.windows\.net$/.test(e.fqdn.replace('.privatelink.', '.')),
+    /\.(blob|queue)\.core\.(windows\.net|usgovcloudapi\.net|chinacloudapi\.cn)$/.test(
+      e.fqdn.replace('.privatelink.', '.'),
+    ),
   );
 }
 

@@ -138,6 +138,14 @@ export const APP_SETTINGS = [
       'How long a Backup vault endpoint is re-read at growing intervals to catch records added later.',
   },
   {
+    name: 'AZURE_CLOUD',
+    required: false,
+    deployed: true,
+    example: 'AzureCloud',
+    description:
+      '`AzureCloud`, `AzureUSGovernment` or `AzureChinaCloud`: the Resource Manager endpoint, sign-in authority and private DNS zone names the app uses (the hub template sets it from `environment().name`).',
+  },
+  {
     name: 'AZURE_CLIENT_ID',
     required: false,
     deployed: true,
@@ -149,7 +157,8 @@ export const APP_SETTINGS = [
     required: false,
     deployed: false,
     example: 'https://127.0.0.1:8443',
-    description: 'Resource Manager endpoint override (local/arm); default https://management.azure.com.',
+    description:
+      "Resource Manager endpoint override (local/arm); default: the endpoint of AZURE_CLOUD's cloud (https://management.azure.com for AzureCloud).",
   },
   {
     name: 'ARM_CA_FILE',

@@ -7,15 +7,15 @@ import { app } from '@azure/functions';
 import type { HttpRequest, HttpResponseInit, InvocationContext } from '@azure/functions';
 import { zoneLocation } from '../core/config';
 import { FUNCTION_NAMES } from '../core/functionNames';
-import { ARM_SCOPE } from '../azure';
+import { cloudProfile } from '../core/clouds';
 import { toAzureError } from '../azure/errors';
 import { loadRuntime } from './runtime';
 import type { AppRuntime } from './runtime';
 
-/** Zones every Backup private endpoint needs besides its regional Backup zone. */
+/** Zones every Backup private endpoint needs besides its regional Backup zone, in the public cloud. */
 export const HEALTH_ZONES = [
-  'privatelink.blob.core.windows.net',
-  'privatelink.queue.core.windows.net',
+  cloudProfile('AzureCloud').storageZones.blob,
+  cloudProfile('AzureCloud').storageZones.queue,
 ] as const;
 const CHECK_TIMEOUT_MS = 10_000;
 
@@ -48,8 +48,9 @@ function describe(error: unknown, resourceId: string): string {
 export async function runHealthChecks(runtime: AppRuntime): Promise<HealthCheck[]> {
   const checks: HealthCheck[] = [{ name: 'configuration', ok: true, detail: 'app settings are valid' }];
   try {
-    await withTimeout('identity', runtime.clients.credential.getToken(ARM_SCOPE));
-    checks.push({ name: 'identity', ok: true, detail: `token for ${ARM_SCOPE} acquired` });
+    const scope = runtime.clients.credentialScope;
+    await withTimeout('identity', runtime.clients.credential.getToken(scope));
+    checks.push({ name: 'identity', ok: true, detail: `token for ${scope} acquired` });
   } catch (error) {
     checks.push({
       name: 'identity',
@@ -58,7 +59,8 @@ export async function runHealthChecks(runtime: AppRuntime): Promise<HealthCheck[
     });
     return checks;
   }
-  const zones = [...new Set([...HEALTH_ZONES, ...Object.keys(runtime.config.hubZoneOverrides)])];
+  const storage = cloudProfile(runtime.config.cloud).storageZones;
+  const zones = [...new Set([storage.blob, storage.queue, ...Object.keys(runtime.config.hubZoneOverrides)])];
   const results = await Promise.all(
     zones.map(async (zone): Promise<HealthCheck> => {
       const location = zoneLocation(runtime.config, zone);

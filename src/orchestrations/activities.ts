@@ -6,6 +6,7 @@
 import type { InvocationContext } from '@azure/functions';
 import * as df from 'durable-functions';
 import { z } from 'zod';
+import type { AzureCloudName } from '../core/clouds';
 import { hubZoneGroups } from '../core/config';
 import { desiredRecords } from '../core/desiredState';
 import {
@@ -24,6 +25,7 @@ import { canonicalId } from '../core/resourceId';
 import { TELEMETRY_EVENTS, TELEMETRY_METRICS } from '../core/telemetry';
 import { planEndpoints } from '../core/pipeline';
 import type { Conflict, CurrentRecordSet, DesiredRecord, Plan, SyncPolicy } from '../core/types';
+import { isPrivateLinkZoneName } from '../core/zoneCatalogue';
 import { applyWrites, toAzureError } from '../azure';
 import type { PendingWrite } from '../azure';
 import { sleep } from '../azure/errors';
@@ -59,6 +61,8 @@ export interface SyncSettings {
   readonly backupWatchWindowHours: number;
   readonly spokeSubscriptionIds: string[];
   readonly spokeResourceGroups: string[];
+  /** AZURE_CLOUD: which zone names count (absent in histories recorded before it existed: AzureCloud). */
+  readonly cloud?: AzureCloudName;
 }
 
 export function readSyncSettings(): SyncSettings {
@@ -75,6 +79,7 @@ export function readSyncSettings(): SyncSettings {
     backupWatchWindowHours: config.backupWatchWindowHours,
     spokeSubscriptionIds: config.spokeSubscriptionIds,
     spokeResourceGroups: config.spokeResourceGroups,
+    cloud: config.cloud,
   };
 }
 
@@ -119,13 +124,16 @@ export async function readEndpointFamily(raw: unknown): Promise<EndpointFamilyRe
 // ---------------------------------------------------------------------------------------------------------------
 // listHubZones
 
-/** The `privatelink.*` zones in the hub resource group and in every HUB_ZONE_OVERRIDES location. */
+/**
+ * The private link zones (a `privatelink` label anywhere: `privatelink.*`, `<region>.data.privatelink.azurecr.io`,
+ * `scm.privatelink.azurewebsites.net`) in the hub resource group and in every HUB_ZONE_OVERRIDES location.
+ */
 export async function listHubZones(): Promise<string[]> {
   const { config, ports } = getOrchestrationDeps();
   const zones = new Set<string>();
   for (const { subscriptionId, resourceGroup } of hubZoneGroups(config)) {
     for (const zone of await ports.zones.listZones(subscriptionId, resourceGroup)) {
-      if (zone.zone.startsWith('privatelink.')) zones.add(zone.zone);
+      if (isPrivateLinkZoneName(zone.zone)) zones.add(zone.zone);
     }
   }
   return [...zones].sort();
@@ -181,8 +189,12 @@ export async function planScope(raw: unknown): Promise<ScopePlan> {
   const split = splitResources(listing.resources);
   const endpoints = readEndpoints(split);
 
-  const wanted = desiredRecords(dnsEntries(endpoints)).records.map((r) => r.zone);
-  const zones = [...new Set([...wanted, ...(await listHubZones())])].sort();
+  // Every hub zone is read (owned orphans can be anywhere); the hub's zones also decide where several zones fit
+  // a name (ACR data endpoints, scm sites, AKS sub-zones).
+  const hubZones = await listHubZones();
+  const zoneOptions = { cloud: config.cloud, hubZones };
+  const wanted = desiredRecords(dnsEntries(endpoints), [], zoneOptions).records.map((r) => r.zone);
+  const zones = [...new Set([...wanted, ...hubZones])].sort();
   const current: CurrentRecordSet[] = [];
   await forEachLimited(zones, ZONE_READ_CONCURRENCY, async (zone) => {
     try {
@@ -205,7 +217,7 @@ export async function planScope(raw: unknown): Promise<ScopePlan> {
     ttl: config.recordTtlSeconds,
     ...(scope ? { scope } : {}),
   };
-  const planned = planEndpoints(endpoints, current, base, split.skips);
+  const planned = planEndpoints(endpoints, current, base, split.skips, zoneOptions);
   const plan = input.includeUnchanged ? planned.plan : { ...planned.plan, unchanged: [] };
   const desiredByZone: Record<string, DesiredRecord[]> = {};
   for (const zone of zonesToWrite(plan)) {

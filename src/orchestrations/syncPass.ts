@@ -43,8 +43,17 @@ export function* syncPass(
   )) as (EndpointRecordsState | null | undefined)[];
   const indexed = indexes.flatMap((state) => state?.records ?? []);
 
+  // Where several zones fit a name (ACR data endpoints, scm sites, AKS sub-zones), the hub's zones decide.
+  const cloud = settings.cloud ? { cloud: settings.cloud } : {};
+  const draft = desiredRecords(dnsEntries(members), [], cloud);
+  const hubZones =
+    draft.zoneChoices.length > 0
+      ? ((yield context.df.callActivityWithRetry(ACTIVITIES.listHubZones, ACTIVITY_RETRY)) as string[])
+      : undefined;
+  const zones = { ...cloud, ...(hubZones ? { hubZones } : {}) };
+  const first = hubZones ? desiredRecords(dnsEntries(members), [], zones) : draft;
   // The names to read: those the family publishes now and those it was last seen to own.
-  const byZone = namesByZone([...desiredRecords(dnsEntries(members)).records, ...indexed]);
+  const byZone = namesByZone([...first.records, ...indexed]);
   const readTasks = [...byZone].map(([zone, names]) => {
     const request: ZoneRecordsRequest = { zone, names };
     return context.df.callActivityWithRetry(ACTIVITIES.readZoneRecords, ACTIVITY_RETRY, request);
@@ -60,7 +69,7 @@ export function* syncPass(
     ttl: settings.ttl,
     scope: { endpointIds: read.probedIds },
   };
-  const planned = planEndpoints(members, current, base);
+  const planned = planEndpoints(members, current, base, [], zones);
   const { plan } = planned;
   const options: ReplanInput['options'] = {
     ...base,

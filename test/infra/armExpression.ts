@@ -135,7 +135,34 @@ export function calledFunctions(ast: Ast): string[] {
   }
 }
 
+/** The clouds `environment()` can describe. */
+export type ArmCloud = 'AzureCloud' | 'AzureUSGovernment' | 'AzureChinaCloud';
+
+/**
+ * What `environment()` returns in each cloud (the fields the templates read), as `az cloud show` lists them:
+ * `name`, the Resource Manager endpoint and the Key Vault and Storage suffixes.
+ */
+const ENVIRONMENTS: Record<ArmCloud, Record<string, ArmValue>> = {
+  AzureCloud: {
+    name: 'AzureCloud',
+    resourceManager: 'https://management.azure.com/',
+    suffixes: { keyvaultDns: '.vault.azure.net', storage: 'core.windows.net' },
+  },
+  AzureUSGovernment: {
+    name: 'AzureUSGovernment',
+    resourceManager: 'https://management.usgovcloudapi.net/',
+    suffixes: { keyvaultDns: '.vault.usgovcloudapi.net', storage: 'core.usgovcloudapi.net' },
+  },
+  AzureChinaCloud: {
+    name: 'AzureChinaCloud',
+    resourceManager: 'https://management.chinacloudapi.cn/',
+    suffixes: { keyvaultDns: '.vault.azure.cn', storage: 'core.chinacloudapi.cn' },
+  },
+};
+
 export interface EvalScope {
+  /** The cloud `environment()` describes. */
+  readonly cloud: ArmCloud;
   readonly subscriptionId: string;
   /** Undefined at subscription scope. */
   readonly resourceGroup: string | undefined;
@@ -358,10 +385,7 @@ function evalCall(name: string, rawArgs: Ast[], scope: EvalScope): ArmValue {
     case 'deployment':
       return { name: 'test-deployment', location: scope.location };
     case 'environment':
-      return {
-        name: 'AzureCloud',
-        suffixes: { keyvaultDns: '.vault.azure.net', storage: 'core.windows.net' },
-      };
+      return ENVIRONMENTS[scope.cloud];
     case 'resourceId':
       return resourceIdFrom(
         all().map((a) => asString(a, name)),

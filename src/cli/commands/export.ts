@@ -49,7 +49,12 @@ export async function runExport(
 ): Promise<number> {
   const ctx = resolveLiveContext(flags, { needsHub: false, ...deps });
   const listing = await ctx.ports.endpoints.listScope(ctx.scope);
-  const { desired, plan } = planForResources(listing.resources, [], { ownerId: ctx.config.ownerId, ttl: 1 });
+  const { desired, plan } = planForResources(
+    listing.resources,
+    [],
+    { ownerId: ctx.config.ownerId, ttl: 1 },
+    { cloud: ctx.config.cloud },
+  );
   const ttl = flags.ttl ?? ctx.config.recordTtlSeconds;
   const render: Record<ExportFormat, () => string> = {
     hosts: () => renderHosts(desired),

@@ -46,7 +46,7 @@ export async function runLivePlan(
     },
   );
   const state = await loadLiveState(ctx);
-  io.stdout(renderPlanOutput(flags.format, state.plan, state.desired, state.endpoints));
+  io.stdout(renderPlanOutput(flags.format, state.plan, state.desired, state.endpoints, state.zoneChoices));
   if (flags.format === 'table') {
     const { listing } = state;
     io.stderr(

@@ -45,7 +45,12 @@ export async function runVerify(
   const resolver = resolverFor(flags.dnsServer);
   const ctx = resolveLiveContext(flags, deps);
   const listing = await ctx.ports.endpoints.listScope(ctx.scope);
-  const { desired, plan } = planForResources(listing.resources, [], { ownerId: ctx.config.ownerId, ttl: 1 });
+  const { desired, plan } = planForResources(
+    listing.resources,
+    [],
+    { ownerId: ctx.config.ownerId, ttl: 1 },
+    { cloud: ctx.config.cloud },
+  );
 
   const resolutions: Resolution[] = [];
   for (const record of desired) {

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { Option } from 'commander';
+import { AZURE_CLOUD_NAMES } from '../../core/clouds';
 import { ConfigError, hubZoneGroups, parseAppConfig, zoneLocation } from '../../core/config';
 import type { AppConfig } from '../../core/config';
 import type { PlanScope } from '../../core/plan';
@@ -24,6 +25,8 @@ export interface ScopeFlags {
   readonly config?: string;
   readonly armEndpoint?: string;
   readonly armCa?: string;
+  /** AZURE_CLOUD. */
+  readonly cloud?: string;
   readonly owner?: string;
   readonly noResourceGraph?: boolean;
   readonly resourceGraph?: boolean;
@@ -64,6 +67,11 @@ export function addScopeOptions(command: Command, choices: ScopeOptionChoices = 
       '--config <file>',
       'JSON file of app settings (same keys as the Function App; {"Values": {...}} too)',
     )
+    .addOption(
+      new Option('--cloud <name>', 'Azure cloud: endpoints, sign-in and zone names (AZURE_CLOUD)').choices(
+        AZURE_CLOUD_NAMES,
+      ),
+    )
     .option('--arm-endpoint <url>', 'ARM endpoint (e.g. local/arm); ARM_ENDPOINT')
     .option('--arm-ca <file>', 'PEM CA to trust for --arm-endpoint; ARM_CA_FILE')
     .addOption(new Option('--no-resource-graph', 'list endpoints with ARM calls instead of Resource Graph'));
@@ -78,6 +86,7 @@ const FLAG_FOR_SETTING: Record<string, string> = {
   OWNER_ID: '--owner',
   SYNC_POLICY: '--policy',
   ADOPT_FOREIGN_RECORDS: '--adopt',
+  AZURE_CLOUD: '--cloud',
   ARM_ENDPOINT: '--arm-endpoint',
   ARM_CA_FILE: '--arm-ca',
 };
@@ -146,6 +155,7 @@ export function resolveLiveContext(flags: ScopeFlags, options: ContextOptions = 
   set('HUB_ZONE_RESOURCE_GROUP', flags.zoneResourceGroup);
   if (flags.zoneOverride?.length) set('HUB_ZONE_OVERRIDES', flags.zoneOverride.join(';'));
   set('OWNER_ID', flags.owner);
+  set('AZURE_CLOUD', flags.cloud);
   set('ARM_ENDPOINT', flags.armEndpoint);
   set('ARM_CA_FILE', flags.armCa);
   for (const [name, value] of Object.entries(options.settings ?? {})) set(name, value);
@@ -200,6 +210,7 @@ export function resolveLiveContext(flags: ScopeFlags, options: ContextOptions = 
   if (!clients) {
     try {
       clients = createAzureClients({
+        cloud: config.cloud,
         ...(config.armEndpoint ? { armEndpoint: config.armEndpoint } : {}),
         ...(config.armCaFile ? { caFile: config.armCaFile } : {}),
         ...(config.azureClientId ? { managedIdentityClientId: config.azureClientId } : {}),
