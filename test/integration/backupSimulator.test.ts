@@ -312,6 +312,8 @@ describe('Backup simulator: vault endpoints through discovery and first backup',
       const answer = await settings({ serviceChangeEvents: true });
       expect(answer.status).toBe(200);
       expect(answer.json).toMatchObject({ serviceChangeEvents: true, siblingEndpointEvents: true });
+      // The endpoint's own creation is delivered first, so only what registration changes is counted.
+      await eventGrid.idle();
       const seen = receiver.accepted.length;
       backup.discover(vault.id);
       const own = (await eventsSince(seen)).filter((e) =>
@@ -341,6 +343,7 @@ describe('Backup simulator: vault endpoints through discovery and first backup',
         byVaultOwner: false,
       });
       expect(await nicFqdns('pe-rsv-late')).toEqual([]);
+      await eventGrid.idle();
       const seen = receiver.accepted.length;
       backup.setConnectionState(vault.id, created.connectionName, 'Approved');
       // The approval rewrites the endpoint (an event); Backup's catch-up (six roles, storage) does not.
