@@ -13,12 +13,21 @@ export class PrivateDnsZoneReader implements ZoneReader {
     private readonly retry: RetryOptions = {},
   ) {}
 
-  async getZone(zone: ZoneRef): Promise<ZoneInfo | undefined> {
+  async getZone(
+    zone: ZoneRef,
+    options: { readonly abortSignal?: AbortSignal } = {},
+  ): Promise<ZoneInfo | undefined> {
     const id = zoneId(zone);
+    const { abortSignal } = options;
     try {
       const found = await withRetry(
         id,
-        () => this.clients.privateDns(zone.subscriptionId).privateZones.get(zone.resourceGroup, zone.zone),
+        () => {
+          abortSignal?.throwIfAborted();
+          return this.clients
+            .privateDns(zone.subscriptionId)
+            .privateZones.get(zone.resourceGroup, zone.zone, abortSignal ? { abortSignal } : {});
+        },
         this.retry,
       );
       return {

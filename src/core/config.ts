@@ -98,6 +98,29 @@ const zoneOverrides = z.preprocess(
     }),
 );
 
+/** Shortest approval secret accepted: the HMAC-SHA256 block output, 32 bytes (RFC 2104 section 3). */
+export const APPROVAL_SECRET_MIN_BYTES = 32;
+
+/**
+ * When App Service cannot resolve a Key Vault (or App Configuration) reference it passes the reference text on
+ * as the value. That text is public (it is in the template), so it must never become the HMAC key. Messages
+ * never echo the value.
+ */
+const UNRESOLVED_REFERENCE = /^@Microsoft\.(KeyVault|AppConfiguration)\(/i;
+
+const approvalSecret = z
+  .string()
+  .optional()
+  .transform((v) => (v === undefined || v.trim() === '' ? undefined : v))
+  .refine(
+    (v) => v === undefined || !UNRESOLVED_REFERENCE.test(v.trim()),
+    'is an unresolved Key Vault reference: the app could not read the secret (check that the secret exists and the identity may read it)',
+  )
+  .refine(
+    (v) => v === undefined || new TextEncoder().encode(v).length >= APPROVAL_SECRET_MIN_BYTES,
+    `must be at least ${APPROVAL_SECRET_MIN_BYTES} bytes`,
+  );
+
 const subscriptionResourceGroup = z
   .string()
   .regex(/^[0-9a-f-]{36}\/[-\w._()]{1,90}$/i, 'entries must be subscriptionId/resourceGroup')
@@ -125,7 +148,7 @@ export const appSettingsSchema = z.object({
   APPROVAL_MODE: z.preprocess(blankToUndefined, z.enum(['off', 'webhook', 'auto']).default('off')),
   APPROVAL_AUTO_SUBSCRIPTIONS: list(guid),
   APPROVAL_TIMEOUT_HOURS: integer(72, 1, 24 * 30),
-  APPROVAL_WEBHOOK_SECRET: optionalString,
+  APPROVAL_WEBHOOK_SECRET: approvalSecret,
   RECONCILE_SCHEDULE: z.preprocess(
     blankToUndefined,
     z
