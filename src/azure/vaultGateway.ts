@@ -147,10 +147,7 @@ export class RecoveryServicesVaultGateway implements VaultGateway {
         this.options.retry ?? {},
       );
       const status = current.properties?.privateLinkServiceConnectionState?.status ?? '';
-      if (
-        options.expectStatus !== undefined &&
-        status.toLowerCase() !== options.expectStatus.toLowerCase()
-      ) {
+      if (options.expectStatus !== undefined && status.toLowerCase() !== options.expectStatus.toLowerCase()) {
         throw new ConnectionStateChangedError(connectionId, options.expectStatus, status);
       }
       const result = await ops.beginPutAndWait(

@@ -91,7 +91,11 @@ export function isValidName(kind: NameKind, name: string): boolean {
   }
   if (kind === 'networkInterface') {
     const generated = /^(.+)\.nic\.([0-9a-f-]{36})$/i.exec(name);
-    return generated !== null && GUID.test(generated[2] ?? '') && isValidName('privateEndpoint', generated[1] ?? '');
+    return (
+      generated !== null &&
+      GUID.test(generated[2] ?? '') &&
+      isValidName('privateEndpoint', generated[1] ?? '')
+    );
   }
   return false;
 }
@@ -136,7 +140,7 @@ export function checkResourceId(raw: unknown, kind: ResourceKind): ResourceIdChe
   }
   const id = parseResourceId(raw);
   if (!id || `${id.provider}/${id.type}`.toLowerCase() !== spec.type.toLowerCase()) {
-    return refuse(`${quoted(raw, 120)} is not a ${spec.type} resource id`);
+    return refuse(`${quoted(raw, 300)} is not a ${spec.type} resource id`);
   }
   if (!isSubscriptionId(id.subscriptionId)) {
     return refuse(`${quoted(id.subscriptionId, 60)} is not a subscription id (GUID)`);

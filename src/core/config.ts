@@ -1,12 +1,13 @@
 import { z } from 'zod';
+import { isValidName } from './armNames';
 import { APP_SETTINGS } from './settings';
 import type { AppSettingName } from './settings';
 import { SYNC_POLICIES } from './plan';
 import { MAX_METADATA_VALUE_LENGTH } from './ownership';
 
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-// ARM resource group names: letters, digits, `._-()`, up to 90 characters, not ending in a period.
-const RESOURCE_GROUP = /^[-\w._()]{0,89}[-\w_()]$/;
+// ARM resource group names (armNames.ts): letters, digits, `._-()`, up to 90 characters, not ending in a period.
+const RESOURCE_GROUP = { test: (name: string): boolean => isValidName('resourceGroup', name) };
 
 /** App settings are strings; an empty one counts as not set. */
 const optionalString = z.preprocess((v) => (v === '' ? undefined : v), z.string().optional());
@@ -17,7 +18,10 @@ const guid = z
   .trim()
   .regex(GUID, 'must be a subscription id (GUID)')
   .transform((s) => s.toLowerCase());
-const resourceGroup = z.string().trim().regex(RESOURCE_GROUP, 'must be a resource group name');
+const resourceGroup = z
+  .string()
+  .trim()
+  .refine((v) => RESOURCE_GROUP.test(v), 'must be a resource group name');
 
 const list = <T extends z.ZodType<string, string>>(item: T) =>
   z.preprocess(
@@ -123,8 +127,15 @@ const approvalSecret = z
 
 const subscriptionResourceGroup = z
   .string()
-  .regex(/^[0-9a-f-]{36}\/[-\w._()]{1,90}$/i, 'entries must be subscriptionId/resourceGroup')
-  .refine((v) => GUID.test(v.split('/')[0] ?? ''), 'entries must start with a subscription id')
+  .refine((v) => /^[^/]+\/[^/]+$/.test(v), {
+    message: 'entries must be subscriptionId/resourceGroup',
+    abort: true,
+  })
+  .refine((v) => GUID.test(v.split('/')[0] ?? ''), {
+    message: 'entries must start with a subscription id',
+    abort: true,
+  })
+  .refine((v) => RESOURCE_GROUP.test(v.split('/')[1] ?? ''), 'entries must end with a resource group name')
   .transform((v) => v.toLowerCase());
 
 /** One schema key per app setting, exactly the names in `settings.ts` (a test keeps them equal). */

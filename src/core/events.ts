@@ -139,7 +139,11 @@ export function parseResourceEvent(raw: unknown, scope: EventScope): SyncRequest
   }
   const eventId = envelope.id;
   if (!(WATCHED_EVENT_TYPES as readonly string[]).includes(envelope.type)) {
-    return ignored('unsupported-event-type', `event type ${displayText(envelope.type, 120)} is not watched`, eventId);
+    return ignored(
+      'unsupported-event-type',
+      `event type ${displayText(envelope.type, 120)} is not watched`,
+      eventId,
+    );
   }
   const eventType = envelope.type as WatchedEventType;
   const data = resourceEventData.safeParse(envelope.data ?? {});

@@ -67,7 +67,9 @@ export async function waitingApprovals(client: DurableClient): Promise<Map<strin
       endpointId,
       vaultId: canonicalId(custom.approval.privateLinkServiceId),
       connectionName: custom.approval.connectionName,
-      ...(typeof custom.approval.challengeId === 'string' ? { challengeId: custom.approval.challengeId } : {}),
+      ...(typeof custom.approval.challengeId === 'string'
+        ? { challengeId: custom.approval.challengeId }
+        : {}),
       requestedAt: custom.approval.requestedAt,
       deadline: custom.approval.deadline,
     });

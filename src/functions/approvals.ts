@@ -106,7 +106,10 @@ export async function decideApproval(
   }
   if (body.connectionId !== connectionName) {
     return badRequest('The body names another connection than the path.', [
-      { field: 'connectionId', message: `must equal the connection in the path (${quoted(connectionName, 80)})` },
+      {
+        field: 'connectionId',
+        message: `must equal the connection in the path (${quoted(connectionName, 80)})`,
+      },
     ]);
   }
 
