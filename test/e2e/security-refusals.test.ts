@@ -343,7 +343,7 @@ describe('approval webhook refusals', () => {
         (['Approved', 'Rejected'] as const).map(async (decision) => {
           const raw = decisionBody(race.connectionName, { decision, approver: `ops-${decision}` });
           const response = await signedDecision(race.connectionName, raw);
-          return { decision, status: response.status, body: (await response.json()) as unknown };
+          return { decision, status: response.status, body: await response.json() };
         }),
       );
       const statuses = answers.map((a) => a.status).sort();
