@@ -22,13 +22,11 @@ export class PrivateDnsZoneReader implements ZoneReader {
     try {
       const found = await withRetry(
         id,
-        () => {
-          abortSignal?.throwIfAborted();
-          return this.clients
+        () =>
+          this.clients
             .privateDns(zone.subscriptionId)
-            .privateZones.get(zone.resourceGroup, zone.zone, abortSignal ? { abortSignal } : {});
-        },
-        this.retry,
+            .privateZones.get(zone.resourceGroup, zone.zone, abortSignal ? { abortSignal } : {}),
+        abortSignal ? { ...this.retry, abortSignal } : this.retry,
       );
       return {
         id: found.id ?? id,
