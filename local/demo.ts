@@ -69,7 +69,7 @@ export const FOREIGN_RECORD = {
   name: 'legacyappstore',
   ip: '10.0.9.9',
 };
-export const APPROVAL_SECRET = 'demo-approval-secret';
+export const APPROVAL_SECRET = 'demo-approval-secret-for-the-local-stack-only';
 export const EVENT_SUBSCRIPTION = 'plds-spoke';
 
 function zoneSeed(zone: string) {

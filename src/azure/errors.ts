@@ -98,6 +98,8 @@ export interface RetryOptions {
   readonly sleep?: (ms: number) => Promise<void>;
   /** Called before each retry (for counters and logs). */
   readonly onRetry?: (event: RetryEvent) => void;
+  /** Once it fires, a failure is thrown at once: no further attempt, no back-off. */
+  readonly abortSignal?: AbortSignal;
 }
 
 export const sleep = (ms: number): Promise<void> =>
@@ -124,7 +126,7 @@ export async function withRetry<T>(
       return await call();
     } catch (raw) {
       const error = toAzureError(raw, resourceId);
-      if (!isTransient(error)) throw error;
+      if (!isTransient(error) || options.abortSignal?.aborted) throw error;
       let delayMs: number;
       if (error.statusCode === 429) {
         throttles++;

@@ -1,4 +1,5 @@
 import { InvalidArgumentError } from 'commander';
+import { displayText } from '../core/safeText';
 
 /** Where the CLI writes; tests pass their own. */
 export interface CliIo {
@@ -31,4 +32,20 @@ export function positiveInteger(flag: string) {
       throw new InvalidArgumentError(`${flag} must be a positive whole number, got "${value}"`);
     return n;
   };
+}
+
+/** Longest error line the CLI prints: input echoed in a message is cut, never megabytes on stderr. */
+export const ERROR_LINE_MAX = 1000;
+
+/** `error: <message>` as one bounded line with control characters and escape sequences shown as escapes. */
+export function errorLine(message: string): string {
+  return `error: ${displayText(message, ERROR_LINE_MAX)}\n`;
+}
+
+/** Text for stderr with each line bounded and escaped (line breaks kept). */
+export function safeLines(text: string): string {
+  return text
+    .split('\n')
+    .map((line) => displayText(line, ERROR_LINE_MAX))
+    .join('\n');
 }

@@ -7,7 +7,7 @@ import { registerPlanCommand } from './commands/plan';
 import { registerSyncCommand } from './commands/sync';
 import { registerVerifyCommand } from './commands/verify';
 import type { CliIo } from './io';
-import { EXIT_FAILURE, EXIT_OK, EXIT_USAGE, UserInputError, processIo } from './io';
+import { EXIT_FAILURE, EXIT_OK, EXIT_USAGE, UserInputError, errorLine, processIo, safeLines } from './io';
 
 export const EXIT_CODES_HELP = `
 Exit codes:
@@ -23,7 +23,7 @@ export function buildProgram(io: CliIo, setExitCode: (code: number) => void): Co
   const program = new Command('privatelink-dns-sync')
     .description('Keeps hub privatelink.* Private DNS zones in step with private endpoints')
     .exitOverride()
-    .configureOutput({ writeOut: io.stdout, writeErr: io.stderr });
+    .configureOutput({ writeOut: io.stdout, writeErr: (text) => io.stderr(safeLines(text)) });
   registerPlanCommand(program, io, setExitCode);
   registerSyncCommand(program, io, setExitCode);
   registerVerifyCommand(program, io, setExitCode);
@@ -44,7 +44,7 @@ export async function main(argv: readonly string[], io: CliIo = processIo): Prom
     return exitCode;
   } catch (error) {
     if (error instanceof UserInputError) {
-      io.stderr(`error: ${error.message}\n`);
+      io.stderr(errorLine(error.message));
       return EXIT_USAGE;
     }
     if (error instanceof CommanderError) {
@@ -52,10 +52,10 @@ export async function main(argv: readonly string[], io: CliIo = processIo): Prom
       return error.exitCode === 0 ? EXIT_OK : EXIT_USAGE;
     }
     if (error instanceof InvalidArgumentError) {
-      io.stderr(`error: ${error.message}\n`);
+      io.stderr(errorLine(error.message));
       return EXIT_USAGE;
     }
-    io.stderr(`error: ${error instanceof Error ? error.message : String(error)}\n`);
+    io.stderr(errorLine(error instanceof Error ? error.message : String(error)));
     return EXIT_FAILURE;
   }
 }

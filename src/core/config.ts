@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { isValidName } from './armNames';
 import { APP_SETTINGS } from './settings';
 import type { AppSettingName } from './settings';
 import { SYNC_POLICIES } from './plan';
@@ -7,8 +8,8 @@ import { AZURE_CLOUD_NAMES, DEFAULT_CLOUD } from './clouds';
 import type { AzureCloudName } from './clouds';
 
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-// ARM resource group names: letters, digits, `._-()`, up to 90 characters, not ending in a period.
-const RESOURCE_GROUP = /^[-\w._()]{0,89}[-\w_()]$/;
+// ARM resource group names (armNames.ts): letters, digits, `._-()`, up to 90 characters, not ending in a period.
+const RESOURCE_GROUP = { test: (name: string): boolean => isValidName('resourceGroup', name) };
 
 /** App settings are strings; an empty one counts as not set. */
 const optionalString = z.preprocess((v) => (v === '' ? undefined : v), z.string().optional());
@@ -19,7 +20,10 @@ const guid = z
   .trim()
   .regex(GUID, 'must be a subscription id (GUID)')
   .transform((s) => s.toLowerCase());
-const resourceGroup = z.string().trim().regex(RESOURCE_GROUP, 'must be a resource group name');
+const resourceGroup = z
+  .string()
+  .trim()
+  .refine((v) => RESOURCE_GROUP.test(v), 'must be a resource group name');
 
 const list = <T extends z.ZodType<string, string>>(item: T) =>
   z.preprocess(
@@ -100,10 +104,40 @@ const zoneOverrides = z.preprocess(
     }),
 );
 
+/** Shortest approval secret accepted: the HMAC-SHA256 block output, 32 bytes (RFC 2104 section 3). */
+export const APPROVAL_SECRET_MIN_BYTES = 32;
+
+/**
+ * When App Service cannot resolve a Key Vault (or App Configuration) reference it passes the reference text on
+ * as the value. That text is public (it is in the template), so it must never become the HMAC key. Messages
+ * never echo the value.
+ */
+const UNRESOLVED_REFERENCE = /^@Microsoft\.(KeyVault|AppConfiguration)\(/i;
+
+const approvalSecret = z
+  .string()
+  .optional()
+  .transform((v) => (v === undefined || v.trim() === '' ? undefined : v))
+  .refine(
+    (v) => v === undefined || !UNRESOLVED_REFERENCE.test(v.trim()),
+    'is an unresolved Key Vault reference: the app could not read the secret (check that the secret exists and the identity may read it)',
+  )
+  .refine(
+    (v) => v === undefined || new TextEncoder().encode(v).length >= APPROVAL_SECRET_MIN_BYTES,
+    `must be at least ${APPROVAL_SECRET_MIN_BYTES} bytes`,
+  );
+
 const subscriptionResourceGroup = z
   .string()
-  .regex(/^[0-9a-f-]{36}\/[-\w._()]{1,90}$/i, 'entries must be subscriptionId/resourceGroup')
-  .refine((v) => GUID.test(v.split('/')[0] ?? ''), 'entries must start with a subscription id')
+  .refine((v) => /^[^/]+\/[^/]+$/.test(v), {
+    message: 'entries must be subscriptionId/resourceGroup',
+    abort: true,
+  })
+  .refine((v) => GUID.test(v.split('/')[0] ?? ''), {
+    message: 'entries must start with a subscription id',
+    abort: true,
+  })
+  .refine((v) => RESOURCE_GROUP.test(v.split('/')[1] ?? ''), 'entries must end with a resource group name')
   .transform((v) => v.toLowerCase());
 
 /** One schema key per app setting, exactly the names in `settings.ts` (a test keeps them equal). */
@@ -127,7 +161,7 @@ export const appSettingsSchema = z.object({
   APPROVAL_MODE: z.preprocess(blankToUndefined, z.enum(['off', 'webhook', 'auto']).default('off')),
   APPROVAL_AUTO_SUBSCRIPTIONS: list(guid),
   APPROVAL_TIMEOUT_HOURS: integer(72, 1, 24 * 30),
-  APPROVAL_WEBHOOK_SECRET: optionalString,
+  APPROVAL_WEBHOOK_SECRET: approvalSecret,
   RECONCILE_SCHEDULE: z.preprocess(
     blankToUndefined,
     z

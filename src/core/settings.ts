@@ -112,7 +112,8 @@ export const APP_SETTINGS = [
     required: false,
     deployed: true,
     example: 'local-dev-approval-secret-change-me',
-    description: 'HMAC-SHA256 key for approval webhook signatures (a Key Vault reference when deployed).',
+    description:
+      'HMAC-SHA256 key for approval webhook signatures, at least 32 bytes (a Key Vault reference when deployed; an unresolved reference makes the settings invalid).',
   },
   {
     name: 'RECONCILE_SCHEDULE',

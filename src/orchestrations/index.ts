@@ -3,12 +3,13 @@
  *
  * - orchestrations `syncEndpoint`, `removeEndpoint`, `reconcile`, `applyZone`;
  * - activities `readSyncSettings`, `readEndpointFamily`, `listHubZones`, `listScopeEndpoints`,
- *   `readZoneRecords`, `applyZoneChanges`, `decideConnection`;
+ *   `readZoneRecords`, `applyZoneChanges`, `decideConnection`, `issueApprovalChallenge`;
  * - entities `zoneWritePacer` (per hub zone) and `endpointRecords` (per endpoint).
  *
  * Starters use the names in `./names` and the inputs in `./contracts`.
  */
 import './activities';
+import './approvalChallenge';
 import './zoneWritePacer';
 import './endpointRecords';
 import './applyZone';

@@ -175,6 +175,16 @@ export interface EvalScope {
   readonly copyIndex: Record<string, number>;
 }
 
+/** The evaluator's `uniqueString()`: same shape as ARM's (13 lower-case characters, stable), not the same hash. */
+export function uniqueStringOf(parts: ArmValue[]): string {
+  return createHash('sha256')
+    .update(parts.map(argText).join('|'))
+    .digest('hex')
+    .replace(/[^a-z]/g, '')
+    .padEnd(13, 'x')
+    .slice(0, 13);
+}
+
 export function argText(value: ArmValue): string {
   if (typeof value === 'string') return value;
   if (typeof value === 'number') return String(value);
@@ -354,13 +364,7 @@ function evalCall(name: string, rawArgs: Ast[], scope: EvalScope): ArmValue {
     case 'guid':
       return `guid(${all().map(argText).join('|')})`;
     case 'uniqueString':
-      // Same shape as ARM's (13 lower-case characters, stable for equal input); not the same hash.
-      return createHash('sha256')
-        .update(all().map(argText).join('|'))
-        .digest('hex')
-        .replace(/[^a-z]/g, '')
-        .padEnd(13, 'x')
-        .slice(0, 13);
+      return uniqueStringOf(all());
     case 'copyIndex': {
       const args = all();
       const loop = typeof args[0] === 'string' ? args[0] : '';

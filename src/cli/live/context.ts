@@ -4,7 +4,8 @@ import { AZURE_CLOUD_NAMES } from '../../core/clouds';
 import { ConfigError, hubZoneGroups, parseAppConfig, zoneLocation } from '../../core/config';
 import type { AppConfig } from '../../core/config';
 import type { PlanScope } from '../../core/plan';
-import { canonicalId, parseResourceId } from '../../core/resourceId';
+import { checkResourceId } from '../../core/armNames';
+import { canonicalId } from '../../core/resourceId';
 import { APP_SETTINGS } from '../../core/settings';
 import { createAzureClients } from '../../azure/clients';
 import type { AzureClients } from '../../azure/clients';
@@ -159,15 +160,20 @@ export function resolveLiveContext(flags: ScopeFlags, options: ContextOptions = 
   set('ARM_ENDPOINT', flags.armEndpoint);
   set('ARM_CA_FILE', flags.armCa);
   for (const [name, value] of Object.entries(options.settings ?? {})) set(name, value);
+  // The CLI never approves anything: the approval settings of an exported Function App configuration (the secret
+  // still a Key Vault reference) must not make its settings invalid.
+  for (const name of ['APPROVAL_MODE', 'APPROVAL_WEBHOOK_SECRET', 'APPROVAL_AUTO_SUBSCRIPTIONS'])
+    delete settings[name];
 
   // Subscriptions: flags, else settings, else the one a --vault / --endpoint id names.
   const narrowId = flags.endpoint ?? flags.vault;
-  const narrowParsed = narrowId ? parseResourceId(narrowId) : undefined;
-  if (narrowId && !narrowParsed) {
-    throw new UserInputError(
-      `${flags.endpoint ? '--endpoint' : '--vault'}: "${narrowId}" is not a resource id`,
-    );
+  const narrowCheck = narrowId
+    ? checkResourceId(narrowId, flags.endpoint ? 'privateEndpoint' : 'vault')
+    : undefined;
+  if (narrowCheck && !narrowCheck.ok) {
+    throw new UserInputError(`${flags.endpoint ? '--endpoint' : '--vault'}: ${narrowCheck.message}`);
   }
+  const narrowParsed = narrowCheck?.ok ? narrowCheck.id : undefined;
   if (flags.subscription?.length) set('SPOKE_SUBSCRIPTION_IDS', flags.subscription.join(','));
   else if (!settings.SPOKE_SUBSCRIPTION_IDS && narrowParsed)
     set('SPOKE_SUBSCRIPTION_IDS', narrowParsed.subscriptionId);
