@@ -262,11 +262,11 @@ describe('every service family, from the ARM write to a DNS answer', () => {
   it('a reconcile of every spoke finds all of it in step (the same zone choices, including the ACR sub-zone)', async () => {
     const started = await stack.api('POST', 'resync', JSON.stringify({ scope: 'all', dryRun: true }));
     expect(started.status).toBe(202);
-    const statusUrl = (started.json as { statusQueryGetUri: string }).statusQueryGetUri;
+    const { id } = started.json as { id: string };
     const done = await waitUntil(
       'the dry-run reconcile',
       async () => {
-        const status = (await (await fetch(statusUrl)).json()) as {
+        const status = (await stack.api('GET', `resync/${encodeURIComponent(id)}`)).json as {
           runtimeStatus: string;
           output: { summary: Record<string, number>; skips: { code: string }[] };
         };
