@@ -3,11 +3,14 @@ import { Option } from 'commander';
 import { OUTPUT_FORMATS, renderPlanOutput } from '../../core/format';
 import { SYNC_POLICIES } from '../../core/plan';
 import { planForResources } from '../../core/resourcePlan';
-import { readRecordSetFile, readResourceFile } from '../inputFiles';
+import { explainMissingNics, readRecordSetFile, readResourceFile } from '../inputFiles';
 import type { CliIo } from '../io';
-import { EXIT_OK, EXIT_USAGE, positiveInteger } from '../io';
+import { exitCodeFor, positiveInteger } from '../io';
 import { addScopeOptions } from '../live/context';
-import { runLivePlan } from './planLive';
+import { suggestCommand } from '../live/commandLine';
+import { findHandMade, handMadeAdvice } from '../live/handMade';
+import { OUTPUT_KINDS } from '../live/output';
+import { planFormat, runLivePlan } from './planLive';
 import type { LivePlanFlags, PlanFlags } from './planLive';
 
 export interface PlanCommandOptions extends PlanFlags {
@@ -19,16 +22,29 @@ export const DEFAULT_OWNER_ID = 'privatelink-dns-sync';
 
 /** Offline plan: endpoints and NICs from a file, optional current records from another, no Azure calls. */
 export function runPlan(options: PlanCommandOptions, io: CliIo): number {
-  const resources = readResourceFile(options.input);
-  const current = options.current ? readRecordSetFile(options.current) : [];
-  const { endpoints, desired, plan } = planForResources(resources, current, {
+  const format = planFormat(options);
+  const input = readResourceFile(options.input);
+  const current = options.current ? readRecordSetFile(options.current) : { recordSets: [], notes: [] };
+  for (const note of [...input.notes, ...current.notes]) io.stderr(`warning: ${note}\n`);
+  const planned = planForResources(input.resources, current.recordSets, {
     policy: options.policy,
     ownerId: options.owner,
     adopt: options.adopt,
     ttl: options.ttl,
   });
-  io.stdout(renderPlanOutput(options.format, plan, desired, endpoints));
-  return options.detailedExitcode && plan.hasChanges ? EXIT_USAGE : EXIT_OK;
+  const plan = explainMissingNics(planned.plan, input.endpointsWithoutNics, options.input);
+  io.stdout(renderPlanOutput(format, plan, planned.desired, planned.endpoints));
+  if (format === 'table') {
+    const advice = handMadeAdvice(
+      findHandMade(plan, planned.desired, current.recordSets),
+      (extra) => `${suggestCommand('sync', {}, extra)}   # with the scope flags of these endpoints`,
+    );
+    for (const line of advice) io.stderr(`${line}\n`);
+  }
+  return exitCodeFor({
+    conflicts: plan.conflicts.length > 0,
+    pending: options.detailedExitcode === true && plan.hasChanges,
+  });
 }
 
 export function registerPlanCommand(program: Command, io: CliIo, setExitCode: (code: number) => void): void {
@@ -39,13 +55,14 @@ export function registerPlanCommand(program: Command, io: CliIo, setExitCode: (c
     )
     .option(
       '--input <file>',
-      'JSON array (or {"value": [...]}) of private endpoints and network interfaces; without it the plan is made live from Azure (scope flags)',
+      'endpoints and NICs from a file (az … list, az graph query, Resource Graph or ARM list JSON); without it the plan is made live from Azure (scope flags)',
     )
     .option(
       '--current <file>',
       'existing A record sets in ARM list format; without it every record is a create',
     )
     .addOption(new Option('--format <format>', 'output format').choices(OUTPUT_FORMATS).default('table'))
+    .addOption(new Option('--output <kind>', 'json: the same as --format json').choices(OUTPUT_KINDS))
     .addOption(new Option('--policy <policy>', 'sync policy').choices(SYNC_POLICIES).default('sync'))
     .option('--owner <id>', 'owner id written into record metadata', DEFAULT_OWNER_ID)
     .option('--adopt', 'adopt unowned records whose IPs already match', false)
