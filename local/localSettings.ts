@@ -23,6 +23,20 @@ export interface EmulatorValues {
   readonly IDENTITY_HEADER: string;
 }
 
+/**
+ * The secret the emulator's managed-identity endpoint expects (`X-IDENTITY-HEADER`). Fixed, so the settings stay
+ * valid across restarts; the endpoint listens on loopback only.
+ */
+export const LOCAL_IDENTITY_HEADER = 'plds-local-emulator';
+
+/** What the emulator writes with its default ports: the example file, exactly. */
+export const DEFAULT_EMULATOR_VALUES: EmulatorValues = {
+  ARM_ENDPOINT: 'https://127.0.0.1:8443',
+  ARM_CA_FILE: '.local-state/arm-ca.pem',
+  IDENTITY_ENDPOINT: 'http://127.0.0.1:8444/msi/token',
+  IDENTITY_HEADER: LOCAL_IDENTITY_HEADER,
+};
+
 export const EXAMPLE_FILE = join(__dirname, '..', 'local.settings.example.json');
 
 export function readExample(file = EXAMPLE_FILE): LocalSettingsFile {

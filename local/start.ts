@@ -55,7 +55,11 @@ function portOpen(port: number, host = '127.0.0.1'): Promise<boolean> {
 }
 
 /** The problems that would stop `func start`, each with what to do; empty when it can go. */
-export async function startProblems(root = ROOT, path = process.env.PATH ?? ''): Promise<string[]> {
+export async function startProblems(
+  root = ROOT,
+  path = process.env.PATH ?? '',
+  answers: (port: number) => Promise<boolean> = portOpen,
+): Promise<string[]> {
   if (!findOnPath('func', path)) return [NO_CORE_TOOLS];
   const settingsFile = join(root, 'local.settings.json');
   if (!existsSync(settingsFile))
@@ -78,7 +82,7 @@ or copy local.settings.example.json to local.settings.json and point it at your 
   }
   const problems: string[] = [];
   if (/UseDevelopmentStorage=true/i.test(values.AzureWebJobsStorage ?? '')) {
-    const open = await Promise.all([10000, 10001, 10002].map((p) => portOpen(p)));
+    const open = await Promise.all([10000, 10001, 10002].map((p) => answers(p)));
     if (!open.every(Boolean))
       problems.push(`AzureWebJobsStorage is UseDevelopmentStorage=true, but Azurite does not answer on 127.0.0.1:10000-10002.
 Start it in another terminal:
@@ -88,7 +92,7 @@ Start it in another terminal:
   const arm = values.ARM_ENDPOINT;
   if (arm) {
     const url = new URL(arm);
-    if (['127.0.0.1', 'localhost'].includes(url.hostname) && !(await portOpen(Number(url.port || 443))))
+    if (['127.0.0.1', 'localhost'].includes(url.hostname) && !(await answers(Number(url.port || 443))))
       problems.push(`ARM_ENDPOINT is ${arm}, where nothing answers. Start the local emulator in another terminal:
   npm run emulator -- --seed demo
 `);

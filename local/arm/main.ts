@@ -18,10 +18,7 @@ import { startDnsServer } from '../dns/server';
 import type { RunningDnsServer } from '../dns/server';
 import { ESTATE_SEEDS, seedEstate, SPOKE_VNET_ID } from '../estate';
 import type { EstateSeed } from '../estate';
-import { displayPath, writeLocalSettings } from '../localSettings';
-
-/** Sent by the managed-identity endpoint check; fixed so local.settings.json stays valid (loopback only). */
-export const LOCAL_IDENTITY_HEADER = 'plds-local-emulator';
+import { displayPath, LOCAL_IDENTITY_HEADER, writeLocalSettings } from '../localSettings';
 
 const port =
   (flag: string) =>

@@ -40,7 +40,15 @@ export function describeFailure(error: unknown): CliFailure {
   if (error instanceof UserInputError || error instanceof InvalidArgumentError)
     return { code: EXIT_USAGE, message: error.message };
   if (error instanceof ScopeNotFoundError) return { code: EXIT_FAILURE, message: error.message };
-  if (isSignInError(error)) return { code: EXIT_FAILURE, message: NOT_SIGNED_IN, detail };
+  if (isSignInError(error)) {
+    // A managed-identity endpoint that is set but gives no token (a restarted emulator, a stale header) is the
+    // likelier cause than a missing `az login`.
+    const endpoint = process.env.IDENTITY_ENDPOINT;
+    const message = endpoint
+      ? `${NOT_SIGNED_IN}. The managed-identity endpoint IDENTITY_ENDPOINT=${endpoint} gave none: is it running, with the IDENTITY_HEADER it expects (restart npm run emulator and use the settings it writes)?`
+      : NOT_SIGNED_IN;
+    return { code: EXIT_FAILURE, message, detail };
+  }
   const message = error instanceof Error ? error.message : String(error);
   // SDK errors can run to many lines; the first names the code and the resource.
   const [first = message] = message.split('\n');

@@ -11,7 +11,7 @@ import { addScopeOptions, resolveLiveContext } from '../live/context';
 import type { ContextOptions, ScopeFlags } from '../live/context';
 import { OUTPUT_KINDS, printJson } from '../live/output';
 import type { OutputKind } from '../live/output';
-import { explainEmptyScope } from '../live/scopeCheck';
+import { checkScope } from '../live/scopeCheck';
 
 export const EXPORT_FORMATS = ['hosts', 'tsv', 'csv', 'bind'] as const;
 export type ExportFormat = (typeof EXPORT_FORMATS)[number];
@@ -57,7 +57,11 @@ export async function runExport(
     ownerId: ctx.config.ownerId,
     ttl: 1,
   });
-  if (endpoints.length === 0) io.stderr(`warning: ${await explainEmptyScope(ctx)}\n`);
+  for (const warning of await checkScope(
+    ctx,
+    endpoints.map((e) => e.id),
+  ))
+    io.stderr(`warning: ${warning}\n`);
   const ttl = flags.ttl ?? ctx.config.recordTtlSeconds;
   if (flags.output === 'json') {
     printJson(io, {

@@ -7,7 +7,7 @@ import { explainMissingNics, readRecordSetFile, readResourceFile } from '../inpu
 import type { CliIo } from '../io';
 import { exitCodeFor, positiveInteger } from '../io';
 import { addScopeOptions } from '../live/context';
-import { suggestCommand } from '../live/commandLine';
+import { CLI_NAME, shellQuote } from '../live/commandLine';
 import { findHandMade, handMadeAdvice } from '../live/handMade';
 import { OUTPUT_KINDS } from '../live/output';
 import { planFormat, runLivePlan } from './planLive';
@@ -35,9 +35,10 @@ export function runPlan(options: PlanCommandOptions, io: CliIo): number {
   const plan = explainMissingNics(planned.plan, input.endpointsWithoutNics, options.input);
   io.stdout(renderPlanOutput(format, plan, planned.desired, planned.endpoints));
   if (format === 'table') {
+    // Offline the scope is not known: the command is to be run against Azure with the scope of these endpoints.
     const advice = handMadeAdvice(
       findHandMade(plan, planned.desired, current.recordSets),
-      (extra) => `${suggestCommand('sync', {}, extra)}   # with the scope flags of these endpoints`,
+      (extra) => `${CLI_NAME} sync <scope flags> ${extra.map(shellQuote).join(' ')}`,
     );
     for (const line of advice) io.stderr(`${line}\n`);
   }

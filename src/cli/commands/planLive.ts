@@ -9,7 +9,7 @@ import { resolveLiveContext } from '../live/context';
 import type { ContextOptions, ScopeFlags } from '../live/context';
 import { findHandMade, handMadeAdvice } from '../live/handMade';
 import type { OutputKind } from '../live/output';
-import { explainEmptyScope } from '../live/scopeCheck';
+import { checkScope } from '../live/scopeCheck';
 import { loadLiveState } from '../live/state';
 
 /** The flags `plan` takes with or without `--input`. */
@@ -58,7 +58,11 @@ export async function runLivePlan(
     ...deps,
   });
   const state = await loadLiveState(ctx);
-  if (state.endpoints.length === 0) io.stderr(`warning: ${await explainEmptyScope(ctx)}\n`);
+  for (const warning of await checkScope(
+    ctx,
+    state.endpoints.map((e) => e.id),
+  ))
+    io.stderr(`warning: ${warning}\n`);
   io.stdout(renderPlanOutput(format, state.plan, state.desired, state.endpoints));
   if (format === 'table') {
     const { listing } = state;

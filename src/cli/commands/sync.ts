@@ -16,7 +16,7 @@ import { findHandMade, handMadeAdvice, policyAllowsReplacing, replaceHandMade } 
 import type { HandMadeRecord } from '../live/handMade';
 import { isInteractive, OUTPUT_KINDS, printJson, seconds, writeProgress } from '../live/output';
 import type { OutputKind } from '../live/output';
-import { explainEmptyScope } from '../live/scopeCheck';
+import { checkScope } from '../live/scopeCheck';
 import { loadLiveState } from '../live/state';
 
 export interface SyncFlags extends ScopeFlags {
@@ -90,7 +90,11 @@ export async function runSync(
     ...(deps.env ? { env: deps.env } : {}),
   });
   const state = await loadLiveState(ctx);
-  if (state.endpoints.length === 0) io.stderr(`warning: ${await explainEmptyScope(ctx)}\n`);
+  for (const warning of await checkScope(
+    ctx,
+    state.endpoints.map((e) => e.id),
+  ))
+    io.stderr(`warning: ${warning}\n`);
   // Creates into hub zones that do not exist are left out (they are skips naming the zone) and fail the run.
   let plan = state.applicable;
 
@@ -100,7 +104,13 @@ export async function runSync(
       throw new UserInputError(
         `--replace-foreign takes records over, which policy ${plan.policy} does not allow (use --policy sync or upsert-only)`,
       );
-    const replacement = replaceHandMade(plan, state.desired, state.current, flags.replaceForeign);
+    const replacement = replaceHandMade(
+      plan,
+      state.desired,
+      state.current,
+      flags.replaceForeign,
+      state.planOptions.ttl,
+    );
     for (const name of replacement.notFound)
       io.stderr(
         `warning: --replace-foreign ${name}: no record made by hand stands in the way there (already right, owned, or not needed by the scope); nothing to replace\n`,

@@ -12,7 +12,7 @@ import { OUTPUT_KINDS, printJson } from '../live/output';
 import type { OutputKind } from '../live/output';
 import { checkResolution, describeResolution, resolverFor, systemResolver } from '../live/resolve';
 import type { Resolution } from '../live/resolve';
-import { explainEmptyScope } from '../live/scopeCheck';
+import { checkScope } from '../live/scopeCheck';
 import { loadLiveState } from '../live/state';
 
 export interface VerifyFlags extends ScopeFlags {
@@ -52,7 +52,11 @@ export async function runVerify(
     flags.dnsServer ?? `the system resolver (${resolver.getServers().join(', ') || 'none configured'})`;
   const ctx = resolveLiveContext(flags, { debug: io.stderr, ...deps });
   const state = await loadLiveState(ctx);
-  if (state.endpoints.length === 0) io.stderr(`warning: ${await explainEmptyScope(ctx)}\n`);
+  for (const warning of await checkScope(
+    ctx,
+    state.endpoints.map((e) => e.id),
+  ))
+    io.stderr(`warning: ${warning}\n`);
   const { desired, plan } = state;
 
   const resolutions: Resolution[] = [];

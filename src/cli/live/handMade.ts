@@ -82,6 +82,7 @@ export function replaceHandMade(
   desired: readonly DesiredRecord[],
   current: readonly CurrentRecordSet[],
   fqdns: readonly string[],
+  ttl: number,
 ): Replacement {
   const wanted = new Set(fqdns.map(normalizeFqdn));
   const { replaceable } = findHandMade(plan, desired, current);
@@ -98,7 +99,8 @@ export function replaceHandMade(
       zone: r.zone,
       name: r.name,
       ips: sortIps(d.ips),
-      ttl: c.ttl,
+      // Rewritten anyway: with the TTL the app writes, so the next run has nothing left to change.
+      ttl,
       metadata: encodeOwnership(plan.ownerId, d.owners, c.metadata),
       owners: d.owners,
       etag: c.etag,

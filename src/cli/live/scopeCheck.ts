@@ -1,8 +1,10 @@
 /**
- * When a scope lists no private endpoint, say why: a vault, endpoint, subscription or resource group that does
- * not exist (or that the signed-in identity cannot see) is an error, not an empty plan. Resource Graph answers an
- * unknown subscription with no rows, so this asks ARM directly — and only when the listing came back empty.
+ * When a scope (or part of it) lists no private endpoint, say why: a vault, endpoint, subscription or resource
+ * group that does not exist (or that the signed-in identity cannot see) is an error, not an empty plan. Resource
+ * Graph answers an unknown subscription with no rows, so this asks ARM directly — only for the parts that came
+ * back empty.
  */
+import { parseResourceId } from '../../core/resourceId';
 import { toAzureError } from '../../azure/errors';
 import type { LiveContext } from './context';
 
@@ -49,31 +51,48 @@ async function probe(ctx: LiveContext, subscriptionId: string, resourceGroup?: s
 }
 
 /**
- * Called with a listing that holds no private endpoint. Throws `ScopeNotFoundError` when the scope names
- * something that does not exist; otherwise returns the warning to print (the scope exists and is empty).
+ * Checks the scope against the endpoints the listing found. Throws `ScopeNotFoundError` when the scope names a
+ * vault, endpoint, subscription or resource group that does not exist (or cannot be read); returns a warning for
+ * each part of the scope that exists but holds no private endpoint. Parts that hold endpoints cost nothing.
  */
-export async function explainEmptyScope(ctx: LiveContext): Promise<string> {
+export async function checkScope(ctx: LiveContext, endpointIds: readonly string[]): Promise<string[]> {
   const { scope } = ctx;
-  if (scope.vaultId) {
-    const vault = await ctx.ports.vaults.getVault(scope.vaultId);
-    if (!vault)
-      throw new ScopeNotFoundError(
-        `vault ${scope.vaultId} was not found; check the id (az backup vault list -o table) and that you can read its resource group`,
-      );
-    return `vault ${vault.name} has no private endpoint in scope (${vault.connections.length} private endpoint connection(s) on the vault)`;
-  }
-  if (scope.endpointId) {
-    const endpoint = await ctx.ports.endpoints.getEndpoint(scope.endpointId);
+  if (scope.vaultId || scope.endpointId) {
+    if (endpointIds.length > 0) return [];
+    if (scope.vaultId) {
+      const vault = await ctx.ports.vaults.getVault(scope.vaultId);
+      if (!vault)
+        throw new ScopeNotFoundError(
+          `vault ${scope.vaultId} was not found; check the id (az backup vault list -o table) and that you can read its resource group`,
+        );
+      return [
+        `vault ${vault.name} has no private endpoint in scope (${vault.connections.length} private endpoint connection(s) on the vault)`,
+      ];
+    }
+    const endpoint = await ctx.ports.endpoints.getEndpoint(scope.endpointId ?? '');
     if (!endpoint) throw new ScopeNotFoundError(`private endpoint ${scope.endpointId} was not found`);
-    return `private endpoint ${scope.endpointId} is outside the configured spoke resource groups`;
+    return [`private endpoint ${scope.endpointId} is outside the configured spoke resource groups`];
   }
+  const found = endpointIds.map((id) => parseResourceId(id)).filter((id) => id !== undefined);
+  const warnings: string[] = [];
   if (scope.resourceGroups?.length) {
     for (const entry of scope.resourceGroups) {
       const [subscriptionId = '', resourceGroup = ''] = entry.split('/');
+      const holds = found.some(
+        (id) =>
+          id.subscriptionId.toLowerCase() === subscriptionId.toLowerCase() &&
+          id.resourceGroup.toLowerCase() === resourceGroup.toLowerCase(),
+      );
+      if (holds) continue;
       await probe(ctx, subscriptionId, resourceGroup);
+      warnings.push(`no private endpoints in resource group ${subscriptionId}/${resourceGroup}`);
     }
-    return `no private endpoints in resource group(s) ${scope.resourceGroups.join(', ')}`;
+    return warnings;
   }
-  for (const subscriptionId of scope.subscriptionIds) await probe(ctx, subscriptionId);
-  return `no private endpoints in subscription(s) ${scope.subscriptionIds.join(', ')}`;
+  for (const subscriptionId of scope.subscriptionIds) {
+    if (found.some((id) => id.subscriptionId.toLowerCase() === subscriptionId.toLowerCase())) continue;
+    await probe(ctx, subscriptionId);
+    warnings.push(`no private endpoints in subscription ${subscriptionId}`);
+  }
+  return warnings;
 }
