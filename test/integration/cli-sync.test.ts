@@ -195,13 +195,15 @@ describe('plan and sync against local/arm', () => {
     );
   });
 
-  it('rejects bad settings with exit 2 and names the flag', async () => {
+  it('rejects bad settings with exit 64 and names the flag', async () => {
     const bad = await runCli('sync', '--arm-endpoint', fx.emu.url, '--subscription', 'not-a-guid');
-    expect(bad.code).toBe(2);
+    expect(bad.code).toBe(64);
     expect(bad.err).toMatch(/HUB_SUBSCRIPTION_ID \(--hub-subscription\): is required/);
     expect(bad.err).toMatch(/SPOKE_SUBSCRIPTION_IDS \(--subscription\)/);
     const noCa = await runCli('plan', ...env.flags, '--arm-ca', '/nonexistent/ca.pem');
-    expect(noCa.code).toBe(2);
-    expect(noCa.err).toMatch(/cannot read CA file/);
+    expect(noCa.code).toBe(64);
+    expect(noCa.err).toMatch(
+      /^error: ARM_CA_FILE \(--arm-ca\): cannot read CA file \/nonexistent\/ca\.pem \(no such file\)/,
+    );
   });
 });
