@@ -36,6 +36,8 @@ describe('records made by hand, scopes and conventions', () => {
   let dns: RunningDnsServer;
   let vaultId: string;
   let staleFqdn: string;
+  /** What the endpoint publishes for the stale record (the simulator assigns the address). */
+  let staleIp: string;
 
   beforeAll(async () => {
     fx = await startFixture();
@@ -46,7 +48,10 @@ describe('records made by hand, scopes and conventions', () => {
     // What CreateDNSEntries.ps1 leaves: every record, no metadata, TTL 3600; fc1 with an address gone stale.
     for (const entry of backupSimulator(fx).dnsEntries(vaultId)) {
       const stale = entry.recordName.endsWith('-ab-pod01-fc1');
-      if (stale) staleFqdn = `${entry.recordName}.${entry.zone}`;
+      if (stale) {
+        staleFqdn = `${entry.recordName}.${entry.zone}`;
+        staleIp = entry.ip;
+      }
       fx.dns.putARecordSet(fx.zoneId(entry.zone), {
         name: entry.recordName,
         ttl: 3600,
@@ -88,17 +93,17 @@ describe('records made by hand, scopes and conventions', () => {
     expect(result.err).toContain(
       `9 record(s) made by hand (no owner) already hold the right IPs; to have privatelink-dns-sync maintain them, adopt them:\n  ${suggestCommand('sync', scope, ['--adopt'])}\n`,
     );
-    expect(result.err).toContain(`  ${staleFqdn} has 10.12.9.99, the endpoint publishes 10.12.0.4\n`);
+    expect(result.err).toContain(`  ${staleFqdn} has 10.12.9.99, the endpoint publishes ${staleIp}\n`);
     expect(result.err).toContain(`  ${suggestCommand('sync', scope, ['--replace-foreign', staleFqdn])}\n`);
   });
 
   it('verify reports them (and the wrong address fails the lookup: exit 1)', async () => {
     const result = await runCli('verify', ...vaultFlags(), '--dns-server', dns.server);
     expect(result.code).toBe(1);
-    expect(result.out).toContain(`WRONG IP  ${staleFqdn} -> 10.12.9.99 (expected 10.12.0.4)`);
+    expect(result.out).toContain(`WRONG IP  ${staleFqdn} -> 10.12.9.99 (expected ${staleIp})`);
     expect(result.out.match(/^HAND-MADE /gm)).toHaveLength(9);
     expect(result.out).toContain(
-      `CONFLICT  ${staleFqdn} -> 10.12.9.99: made by hand (no owner); the endpoint publishes 10.12.0.4\n`,
+      `CONFLICT  ${staleFqdn} -> 10.12.9.99: made by hand (no owner); the endpoint publishes ${staleIp}\n`,
     );
     expect(result.out).toMatch(
       /^9\/10 names resolve as expected through \S+, 1 conflict\(s\), 9 record\(s\) made by hand$/m,
@@ -109,7 +114,7 @@ describe('records made by hand, scopes and conventions', () => {
     const result = await runCli('doctor', ...vaultFlags());
     expect(result.code).toBe(4);
     expect(result.out).toContain(
-      `✗ required records present with the right IP — 1 of 10 record(s) missing or wrong\n    - ${staleFqdn} has 10.12.9.99, made by hand (want 10.12.0.4)\n    fix: replace the record(s) made by hand (asks first): privatelink-dns-sync sync `,
+      `✗ required records present with the right IP — 1 of 10 record(s) missing or wrong\n    - ${staleFqdn} has 10.12.9.99, made by hand (want ${staleIp})\n    fix: replace the record(s) made by hand (asks first): privatelink-dns-sync sync `,
     );
     expect(result.out).toContain('i 9 record(s) made by hand (no owner) hold the right IPs');
     expect(result.out).toMatch(/ {4}fix: take them over: privatelink-dns-sync sync .* --adopt\n/);
@@ -140,7 +145,7 @@ describe('records made by hand, scopes and conventions', () => {
     );
     await expect(declined).rejects.toThrow('not confirmed; nothing was written');
     expect(question).toBe(
-      `Replace 1 record(s) made by hand with the endpoint IPs?\n  ${staleFqdn}: 10.12.9.99 -> 10.12.0.4\nType yes to go on: `,
+      `Replace 1 record(s) made by hand with the endpoint IPs?\n  ${staleFqdn}: 10.12.9.99 -> ${staleIp}\nType yes to go on: `,
     );
     const policy = await runCli(
       'sync',
@@ -172,7 +177,7 @@ describe('records made by hand, scopes and conventions', () => {
 
     fx.emu.log.reset();
     const dry = await runCli('sync', ...vaultFlags(), '--replace-foreign', staleFqdn, '--dry-run');
-    expect(dry.out).toContain(`would replace (made by hand) ${staleFqdn}: 10.12.9.99 -> 10.12.0.4\n`);
+    expect(dry.out).toContain(`would replace (made by hand) ${staleFqdn}: 10.12.9.99 -> ${staleIp}\n`);
     expect(writes()).toBe(0);
 
     const replaced = await runCli(
@@ -184,11 +189,11 @@ describe('records made by hand, scopes and conventions', () => {
     );
     expect(replaced.code).toBe(0);
     expect(replaced.out).toContain(
-      `REPLACED ${staleFqdn}: 10.12.9.99 -> 10.12.0.4 (made by hand; now owned by privatelink-dns-sync)\n`,
+      `REPLACED ${staleFqdn}: 10.12.9.99 -> ${staleIp} (made by hand; now owned by privatelink-dns-sync)\n`,
     );
     expect(replaced.out).toMatch(/^written 1 \(created 0, updated 0, adopted 1, deleted 0\)$/m);
     expect(writes()).toBe(1);
-    expect(record(staleFqdn)).toEqual({ ips: ['10.12.0.4'], owner: 'privatelink-dns-sync', ttl: 10 });
+    expect(record(staleFqdn)).toEqual({ ips: [staleIp], owner: 'privatelink-dns-sync', ttl: 10 });
 
     const adopted = await runCli('sync', ...vaultFlags(), '--adopt');
     expect(adopted.code).toBe(0);
@@ -244,7 +249,7 @@ describe('records made by hand, scopes and conventions', () => {
     };
     expect(body.ttl).toBe(10);
     expect(body.records).toHaveLength(10);
-    expect(body.records.find((r) => r.fqdn === staleFqdn)).toMatchObject({ ips: ['10.12.0.4'] });
+    expect(body.records.find((r) => r.fqdn === staleFqdn)).toMatchObject({ ips: [staleIp] });
     expect(body.records.every((r) => r.endpoints.length === 1)).toBe(true);
   });
 

@@ -3,6 +3,7 @@
  * the spoke scope check, the approval decision proof, the approval secret rules, the decision lock's
  * compare-and-set, and how events, resource lists and the CLI use them.
  */
+import { EXIT_USAGE } from '../../src/cli/io';
 import {
   MAX_RESOURCE_ID_LENGTH,
   SIBLING_NAME_SUFFIXES,
@@ -361,9 +362,9 @@ describe('CLI error output', () => {
     ['a 5 MB vault id', ['plan', '--vault', `${vaultId('rsv')}${'x'.repeat(5_000_000)}`]],
     ['an ANSI escape in an endpoint id', ['plan', '--endpoint', peId(`pe${ESC}[2J${ESC}]0;owned\u0007`)]],
     ['a 5 MB unknown option', ['plan', `--${'y'.repeat(5_000_000)}`]],
-  ])('%s: one bounded, escaped line per message, exit 2', async (_what, argv) => {
+  ])('%s: one bounded, escaped line per message, exit 64 (usage)', async (_what, argv) => {
     const { code, err } = await run(...argv);
-    expect(code).toBe(2);
+    expect(code).toBe(EXIT_USAGE);
     expect(err.length).toBeGreaterThan(0);
     expect(err.length).toBeLessThan(4000);
     expect(err).not.toContain(ESC);
