@@ -465,13 +465,10 @@ export async function startArmEmulator(options: ArmEmulatorOptions = {}): Promis
         (method === 'PUT' || method === 'PATCH' || method === 'DELETE') &&
         (armRequest.header('if-match') !== undefined || armRequest.header('if-none-match') !== undefined)
       ) {
-        const race = faults.decideRace({
-          method,
-          path,
-          operationId: route.operationId,
-          resourceType: route.resourceType,
-        });
-        const existing = race ? store.get(path) : undefined;
+        const existing = store.get(path);
+        const race = existing
+          ? faults.decideRace({ method, path, operationId: route.operationId, resourceType: route.resourceType })
+          : undefined;
         if (race && existing) {
           injected = `race:${race.rule}`;
           const raceContext: WriteContext = {

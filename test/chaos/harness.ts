@@ -74,6 +74,8 @@ export async function runScenario(world: ChaosWorld, scenario: Scenario, seed: n
     const unsettled = await settle(ctx);
     if (unsettled) {
       violations.push({ invariant: '8', message: `did not settle after the operations: ${unsettled.join('; ')}` });
+      // Stop what still runs, so the reconcile and the checks see a quiet stack.
+      await endRun(ctx);
     } else {
       violations.push(...(await checkState(ctx, 'events', eventCoverage(ctx))).violations);
     }
@@ -100,7 +102,10 @@ export async function runScenario(world: ChaosWorld, scenario: Scenario, seed: n
       }
     }
     const stillMoving = await settle(ctx);
-    if (stillMoving) violations.push({ invariant: '8', message: `did not settle after the reconcile: ${stillMoving.join('; ')}` });
+    if (stillMoving) {
+      violations.push({ invariant: '8', message: `did not settle after the reconcile: ${stillMoving.join('; ')}` });
+      await endRun(ctx);
+    }
 
     const state = await checkState(ctx, 'final');
     violations.push(...state.violations);
@@ -127,7 +132,7 @@ export async function runScenario(world: ChaosWorld, scenario: Scenario, seed: n
       durationMs: Date.now() - started,
     };
   } finally {
-    endRun(ctx);
+    await endRun(ctx);
   }
 }
 

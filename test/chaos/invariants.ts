@@ -29,7 +29,7 @@ import {
   type DesiredRecord,
   type NicEntry,
 } from './oracle';
-import { OWNER_ID, type RunContext } from './world';
+import { MAX_412_STREAK, OWNER_ID, type RunContext } from './world';
 
 export type InvariantId = '1' | '2' | '3' | '4' | '5' | '6' | '7' | '8' | '1a' | '5a';
 
@@ -51,8 +51,6 @@ export const INVARIANTS: Record<InvariantId, string> = {
   '8': 'bounded retries and time to settle',
 };
 
-/** Most precondition failures (412) one record set may see in a row from the app. */
-export const MAX_412_STREAK = 10;
 
 const A_TYPE = 'microsoft.network/privatednszones/a';
 const PE_TYPE = 'microsoft.network/privateendpoints';

@@ -40,7 +40,11 @@ export type Operation =
   /** Stop the Functions host and start a new one on the same state folder. */
   | { readonly op: 'restartHost' }
   /** Wait until nothing moves (events delivered, orchestrations waiting or done). */
-  | { readonly op: 'settle' };
+  | { readonly op: 'settle' }
+  /** Let the app work for a few real milliseconds before the next operation. */
+  | { readonly op: 'pause'; readonly ms: number }
+  /** Wait (a few seconds at most) until the slot's sync orchestration reports this phase (focused scenarios). */
+  | { readonly op: 'awaitPhase'; readonly slot: number; readonly phase: 'reading' | 'applying' | 'removing' };
 
 export type InjectedError = 500 | 503 | 429 | 'reset';
 
@@ -53,6 +57,8 @@ export interface FaultPlan {
   readonly storm?: { readonly skip: number; readonly count: number; readonly retryAfterSeconds: 0 | 1 | 5 };
   /** Slow ARM: exponential latency (emulated ms) on the app's calls. */
   readonly slowMeanMs?: number;
+  /** Slow record sets: a fixed latency (emulated ms) on every record-set call. */
+  readonly recordDelayMs?: number;
   /** Another writer between the app's read and its conditional write. */
   readonly races?: { readonly touch: number; readonly delete: number; readonly max: number };
   /** Event Grid: duplicates, drops, delays (real ms) and reordering. */
@@ -106,6 +112,7 @@ function faultPlanArb(profile: ScenarioProfile): fc.Arbitrary<FaultPlan> {
         retryAfterSeconds: fc.constantFrom<0 | 1 | 5>(0, 1, 5),
       }),
       slowMeanMs: fc.constantFrom(200, 1000, 5000),
+      recordDelayMs: fc.constantFrom(2_000, 10_000),
       races: fc.record({
         touch: fc.constantFrom(0, 0.2, 0.5),
         delete: fc.constantFrom(0, 0.2, 0.5),
@@ -149,6 +156,10 @@ function operationArb(slots: number): fc.Arbitrary<Operation> {
     { arbitrary: slot.map((s) => ({ op: 'restoreDns' as const, slot: s })), weight: 1 },
     { arbitrary: fc.constant({ op: 'restartHost' as const }), weight: 1 },
     { arbitrary: fc.constant({ op: 'settle' as const }), weight: 3 },
+    {
+      arbitrary: fc.constantFrom(5, 20, 60).map((ms) => ({ op: 'pause' as const, ms })),
+      weight: 2,
+    },
   );
 }
 
@@ -162,7 +173,14 @@ export function scenarioArb(profile: ScenarioProfile = QUICK_PROFILE): fc.Arbitr
     .chain((slots) =>
       fc.record({
         slots: fc.constant(slots),
-        ops: fc.array(operationArb(slots.length), { minLength: 1, maxLength: profile.maxOps }),
+        // Every scenario starts by creating its endpoints (the rest may delete and re-create them).
+        ops: fc
+          .array(operationArb(slots.length), {
+            minLength: Math.min(4, profile.maxOps),
+            maxLength: profile.maxOps,
+            size: 'max',
+          })
+          .map((ops) => [...slots.map((_, slot) => ({ op: 'create' as const, slot })), ...ops]),
         faults: faultPlanArb(profile),
         hiddenAtReconcile: fc.uniqueArray(fc.integer({ min: 0, max: slots.length - 1 }), { maxLength: 1 }),
       }),
@@ -183,6 +201,10 @@ export function describeOperation(op: Operation, slots: readonly Slot[]): string
     case 'restartHost':
     case 'settle':
       return op.op;
+    case 'pause':
+      return `pause ${op.ms} ms`;
+    case 'awaitPhase':
+      return `wait until slot${op.slot}'s sync is ${op.phase}`;
     default:
       return `${op.op} ${slotName(op.slot)}`;
   }

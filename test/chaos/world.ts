@@ -169,6 +169,13 @@ export function faultConfig(plan: FaultPlan, seed: number): FaultConfig {
       latency: { distribution: 'exponential', meanMs: plan.slowMeanMs, maxMs: plan.slowMeanMs * 5 },
     });
   }
+  if (plan.recordDelayMs !== undefined) {
+    rules.push({
+      name: 'slow-record-sets',
+      match: { resourceType: RECORD_SETS },
+      latency: { distribution: 'fixed', ms: plan.recordDelayMs },
+    });
+  }
   if (plan.storm) {
     rules.push({
       name: '429-storm',
@@ -280,12 +287,17 @@ export function endChaos(ctx: RunContext): void {
   for (const s of ctx.slots) restoreDns(ctx, s);
 }
 
-/** Terminates what the run left waiting (approvals nobody gave), so the next run starts quiet. */
-export function endRun(ctx: RunContext): void {
+/**
+ * Terminates what the run left (approvals nobody gave, or work the harness gave up waiting for) and waits for
+ * activities still running to end, so nothing of this run writes into the next one.
+ */
+export async function endRun(ctx: RunContext): Promise<void> {
   const durable = ctx.stack.host.durable;
   for (const status of durable.listInstances({ runtimeStatus: ['Pending', 'Running', 'ContinuedAsNew'] })) {
     durable.terminate(status.instanceId, 'chaos run finished');
   }
+  const deadline = Date.now() + 30_000;
+  while (ctx.stack.host.durable.activeWork() > 0 && Date.now() < deadline) await sleep(10);
 }
 
 function stripZone(rs: ArmResource & { zone?: string }): ArmResource {
@@ -320,14 +332,38 @@ export async function settle(ctx: RunContext, timeoutMs = SETTLE_TIMEOUT_MS): Pr
   for (;;) {
     const remaining = deadline - Date.now();
     if (remaining <= 0) return busy.length > 0 ? busy : ['event deliveries or host work still running'];
-    await Promise.race([ctx.stack.eventGrid.idle(), sleep(remaining)]);
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([
+      ctx.stack.eventGrid.idle(),
+      new Promise<void>((resolve) => {
+        timer = setTimeout(resolve, remaining);
+      }),
+    ]);
+    clearTimeout(timer);
     busy = busyInstances(ctx);
+    const looping = preconditionLoop(ctx);
+    if (looping) return [looping];
     const active = ctx.stack.host.durable.activeWork();
     const signature = `${ctx.stack.emu.log.lastSeq}/${ctx.stack.emu.writes.lastSeq}/${ctx.stack.host.durable.counters.episodes}/${ctx.stack.eventGrid.delivery.stats().attempts}`;
     if (busy.length === 0 && active === 0 && signature === last) return undefined;
     last = busy.length === 0 && active === 0 ? signature : '';
     await sleep(busy.length === 0 && active === 0 ? 10 : 20);
   }
+}
+
+/** Most 412s one record set may answer the app in a row before the harness calls it a loop. */
+export const MAX_412_STREAK = 10;
+
+/** A record set the app keeps failing to write with stale preconditions (412 after 412), if any. */
+export function preconditionLoop(ctx: RunContext): string | undefined {
+  const streak = new Map<string, number>();
+  for (const e of ctx.stack.emu.log.list({ sinceSeq: ctx.startRequestSeq, method: 'PUT' })) {
+    if (e.resourceType !== 'Microsoft.Network/privateDnsZones/A') continue;
+    const n = e.status === 412 ? (streak.get(e.path) ?? 0) + 1 : e.status < 300 ? 0 : (streak.get(e.path) ?? 0);
+    streak.set(e.path, n);
+    if (n > MAX_412_STREAK) return `${e.path}: more than ${MAX_412_STREAK} precondition failures (412) in a row`;
+  }
+  return undefined;
 }
 
 function sleep(ms: number): Promise<void> {
@@ -406,6 +442,29 @@ export function hideDns(ctx: RunContext, s: SlotState): boolean {
   );
   ctx.hides++;
   return true;
+}
+
+/**
+ * Waits (10 s at most) until the slot's `syncEndpoint` instance reports `phase` in its custom status; `removing`
+ * is the read that found the endpoint gone and removes its records.
+ */
+async function awaitPhase(ctx: RunContext, s: SlotState, phase: 'reading' | 'applying' | 'removing'): Promise<boolean> {
+  const endpointId = s.endpointId?.toLowerCase();
+  if (!endpointId) return false;
+  const deadline = Date.now() + 10_000;
+  while (Date.now() < deadline) {
+    const running = ctx.stack.host.durable
+      .listInstances({ runtimeStatus: ['Running'] })
+      .find((i) => String((i.input as { endpointId?: string } | null)?.endpointId ?? '').toLowerCase() === endpointId);
+    const status = running?.customStatus as { phase?: string; message?: string } | null | undefined;
+    const matches =
+      phase === 'removing'
+        ? status?.phase === 'reading' && (status.message ?? '').includes('removing')
+        : status?.phase === phase;
+    if (matches) return true;
+    await sleep(5);
+  }
+  return false;
 }
 
 /** Applies one operation; returns false when it did not apply to the estate as it stands. */
@@ -506,6 +565,8 @@ export async function applyOperation(ctx: RunContext, op: Operation): Promise<bo
         if (!s.hidden) return false;
         restoreDns(ctx, s);
         return true;
+      case 'awaitPhase':
+        return awaitPhase(ctx, s, op.phase);
     }
   }
   switch (op.op) {
@@ -580,6 +641,9 @@ export async function applyOperation(ctx: RunContext, op: Operation): Promise<bo
       return true;
     case 'settle':
       await settle(ctx);
+      return true;
+    case 'pause':
+      await sleep(op.ms);
       return true;
     default:
       return false;
