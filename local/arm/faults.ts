@@ -139,7 +139,8 @@ export class FaultInjector {
       if (rule.match?.path !== undefined) new RegExp(rule.match.path, 'i');
     }
     for (const race of config.writeRaces ?? []) {
-      if (!(race.rate >= 0 && race.rate <= 1)) throw new RangeError(`rate must be within 0..1, got ${race.rate}`);
+      if (!(race.rate >= 0 && race.rate <= 1))
+        throw new RangeError(`rate must be within 0..1, got ${race.rate}`);
       if (race.match?.path !== undefined) new RegExp(race.match.path, 'i');
     }
     this.config = structuredClone(config);

@@ -340,7 +340,12 @@ export async function startArmEmulator(options: ArmEmulatorOptions = {}): Promis
             decision.error === 429
               ? new ArmError(429, 'TooManyRequests', 'Injected fault: too many requests.', retryHeaders)
               : decision.error === 503
-                ? new ArmError(503, 'ServiceUnavailable', 'Injected fault: service unavailable.', retryHeaders)
+                ? new ArmError(
+                    503,
+                    'ServiceUnavailable',
+                    'Injected fault: service unavailable.',
+                    retryHeaders,
+                  )
                 : new ArmError(500, 'InternalServerError', 'Injected fault: internal server error.');
           throw faultError;
         }
@@ -467,7 +472,12 @@ export async function startArmEmulator(options: ArmEmulatorOptions = {}): Promis
       ) {
         const existing = store.get(path);
         const race = existing
-          ? faults.decideRace({ method, path, operationId: route.operationId, resourceType: route.resourceType })
+          ? faults.decideRace({
+              method,
+              path,
+              operationId: route.operationId,
+              resourceType: route.resourceType,
+            })
           : undefined;
         if (race && existing) {
           injected = `race:${race.rule}`;
@@ -478,7 +488,10 @@ export async function startArmEmulator(options: ArmEmulatorOptions = {}): Promis
           if (race.action === 'delete') store.delete(existing.id, raceContext);
           else {
             const weak = /^W\/"/.test(existing.etag ?? '');
-            store.put({ ...existing }, { etag: (guid) => (weak ? `W/"${guid}"` : guid), context: raceContext });
+            store.put(
+              { ...existing },
+              { etag: (guid) => (weak ? `W/"${guid}"` : guid), context: raceContext },
+            );
           }
         }
       }

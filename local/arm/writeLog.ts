@@ -65,7 +65,10 @@ export function connectionStatesOf(endpoint: ArmResource | undefined): EndpointC
       const p = c.properties ?? {};
       const state = p.privateLinkServiceConnectionState as { status?: string } | undefined;
       out.push({
-        privateLinkServiceId: String(p.privateLinkServiceId ?? '').toLowerCase(),
+        privateLinkServiceId: (typeof p.privateLinkServiceId === 'string'
+          ? p.privateLinkServiceId
+          : ''
+        ).toLowerCase(),
         status: state?.status ?? '',
         manual,
       });
@@ -78,7 +81,8 @@ function typeOf(id: string): string {
   // Provider namespace + type segments: /providers/<ns>/<type>/<name>[/<child type>/<child name>]...
   const parts = id.split('/');
   const at = parts.findIndex((p) => p.toLowerCase() === 'providers');
-  if (at < 0) return parts.length <= 3 ? 'microsoft.resources/subscriptions' : 'microsoft.resources/resourcegroups';
+  if (at < 0)
+    return parts.length <= 3 ? 'microsoft.resources/subscriptions' : 'microsoft.resources/resourcegroups';
   const rest = parts.slice(at + 1);
   const types = [rest[0] ?? ''];
   for (let i = 1; i < rest.length; i += 2) types.push(rest[i] ?? '');

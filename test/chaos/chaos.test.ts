@@ -34,7 +34,11 @@ describe('chaos: seeded scenarios converge on the local stack', () => {
       for (const seed of SEEDS) {
         const outcome = await runSeed(world, seed, { profile: QUICK_PROFILE });
         lines.push(summaryLine(outcome.result));
-        if (!outcome.result.ok) diverged.push(outcome);
+        if (!outcome.result.ok) {
+          diverged.push(outcome);
+          for (const v of outcome.result.violations.slice(0, 2))
+            lines.push(`    (${v.invariant}) ${v.message}`);
+        }
       }
       lines.push(`${SEEDS.length} runs, ${diverged.length} diverged`);
       expect(

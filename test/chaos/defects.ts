@@ -74,7 +74,13 @@ export const DEFECTS: readonly DefectScenario[] = [
     breaks: '8',
     scenario: {
       slots: [{ kind: 'storageQueue', approval: 'owner' }],
-      ops: [{ op: 'create', slot: 0 }, { op: 'settle' }, { op: 'editOwned', pick: 0 }, { op: 'resync', concurrent: 1 }, { op: 'settle' }],
+      ops: [
+        { op: 'create', slot: 0 },
+        { op: 'settle' },
+        { op: 'editOwned', pick: 0 },
+        { op: 'resync', concurrent: 1 },
+        { op: 'settle' },
+      ],
       faults: { races: { touch: 0, delete: 1, max: 1 } },
       hiddenAtReconcile: [],
     },

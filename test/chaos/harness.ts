@@ -21,7 +21,13 @@ import {
   eventCoverage,
   type Violation,
 } from './invariants';
-import { scenarioArb, type Scenario, type ScenarioProfile, QUICK_PROFILE, describeScenario } from './scenario';
+import {
+  scenarioArb,
+  type Scenario,
+  type ScenarioProfile,
+  QUICK_PROFILE,
+  describeScenario,
+} from './scenario';
 import {
   applyOperation,
   beginRun,
@@ -73,7 +79,10 @@ export async function runScenario(world: ChaosWorld, scenario: Scenario, seed: n
 
     const unsettled = await settle(ctx);
     if (unsettled) {
-      violations.push({ invariant: '8', message: `did not settle after the operations: ${unsettled.join('; ')}` });
+      violations.push({
+        invariant: '8',
+        message: `did not settle after the operations: ${unsettled.join('; ')}`,
+      });
       // Stop what still runs, so the reconcile and the checks see a quiet stack.
       await endRun(ctx);
     } else {
@@ -91,19 +100,30 @@ export async function runScenario(world: ChaosWorld, scenario: Scenario, seed: n
     const answer = await ctx.stack.api('POST', 'resync', JSON.stringify({ scope: 'all' }));
     const reconcileId = (answer.json as { id?: string } | undefined)?.id;
     if (answer.status !== 202 || !reconcileId) {
-      violations.push({ invariant: '8', message: `resync answered ${answer.status}: ${answer.text.slice(0, 200)}` });
+      violations.push({
+        invariant: '8',
+        message: `resync answered ${answer.status}: ${answer.text.slice(0, 200)}`,
+      });
     } else {
       try {
         const done = await ctx.stack.host.durable.waitForCompletion(reconcileId, RECONCILE_TIMEOUT_MS);
         if (done.runtimeStatus !== 'Completed')
-          ctx.notes.push(`closing reconcile ${done.runtimeStatus}: ${JSON.stringify(done.output).slice(0, 200)}`);
+          ctx.notes.push(
+            `closing reconcile ${done.runtimeStatus}: ${JSON.stringify(done.output).slice(0, 200)}`,
+          );
       } catch (error) {
-        violations.push({ invariant: '8', message: `closing reconcile: ${(error as Error).message.slice(0, 300)}` });
+        violations.push({
+          invariant: '8',
+          message: `closing reconcile: ${(error as Error).message.slice(0, 300)}`,
+        });
       }
     }
     const stillMoving = await settle(ctx);
     if (stillMoving) {
-      violations.push({ invariant: '8', message: `did not settle after the reconcile: ${stillMoving.join('; ')}` });
+      violations.push({
+        invariant: '8',
+        message: `did not settle after the reconcile: ${stillMoving.join('; ')}`,
+      });
       await endRun(ctx);
     }
 
@@ -155,7 +175,9 @@ export function summaryLine(r: RunResult): string {
     .filter(([, n]) => n > 0)
     .map(([k, n]) => `${k}=${n}`)
     .join(' ');
-  const outcome = r.ok ? 'converged' : `DIVERGED (${[...new Set(r.violations.map((v) => v.invariant))].join(',')})`;
+  const outcome = r.ok
+    ? 'converged'
+    : `DIVERGED (${[...new Set(r.violations.map((v) => v.invariant))].join(',')})`;
   return `seed=${r.seed} ops=${r.operations} faults=${r.faults} records=${r.records} lost=${r.lost} ${outcome} ${(r.durationMs / 1000).toFixed(1)}s${detail ? ` [${detail}]` : ''}`;
 }
 
@@ -180,7 +202,12 @@ export interface SeedOutcome {
 export async function runSeed(
   world: ChaosWorld,
   seed: number,
-  options: { profile?: ScenarioProfile; shrinkTimeMs?: number; path?: string; onRun?: (r: RunResult, shrinking: boolean) => void } = {},
+  options: {
+    profile?: ScenarioProfile;
+    shrinkTimeMs?: number;
+    path?: string;
+    onRun?: (r: RunResult, shrinking: boolean) => void;
+  } = {},
 ): Promise<SeedOutcome> {
   let first: { result: RunResult; scenario: Scenario } | undefined;
   let lastFailure: { result: RunResult; scenario: Scenario } | undefined;
@@ -204,7 +231,7 @@ export async function runSeed(
     markInterruptAsFailure: false,
   });
   if (!first) throw new Error(`seed ${seed}: no run happened`);
-  const head = first as { result: RunResult; scenario: Scenario };
+  const head = first;
   if (!details.failed || !shrink || !details.counterexample) return { seed, ...head };
   const counterexample = details.counterexample[0];
   return {
@@ -224,13 +251,16 @@ export function reproduction(outcome: SeedOutcome, command = 'npm run chaos --')
   const lines = [`seed ${outcome.seed} diverged:`];
   for (const v of outcome.result.violations) lines.push(`  (${v.invariant}) ${v.message}`);
   const shown = outcome.shrunk?.scenario ?? outcome.scenario;
-  lines.push(outcome.shrunk ? `shrunk reproduction (${outcome.shrunk.shrinks} shrink step(s)):` : 'scenario:');
+  lines.push(
+    outcome.shrunk ? `shrunk reproduction (${outcome.shrunk.shrinks} shrink step(s)):` : 'scenario:',
+  );
   for (const line of describeScenario(shown)) lines.push(`  ${line}`);
   if (outcome.shrunk?.result) {
     lines.push('  which broke:');
     for (const v of outcome.shrunk.result.violations) lines.push(`    (${v.invariant}) ${v.message}`);
   }
   lines.push(`replay: ${command} --seed ${outcome.seed}`);
-  if (outcome.shrunk?.path) lines.push(`replay the shrunk scenario: ${command} --seed ${outcome.seed} --path ${outcome.shrunk.path}`);
+  if (outcome.shrunk?.path)
+    lines.push(`replay the shrunk scenario: ${command} --seed ${outcome.seed} --path ${outcome.shrunk.path}`);
   return lines;
 }

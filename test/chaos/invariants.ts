@@ -51,7 +51,6 @@ export const INVARIANTS: Record<InvariantId, string> = {
   '8': 'bounded retries and time to settle',
 };
 
-
 const A_TYPE = 'microsoft.network/privatednszones/a';
 const PE_TYPE = 'microsoft.network/privateendpoints';
 const NIC_TYPE = 'microsoft.network/networkinterfaces';
@@ -59,7 +58,9 @@ const NIC_TYPE = 'microsoft.network/networkinterfaces';
 function stable(value: unknown): string {
   return JSON.stringify(value, (_k, v: unknown) =>
     v && typeof v === 'object' && !Array.isArray(v)
-      ? Object.fromEntries(Object.entries(v as Record<string, unknown>).sort(([a], [b]) => a.localeCompare(b)))
+      ? Object.fromEntries(
+          Object.entries(v as Record<string, unknown>).sort(([a], [b]) => a.localeCompare(b)),
+        )
       : v,
   );
 }
@@ -75,7 +76,9 @@ function runWrites(ctx: RunContext): WriteLogEntry[] {
 }
 
 function nicEndpointId(nic: ArmResource | undefined): string | undefined {
-  return (nic?.properties as { privateEndpoint?: { id?: string } } | undefined)?.privateEndpoint?.id?.toLowerCase();
+  return (
+    nic?.properties as { privateEndpoint?: { id?: string } } | undefined
+  )?.privateEndpoint?.id?.toLowerCase();
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -167,7 +170,7 @@ export async function checkState(
 
 function stripZone(rs: ArmResource & { zone?: string }): ArmResource {
   const { zone: _zone, ...rest } = rs;
-  return rest as ArmResource;
+  return rest;
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -202,7 +205,10 @@ export function checkWriteLog(ctx: RunContext): Violation[] {
       if (!endpointId) continue;
       nicOf.set(e.id.toLowerCase(), endpointId);
       const hidden = ctx.hiddenIntervals.find(
-        (h) => h.endpointId.toLowerCase() === endpointId && e.seq >= h.fromSeq && (h.toSeq === undefined || e.seq <= h.toSeq),
+        (h) =>
+          h.endpointId.toLowerCase() === endpointId &&
+          e.seq >= h.fromSeq &&
+          (h.toSeq === undefined || e.seq <= h.toSeq),
       );
       entriesOf.set(endpointId, e.kind === 'delete' ? [] : hidden ? hidden.entries : nicEntries(e.after));
       publish(endpointId);
@@ -210,11 +216,17 @@ export function checkWriteLog(ctx: RunContext): Violation[] {
       const key = keyOfRecordId(e.id) ?? e.id;
       if (e.kind === 'delete') {
         if (e.before && !ownedBy(e.before, OWNER_ID)) {
-          violations.push({ invariant: '4', message: `the app deleted ${key}, which it did not own (seq ${e.seq})` });
+          violations.push({
+            invariant: '4',
+            message: `the app deleted ${key}, which it did not own (seq ${e.seq})`,
+          });
         }
       } else {
         if (e.before && !ownedBy(e.before, OWNER_ID)) {
-          violations.push({ invariant: '2', message: `the app overwrote foreign record ${key} (seq ${e.seq})` });
+          violations.push({
+            invariant: '2',
+            message: `the app overwrote foreign record ${key} (seq ${e.seq})`,
+          });
         }
         for (const ip of aRecordIps(e.after)) {
           if (!published.has(`${key}|${ip}`)) {
@@ -283,7 +295,8 @@ export function checkFailures(ctx: RunContext, failedBefore: ReadonlySet<string>
 }
 
 /** Failures that come from an ARM call answered with an error (or a dropped connection) — a fair reason to retry. */
-const ARM_FAILURE = /Injected fault|ECONNRESET|socket hang up|InternalServerError|ServiceUnavailable|TooManyRequests|throttl|status code (5\d\d|429)|\b(500|503|429)\b/i;
+const ARM_FAILURE =
+  /Injected fault|ECONNRESET|socket hang up|InternalServerError|ServiceUnavailable|TooManyRequests|throttl|status code (5\d\d|429)|\b(500|503|429)\b/i;
 
 export function checkDeliveries(ctx: RunContext): { violations: Violation[]; failed: number } {
   const violations: Violation[] = [];
@@ -323,7 +336,10 @@ export function checkRetries(ctx: RunContext): { violations: Violation[]; stats:
   for (const e of ctx.stack.emu.log.list({ sinceSeq: ctx.startRequestSeq })) {
     if (e.status === 429) throttled++;
     if (e.injected?.startsWith('race:')) races++;
-    if (e.resourceType !== 'Microsoft.Network/privateDnsZones/A' || (e.method !== 'PUT' && e.method !== 'DELETE'))
+    if (
+      e.resourceType !== 'Microsoft.Network/privateDnsZones/A' ||
+      (e.method !== 'PUT' && e.method !== 'DELETE')
+    )
       continue;
     const key = e.path.toLowerCase();
     if (e.status === 412) {
@@ -358,7 +374,8 @@ export function eventCoverage(ctx: RunContext, deliveredOnly = true): (key: stri
   const claimants = new Map<string, Set<string>>();
   const nicsOf = new Map<string, Set<string>>();
   const expectedEvents = new Map<string, number>();
-  const bump = (endpointId: string) => expectedEvents.set(endpointId, (expectedEvents.get(endpointId) ?? 0) + 1);
+  const bump = (endpointId: string) =>
+    expectedEvents.set(endpointId, (expectedEvents.get(endpointId) ?? 0) + 1);
   for (const e of writes) {
     if (e.type === PE_TYPE && e.final) bump(e.id.toLowerCase());
     if (e.type !== NIC_TYPE) continue;

@@ -47,7 +47,9 @@ export interface NicEntry {
 export function nicEntries(nic: ArmResource | undefined): NicEntry[] {
   const configs =
     ((nic?.properties as Record<string, unknown> | undefined)?.ipConfigurations as
-      | { properties?: { privateIPAddress?: string; privateLinkConnectionProperties?: { fqdns?: string[] } } }[]
+      | {
+          properties?: { privateIPAddress?: string; privateLinkConnectionProperties?: { fqdns?: string[] } };
+        }[]
       | undefined) ?? [];
   return configs.map((c) => ({
     ip: c.properties?.privateIPAddress ?? '',
@@ -117,8 +119,7 @@ export function aRecordIps(recordSet: ArmResource | undefined): string[] {
 }
 
 export function metadataOf(recordSet: ArmResource | undefined): Record<string, string> {
-  return ((recordSet?.properties as { metadata?: Record<string, string> | null } | undefined)?.metadata ??
-    {}) as Record<string, string>;
+  return (recordSet?.properties as { metadata?: Record<string, string> | null } | undefined)?.metadata ?? {};
 }
 
 /** True when the record set carries the app's owner id. */

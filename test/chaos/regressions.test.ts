@@ -34,23 +34,43 @@ describe('chaos regressions (issue 9)', () => {
     return out;
   }
 
-  it.failing('item 1: an endpoint deleted during its first sync leaves no record behind (5a)', async () => {
-    expect(await broken(defect('delete-during-first-sync'))).toEqual([]);
-  }, 120_000);
+  it.failing(
+    'item 1: an endpoint deleted during its first sync leaves no record behind (5a)',
+    async () => {
+      expect(await broken(defect('delete-during-first-sync'))).toEqual([]);
+    },
+    120_000,
+  );
 
-  it.failing('item 1: an endpoint re-created while its old record is removed gets its record (1a)', async () => {
-    expect(await broken(defect('recreate-during-removal'))).toEqual([]);
-  }, 120_000);
+  it.failing(
+    'item 1: an endpoint re-created while its old record is removed gets its record (1a)',
+    async () => {
+      expect(await broken(defect('recreate-during-removal'))).toEqual([]);
+    },
+    120_000,
+  );
 
-  it.failing('item 2: reconcile keeps the records of an endpoint whose NIC momentarily shows no FQDNs (1)', async () => {
-    expect(await broken(defect('reconcile-empty-dns'))).toEqual([]);
-  }, 120_000);
+  it.failing(
+    'item 2: reconcile keeps the records of an endpoint whose NIC momentarily shows no FQDNs (1)',
+    async () => {
+      expect(await broken(defect('reconcile-empty-dns'))).toEqual([]);
+    },
+    120_000,
+  );
 
-  it.failing('item 3: a re-planned create after an admin delete does not loop on 412 (8)', async () => {
-    expect(await broken(defect('replan-loop'))).toEqual([]);
-  }, 180_000);
+  it.failing(
+    'item 3: a re-planned create after an admin delete does not loop on 412 (8)',
+    async () => {
+      expect(await broken(defect('replan-loop'))).toEqual([]);
+    },
+    180_000,
+  );
 
-  it.failing('item 4: duplicate deliveries racing a start are never answered 5xx (7)', async () => {
-    expect(await broken(defect('duplicate-delivery-500'), 5)).toEqual([]);
-  }, 180_000);
+  it.failing(
+    'item 4: duplicate deliveries racing a start are never answered 5xx (7)',
+    async () => {
+      expect(await broken(defect('duplicate-delivery-500'), 5)).toEqual([]);
+    },
+    180_000,
+  );
 });

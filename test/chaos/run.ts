@@ -26,7 +26,8 @@ function parseArgs(argv: string[]): Args {
     const value = argv[i + 1];
     const number = (what: string): number => {
       const n = Number(value);
-      if (value === undefined || !Number.isInteger(n) || n < 0) throw new Error(`${flag} takes ${what}, got ${String(value)}`);
+      if (value === undefined || !Number.isInteger(n) || n < 0)
+        throw new Error(`${flag} takes ${what}, got ${String(value)}`);
       i++;
       return n;
     };
@@ -71,10 +72,14 @@ async function main(): Promise<number> {
   const args = parseArgs(process.argv.slice(2));
   const profile = args.profile === 'full' ? FULL_PROFILE : QUICK_PROFILE;
   const first = args.seed ?? randomInt(1, 2 ** 31 - args.runs);
-  const seeds = args.seed !== undefined ? [args.seed] : Array.from({ length: args.runs }, (_, i) => first + i);
+  const seeds =
+    args.seed !== undefined ? [args.seed] : Array.from({ length: args.runs }, (_, i) => first + i);
   const print = (line: string) => process.stdout.write(`${line}\n`);
   print(
     `chaos: ${seeds.length} run(s), profile ${args.profile}, seeds ${seeds[0]}${seeds.length > 1 ? `..${seeds[seeds.length - 1]}` : ''}`,
+  );
+  print(
+    'a seed fixes the scenario and the fault injector seeds; not fixed: the timing of the app against the operations (which requests a probabilistic fault hits), and Backup vault ids / storage names after the first run of a process',
   );
   const world = await startChaosWorld();
   const started = Date.now();
@@ -113,14 +118,18 @@ async function main(): Promise<number> {
     for (const line of reproduction(outcome)) print(line);
   }
   print('');
-  print(`${seeds.length} runs, ${diverged.length} diverged (${lost} record(s) lost, ${((Date.now() - started) / 1000).toFixed(0)} s)`);
+  print(
+    `${seeds.length} runs, ${diverged.length} diverged (${lost} record(s) lost, ${((Date.now() - started) / 1000).toFixed(0)} s)`,
+  );
   return diverged.length > 0 ? 1 : 0;
 }
 
 main().then(
   (code) => process.exit(code),
   (error: unknown) => {
-    process.stderr.write(`chaos: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    process.stderr.write(
+      `chaos: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+    );
     process.exit(2);
   },
 );

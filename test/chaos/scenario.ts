@@ -168,23 +168,21 @@ export function scenarioArb(profile: ScenarioProfile = QUICK_PROFILE): fc.Arbitr
     kind: fc.constantFrom(...ENDPOINT_KINDS),
     approval: fc.constantFrom<'owner' | 'manual'>('owner', 'owner', 'manual'),
   });
-  return fc
-    .array(slotArb, { minLength: profile.minSlots, maxLength: profile.maxSlots })
-    .chain((slots) =>
-      fc.record({
-        slots: fc.constant(slots),
-        // Every scenario starts by creating its endpoints (the rest may delete and re-create them).
-        ops: fc
-          .array(operationArb(slots.length), {
-            minLength: Math.min(4, profile.maxOps),
-            maxLength: profile.maxOps,
-            size: 'max',
-          })
-          .map((ops) => [...slots.map((_, slot) => ({ op: 'create' as const, slot })), ...ops]),
-        faults: faultPlanArb(profile),
-        hiddenAtReconcile: fc.uniqueArray(fc.integer({ min: 0, max: slots.length - 1 }), { maxLength: 1 }),
-      }),
-    );
+  return fc.array(slotArb, { minLength: profile.minSlots, maxLength: profile.maxSlots }).chain((slots) =>
+    fc.record({
+      slots: fc.constant(slots),
+      // Every scenario starts by creating its endpoints (the rest may delete and re-create them).
+      ops: fc
+        .array(operationArb(slots.length), {
+          minLength: Math.min(4, profile.maxOps),
+          maxLength: profile.maxOps,
+          size: 'max',
+        })
+        .map((ops) => [...slots.map((_, slot) => ({ op: 'create' as const, slot })), ...ops]),
+      faults: faultPlanArb(profile),
+      hiddenAtReconcile: fc.uniqueArray(fc.integer({ min: 0, max: slots.length - 1 }), { maxLength: 1 }),
+    }),
+  );
 }
 
 /** One line per operation, as the runner prints a reproduction. */
@@ -215,7 +213,9 @@ export function describeScenario(scenario: Scenario): string[] {
     `slots: ${scenario.slots.map((s, i) => `${i}=${s.kind}/${s.approval}`).join(' ')}`,
     `faults: ${JSON.stringify(scenario.faults)}`,
   ];
-  scenario.ops.forEach((op, i) => lines.push(`${String(i + 1).padStart(3)}. ${describeOperation(op, scenario.slots)}`));
+  scenario.ops.forEach((op, i) =>
+    lines.push(`${String(i + 1).padStart(3)}. ${describeOperation(op, scenario.slots)}`),
+  );
   lines.push(
     `hidden at reconcile: ${scenario.hiddenAtReconcile.length > 0 ? scenario.hiddenAtReconcile.map((s) => `slot${s}`).join(', ') : 'none'}`,
   );

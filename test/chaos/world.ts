@@ -14,7 +14,16 @@ import type { DeliveryChaos } from '../../local/arm/eventGridDelivery';
 import type { EndpointMember } from '../../local/arm/providers/network';
 import type { ArmResource } from '../../local/arm/store';
 import type { FaultPlan, Operation, Scenario, Slot } from './scenario';
-import { aRecordIps, desiredRecords, endpointApproved, metadataOf, nicEntries, nicIdOf, ownedBy, recordKey } from './oracle';
+import {
+  aRecordIps,
+  desiredRecords,
+  endpointApproved,
+  metadataOf,
+  nicEntries,
+  nicIdOf,
+  ownedBy,
+  recordKey,
+} from './oracle';
 import type { NicEntry } from './oracle';
 
 export const OWNER_ID = 'privatelink-dns-sync';
@@ -112,14 +121,14 @@ export class RunContext {
   }
 
   hubZoneIds(): string[] {
-    return this.stack.privateDns
-      .listZones(`/subscriptions/${HUB}/resourceGroups/${HUB_RG}`)
-      .map((z) => z.id);
+    return this.stack.privateDns.listZones(`/subscriptions/${HUB}/resourceGroups/${HUB_RG}`).map((z) => z.id);
   }
 
   hubZones(): Set<string> {
     return new Set(
-      this.stack.privateDns.listZones(`/subscriptions/${HUB}/resourceGroups/${HUB_RG}`).map((z) => z.name.toLowerCase()),
+      this.stack.privateDns
+        .listZones(`/subscriptions/${HUB}/resourceGroups/${HUB_RG}`)
+        .map((z) => z.name.toLowerCase()),
     );
   }
 
@@ -140,7 +149,9 @@ export class RunContext {
   endpoints(): { endpoint: ArmResource; entries: NicEntry[] }[] {
     const scope = `/subscriptions/${SPOKE}/resourceGroups/${this.rg}`;
     return this.stack.emu.store.listByType('Microsoft.Network/privateEndpoints', scope).map((endpoint) => {
-      const hidden = this.slots.find((s) => s.endpointId?.toLowerCase() === endpoint.id.toLowerCase())?.hidden;
+      const hidden = this.slots.find(
+        (s) => s.endpointId?.toLowerCase() === endpoint.id.toLowerCase(),
+      )?.hidden;
       const nicId = nicIdOf(endpoint);
       return {
         endpoint,
@@ -302,7 +313,7 @@ export async function endRun(ctx: RunContext): Promise<void> {
 
 function stripZone(rs: ArmResource & { zone?: string }): ArmResource {
   const { zone: _zone, ...rest } = rs;
-  return rest as ArmResource;
+  return rest;
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -318,7 +329,10 @@ function busyInstances(ctx: RunContext): string[] {
       const phase = (s.customStatus as { phase?: string } | null | undefined)?.phase;
       return !(s.name === 'syncEndpoint' && phase !== undefined && WAITING_PHASES.has(phase));
     })
-    .map((s) => `${s.name} ${s.instanceId} (${String((s.customStatus as { phase?: string } | null)?.phase ?? s.runtimeStatus)})`);
+    .map(
+      (s) =>
+        `${s.name} ${s.instanceId} (${String((s.customStatus as { phase?: string } | null)?.phase ?? s.runtimeStatus)})`,
+    );
 }
 
 /**
@@ -357,11 +371,14 @@ export const MAX_412_STREAK = 10;
 /** A record set the app keeps failing to write with stale preconditions (412 after 412), if any. */
 export function preconditionLoop(ctx: RunContext): string | undefined {
   const streak = new Map<string, number>();
-  for (const e of ctx.stack.emu.log.list({ sinceSeq: ctx.startRequestSeq, method: 'PUT' })) {
-    if (e.resourceType !== 'Microsoft.Network/privateDnsZones/A') continue;
-    const n = e.status === 412 ? (streak.get(e.path) ?? 0) + 1 : e.status < 300 ? 0 : (streak.get(e.path) ?? 0);
+  for (const e of ctx.stack.emu.log.list({ sinceSeq: ctx.startRequestSeq })) {
+    if (e.resourceType !== 'Microsoft.Network/privateDnsZones/A' || (e.method !== 'PUT' && e.method !== 'DELETE'))
+      continue;
+    const n =
+      e.status === 412 ? (streak.get(e.path) ?? 0) + 1 : e.status < 300 ? 0 : (streak.get(e.path) ?? 0);
     streak.set(e.path, n);
-    if (n > MAX_412_STREAK) return `${e.path}: more than ${MAX_412_STREAK} precondition failures (412) in a row`;
+    if (n > MAX_412_STREAK)
+      return `${e.path}: more than ${MAX_412_STREAK} precondition failures (412) in a row`;
   }
   return undefined;
 }
@@ -382,9 +399,15 @@ function targetOf(ctx: RunContext, index: number): { id: string; groupId: string
   const rgId = `/subscriptions/${SPOKE}/resourceGroups/${ctx.rg}`;
   switch (s.slot.kind) {
     case 'storageBlob':
-      return { id: `${rgId}/providers/Microsoft.Storage/storageAccounts/${storageAccount(ctx, index)}`, groupId: 'blob' };
+      return {
+        id: `${rgId}/providers/Microsoft.Storage/storageAccounts/${storageAccount(ctx, index)}`,
+        groupId: 'blob',
+      };
     case 'storageQueue':
-      return { id: `${rgId}/providers/Microsoft.Storage/storageAccounts/${storageAccount(ctx, index)}`, groupId: 'queue' };
+      return {
+        id: `${rgId}/providers/Microsoft.Storage/storageAccounts/${storageAccount(ctx, index)}`,
+        groupId: 'queue',
+      };
     case 'keyVault':
       return { id: `${rgId}/providers/Microsoft.KeyVault/vaults/kv-c${ctx.run}-s${index}`, groupId: 'vault' };
     default:
@@ -448,14 +471,21 @@ export function hideDns(ctx: RunContext, s: SlotState): boolean {
  * Waits (10 s at most) until the slot's `syncEndpoint` instance reports `phase` in its custom status; `removing`
  * is the read that found the endpoint gone and removes its records.
  */
-async function awaitPhase(ctx: RunContext, s: SlotState, phase: 'reading' | 'applying' | 'removing'): Promise<boolean> {
+async function awaitPhase(
+  ctx: RunContext,
+  s: SlotState,
+  phase: 'reading' | 'applying' | 'removing',
+): Promise<boolean> {
   const endpointId = s.endpointId?.toLowerCase();
   if (!endpointId) return false;
   const deadline = Date.now() + 10_000;
   while (Date.now() < deadline) {
     const running = ctx.stack.host.durable
       .listInstances({ runtimeStatus: ['Running'] })
-      .find((i) => String((i.input as { endpointId?: string } | null)?.endpointId ?? '').toLowerCase() === endpointId);
+      .find(
+        (i) =>
+          String((i.input as { endpointId?: string } | null)?.endpointId ?? '').toLowerCase() === endpointId,
+      );
     const status = running?.customStatus as { phase?: string; message?: string } | null | undefined;
     const matches =
       phase === 'removing'
@@ -539,7 +569,9 @@ export async function applyOperation(ctx: RunContext, op: Operation): Promise<bo
             name: string;
             endpointId: string;
           }[];
-          const connection = connections.find((c) => c.endpointId.toLowerCase() === s.endpointId?.toLowerCase());
+          const connection = connections.find(
+            (c) => c.endpointId.toLowerCase() === s.endpointId?.toLowerCase(),
+          );
           if (!connection) return false;
           const answer = await stack.approve(connection.name, {
             connectionId: connection.name,
@@ -603,14 +635,21 @@ export async function applyOperation(ctx: RunContext, op: Operation): Promise<bo
     }
     case 'editOwned':
     case 'deleteOwned': {
-      const owned = [...ctx.hubRecords()].filter(([, rs]) => ownedBy(rs, OWNER_ID)).sort(([a], [b]) => a.localeCompare(b));
+      const owned = [...ctx.hubRecords()]
+        .filter(([, rs]) => ownedBy(rs, OWNER_ID))
+        .sort(([a], [b]) => a.localeCompare(b));
       const picked = owned[op.pick % Math.max(1, owned.length)];
       if (!picked) return false;
       const [key, rs] = picked;
       const zoneId = stack.privateDns.zoneId(HUB, HUB_RG, rs.zone);
       ctx.touched.add(key);
       if (op.op === 'deleteOwned') {
-        return stack.privateDns.deleteRecordSet(zoneId, 'A', rs.name, internal('Microsoft.Network/privateDnsZones/A/delete'));
+        return stack.privateDns.deleteRecordSet(
+          zoneId,
+          'A',
+          rs.name,
+          internal('Microsoft.Network/privateDnsZones/A/delete'),
+        );
       }
       const ips = aRecordIps(rs);
       stack.privateDns.putARecordSet(
@@ -627,7 +666,9 @@ export async function applyOperation(ctx: RunContext, op: Operation): Promise<bo
     }
     case 'resync': {
       const answers = await Promise.all(
-        Array.from({ length: op.concurrent }, () => stack.api('POST', 'resync', JSON.stringify({ scope: 'all' }))),
+        Array.from({ length: op.concurrent }, () =>
+          stack.api('POST', 'resync', JSON.stringify({ scope: 'all' })),
+        ),
       );
       for (const a of answers) {
         const id = (a.json as { id?: string } | undefined)?.id;
