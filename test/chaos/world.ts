@@ -372,7 +372,10 @@ export const MAX_412_STREAK = 10;
 export function preconditionLoop(ctx: RunContext): string | undefined {
   const streak = new Map<string, number>();
   for (const e of ctx.stack.emu.log.list({ sinceSeq: ctx.startRequestSeq })) {
-    if (e.resourceType !== 'Microsoft.Network/privateDnsZones/A' || (e.method !== 'PUT' && e.method !== 'DELETE'))
+    if (
+      e.resourceType !== 'Microsoft.Network/privateDnsZones/A' ||
+      (e.method !== 'PUT' && e.method !== 'DELETE')
+    )
       continue;
     const n =
       e.status === 412 ? (streak.get(e.path) ?? 0) + 1 : e.status < 300 ? 0 : (streak.get(e.path) ?? 0);
