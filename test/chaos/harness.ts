@@ -92,7 +92,7 @@ export async function runScenario(world: ChaosWorld, scenario: Scenario, seed: n
     let hidden = 0;
     for (const index of scenario.hiddenAtReconcile) {
       const slot = ctx.slots[index];
-      if (slot && hideDns(ctx, slot)) hidden++;
+      if (slot && hideDns(ctx, slot, true)) hidden++;
     }
     if (hidden > 0) faultDetail['hidden-at-reconcile'] = hidden;
     if (hidden > 0) await settle(ctx);

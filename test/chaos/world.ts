@@ -23,6 +23,7 @@ import {
   nicIdOf,
   ownedBy,
   recordKey,
+  zoneOf,
 } from './oracle';
 import type { NicEntry } from './oracle';
 
@@ -71,8 +72,12 @@ export interface SlotState {
   readonly endpointName: string;
   vaultId?: string;
   endpointId?: string;
-  /** NIC entries saved when the harness hid the endpoint's FQDNs (its true DNS data). */
-  hidden?: { members: EndpointMember[]; entries: NicEntry[]; fromSeq: number };
+  /**
+   * NIC entries saved when the harness hid the endpoint's FQDNs (its true DNS data). `expected`: the part of them
+   * the app can still be asked to keep — all of them during the run; only the records that stood when the DNS data
+   * disappeared for the closing reconcile (a reconcile that sees empty DNS data cannot create what it never saw).
+   */
+  hidden?: { members: EndpointMember[]; entries: NicEntry[]; expected: NicEntry[]; fromSeq: number };
 }
 
 export interface HiddenInterval {
@@ -155,7 +160,7 @@ export class RunContext {
       const nicId = nicIdOf(endpoint);
       return {
         endpoint,
-        entries: hidden ? hidden.entries : nicEntries(nicId ? this.stack.emu.store.get(nicId) : undefined),
+        entries: hidden ? hidden.expected : nicEntries(nicId ? this.stack.emu.store.get(nicId) : undefined),
       };
     });
   }
@@ -450,8 +455,11 @@ export function restoreDns(ctx: RunContext, s: SlotState): void {
   if (interval) interval.toSeq = ctx.stack.emu.writes.lastSeq;
 }
 
-/** Hides the FQDNs of a live, approved endpoint's NIC (a real NIC write); false when it does not apply. */
-export function hideDns(ctx: RunContext, s: SlotState): boolean {
+/**
+ * Hides the FQDNs of a live, approved endpoint's NIC (a real NIC write); false when it does not apply. With
+ * `standingOnly`, the records the app is still expected to hold are those that stood when the FQDNs disappeared.
+ */
+export function hideDns(ctx: RunContext, s: SlotState, standingOnly = false): boolean {
   const endpoint = liveEndpoint(ctx, s);
   if (!endpoint || s.hidden || !endpointApproved(endpoint) || !s.endpointId) return false;
   const members = ctx.stack.network.members(s.endpointId);
@@ -459,7 +467,17 @@ export function hideDns(ctx: RunContext, s: SlotState): boolean {
   const nicId = nicIdOf(endpoint);
   const entries = nicEntries(nicId ? ctx.stack.emu.store.get(nicId) : undefined);
   const fromSeq = ctx.stack.emu.writes.lastSeq + 1;
-  s.hidden = { members, entries, fromSeq };
+  let expected = entries;
+  if (standingOnly) {
+    const hub = ctx.hubRecords();
+    const stands = (fqdn: string, ip: string): boolean => {
+      const key = zoneOf(fqdn);
+      const rs = key ? hub.get(recordKey(key.zone, key.name)) : undefined;
+      return rs !== undefined && ownedBy(rs, OWNER_ID) && aRecordIps(rs).includes(ip);
+    };
+    expected = entries.map((e) => ({ ip: e.ip, fqdns: e.fqdns.filter((f) => stands(f, e.ip)) }));
+  }
+  s.hidden = { members, entries, expected, fromSeq };
   ctx.hiddenIntervals.push({ endpointId: s.endpointId, entries, fromSeq });
   ctx.stack.network.setMembers(
     s.endpointId,
