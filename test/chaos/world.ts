@@ -101,6 +101,8 @@ export class RunContext {
   readonly startWriteSeq: number;
   readonly startRequestSeq: number;
   readonly startLogIndex: number;
+  /** Request-log position from which `settle` looks for 412 loops. */
+  loopsCheckedFrom: number;
   opsApplied = 0;
   opsSkipped = 0;
   restarts = 0;
@@ -118,6 +120,7 @@ export class RunContext {
     this.slots = scenario.slots.map((slot, i) => ({ slot, endpointName: `pe-c${run}-s${i}` }));
     this.startWriteSeq = world.stack.emu.writes.lastSeq;
     this.startRequestSeq = world.stack.emu.log.lastSeq;
+    this.loopsCheckedFrom = this.startRequestSeq;
     this.startLogIndex = world.logs.length;
   }
 
@@ -361,7 +364,11 @@ export async function settle(ctx: RunContext, timeoutMs = SETTLE_TIMEOUT_MS): Pr
     clearTimeout(timer);
     busy = busyInstances(ctx);
     const looping = preconditionLoop(ctx);
-    if (looping) return [looping];
+    if (looping) {
+      // Reported once: later waits look at the requests after this point.
+      ctx.loopsCheckedFrom = ctx.stack.emu.log.lastSeq;
+      return [looping];
+    }
     const active = ctx.stack.host.durable.activeWork();
     const signature = `${ctx.stack.emu.log.lastSeq}/${ctx.stack.emu.writes.lastSeq}/${ctx.stack.host.durable.counters.episodes}/${ctx.stack.eventGrid.delivery.stats().attempts}`;
     if (busy.length === 0 && active === 0 && signature === last) return undefined;
@@ -376,7 +383,7 @@ export const MAX_412_STREAK = 10;
 /** A record set the app keeps failing to write with stale preconditions (412 after 412), if any. */
 export function preconditionLoop(ctx: RunContext): string | undefined {
   const streak = new Map<string, number>();
-  for (const e of ctx.stack.emu.log.list({ sinceSeq: ctx.startRequestSeq })) {
+  for (const e of ctx.stack.emu.log.list({ sinceSeq: ctx.loopsCheckedFrom })) {
     if (
       e.resourceType !== 'Microsoft.Network/privateDnsZones/A' ||
       (e.method !== 'PUT' && e.method !== 'DELETE')
