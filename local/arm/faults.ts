@@ -41,7 +41,9 @@ export interface FaultRule {
 }
 
 /**
- * Another writer between a client's read and its conditional write: just before a matching request that carries
+ * Another writer between a client's read and its conditional write (Private DNS's etag semantics: a write with
+ * `If-Match <etag>` succeeds only while the record set still has that etag — Microsoft, "Private DNS records
+ * overview"; ../shared/azure-reference/04-private-dns-recordsets.md): just before a matching request that carries
  * `If-Match` or `If-None-Match` is handled, the stored resource is rewritten unchanged (`touch`: a new etag, as
  * when someone saves it again) or deleted (`delete`: an admin removes it), so the client's precondition fails
  * (412) or finds the resource gone. Nothing happens when the resource does not exist.
