@@ -19,6 +19,7 @@ import { Router, type ArmRequest, type ArmResponse, type HttpMethod, type RouteM
 import { ResourceStore, type ArmResource, type WriteContext } from './store';
 import { Throttler, type BucketLimit, type ThrottlingLimits } from './throttling';
 import { generateCertificate } from './tls';
+import { WriteLog } from './writeLog';
 import { close, listen } from '../net';
 
 export interface ArmEmulatorOptions {
@@ -51,6 +52,8 @@ export interface ArmEmulatorOptions {
   providers?: readonly ArmProvider[];
   /** Request-log entries kept (default 10,000; counters are unbounded). */
   logCapacity?: number;
+  /** Write-log entries kept (default 50,000). */
+  writeLogCapacity?: number;
   /** Location for seeded/created resources without one (default `eastus`). */
   defaultLocation?: string;
   /**
@@ -61,6 +64,8 @@ export interface ArmEmulatorOptions {
 }
 
 export interface ArmEmulator extends EmulatorContext {
+  /** Every completed store change, with time, before/after and actor (cleared by `reset`). */
+  readonly writes: WriteLog;
   /** `https://127.0.0.1:PORT` */
   readonly endpoint: () => string;
   /** Same as `endpoint()`, as a property. */
@@ -97,6 +102,9 @@ export interface ArmEmulator extends EmulatorContext {
 
 const MAX_BODY_BYTES = 4 * 1024 * 1024;
 
+/** Principal of the "other writer" that races conditional writes (fault injection). */
+export const OTHER_WRITER_OID = '00000000-0000-4000-8000-0000000f0e1d';
+
 /** Starts the emulator: HTTPS ARM endpoint + plain-HTTP managed-identity endpoint, both on loopback. */
 export async function startArmEmulator(options: ArmEmulatorOptions = {}): Promise<ArmEmulator> {
   const host = options.host ?? '127.0.0.1';
@@ -105,6 +113,8 @@ export async function startArmEmulator(options: ArmEmulatorOptions = {}): Promis
   const router = new Router();
   const control = new Router();
   const log = new RequestLog(options.logCapacity ?? 10_000);
+  const writes = new WriteLog(options.writeLogCapacity ?? 50_000);
+  store.onChange((change) => writes.record(change, clock.now()));
   const faults = new FaultInjector();
   if (options.faults) faults.configure(options.faults);
   const throttle = new Throttler(clock);
@@ -206,13 +216,14 @@ export async function startArmEmulator(options: ArmEmulatorOptions = {}): Promis
     throttle.reset();
     faults.reset();
     log.reset();
+    writes.clear();
     for (const hook of resetHooks) hook();
     if (reseed && options.seed) seed(options.seed);
   };
 
   lro.register(router);
   for (const provider of options.providers ?? defaultProviders) provider.register(ctx);
-  registerControlApi(ctx, { seed, reset });
+  registerControlApi(ctx, { seed, reset, writes });
 
   const claimsCache = new Map<string, Record<string, unknown>>();
   const claimsOf = (token: string): Record<string, unknown> => {
@@ -328,16 +339,21 @@ export async function startArmEmulator(options: ArmEmulatorOptions = {}): Promis
             req.socket.destroy();
             return;
           }
-          const retryAfter = String(decision.retryAfterSeconds ?? 1);
+          const retryAfterSeconds = decision.retryAfterSeconds ?? 1;
+          const retryHeaders: Record<string, string> = { 'retry-after': String(retryAfterSeconds) };
+          if (decision.scaleRetryAfter) {
+            retryHeaders['retry-after-ms'] = String(Math.ceil(clock.toRealMs(retryAfterSeconds * 1000)));
+          }
           const faultError =
             decision.error === 429
-              ? new ArmError(429, 'TooManyRequests', 'Injected fault: too many requests.', {
-                  'retry-after': retryAfter,
-                })
+              ? new ArmError(429, 'TooManyRequests', 'Injected fault: too many requests.', retryHeaders)
               : decision.error === 503
-                ? new ArmError(503, 'ServiceUnavailable', 'Injected fault: service unavailable.', {
-                    'retry-after': retryAfter,
-                  })
+                ? new ArmError(
+                    503,
+                    'ServiceUnavailable',
+                    'Injected fault: service unavailable.',
+                    retryHeaders,
+                  )
                 : new ArmError(500, 'InternalServerError', 'Injected fault: internal server error.');
           throw faultError;
         }
@@ -465,6 +481,38 @@ export async function startArmEmulator(options: ArmEmulatorOptions = {}): Promis
         }
       }
 
+      // Another writer between the caller's read and this conditional write (fault injection).
+      if (
+        faults.racesActive &&
+        (method === 'PUT' || method === 'PATCH' || method === 'DELETE') &&
+        (armRequest.header('if-match') !== undefined || armRequest.header('if-none-match') !== undefined)
+      ) {
+        const existing = store.get(path);
+        const race = existing
+          ? faults.decideRace({
+              method,
+              path,
+              operationId: route.operationId,
+              resourceType: route.resourceType,
+            })
+          : undefined;
+        if (race && existing) {
+          injected = `race:${race.rule}`;
+          const raceContext: WriteContext = {
+            ...internalContext(route.armOperation),
+            claims: { oid: OTHER_WRITER_OID, appid: OTHER_WRITER_OID, idtyp: 'app' },
+          };
+          if (race.action === 'delete') store.delete(existing.id, raceContext);
+          else {
+            const weak = /^W\/"/.test(existing.etag ?? '');
+            store.put(
+              { ...existing },
+              { etag: (guid) => (weak ? `W/"${guid}"` : guid), context: raceContext },
+            );
+          }
+        }
+      }
+
       const response: ArmResponse = await route.handler(armRequest);
       status = response.status;
       send(res, method, response.status, response.body, {
@@ -555,6 +603,7 @@ export async function startArmEmulator(options: ArmEmulatorOptions = {}): Promis
   let stopped: Promise<void> | undefined;
   const emulator: ArmEmulator = {
     ...ctx,
+    writes,
     endpoint: () => endpoint,
     url: endpoint,
     caPem: cert.certPem,

@@ -379,6 +379,14 @@ export class DurableEngine {
     return record;
   }
 
+  /**
+   * Episodes, activities and entity operations running right now. Zero means nothing moves until a durable timer
+   * fires or an event or start request arrives.
+   */
+  activeWork(): number {
+    return this.inFlight.size;
+  }
+
   getStatus(instanceId: string, showHistory = false, showInput = true): OrchestrationStatusJson | undefined {
     const record = this.instances.get(instanceId);
     return record ? this.toStatus(record, showHistory, showInput) : undefined;
