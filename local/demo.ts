@@ -3,7 +3,7 @@
  * answering from the emulated hub zones (`local/dns`) and the Functions app on the in-process host
  * (`local/host`), subscribes the spokes to the app's Event Grid webhook, then plays the mission with the real
  * SDK clients: Backup v1 (endpoint, discovery, first backup), Backup v2, a pending endpoint approved through
- * the signed webhook and one rejected, a deleted endpoint. Prints a timeline, the records as `PrivateIP.ps1`
+ * the signed webhook and one rejected, a Cosmos DB account in two regions, a deleted endpoint. Prints a timeline, the records as `PrivateIP.ps1`
  * prints them, lookups through the DNS server and ARM call counts; exits non-zero on any mismatch.
  *
  * `startDemoStack` is also what the end-to-end tests build on.
@@ -55,13 +55,21 @@ export const HUB_ZONES = [
   'privatelink.blob.core.windows.net',
   'privatelink.queue.core.windows.net',
 ] as const;
+/** Zones of the other private link service the demo shows besides Backup and storage. */
+export const SERVICE_ZONES = ['privatelink.documents.azure.com'] as const;
+/** A Cosmos DB account in two regions that the app team reaches through a private endpoint. */
+export const COSMOS_ACCOUNT = {
+  name: 'cosmos-orders',
+  type: 'Microsoft.DocumentDB/databaseAccounts',
+  locations: ['East US', 'West US'],
+};
 /** A record someone made by hand before the app existed: foreign, never touched. */
 export const FOREIGN_RECORD = {
   zone: 'privatelink.blob.core.windows.net',
   name: 'legacyappstore',
   ip: '10.0.9.9',
 };
-export const APPROVAL_SECRET = 'demo-approval-secret';
+export const APPROVAL_SECRET = 'demo-approval-secret-for-the-local-stack-only';
 export const EVENT_SUBSCRIPTION = 'plds-spoke';
 
 function zoneSeed(zone: string) {
@@ -90,7 +98,7 @@ export const demoSeed = {
               subnets: [{ name: 'snet-dns', addressPrefix: '10.0.0.0/24' }],
             },
           ],
-          privateDnsZones: HUB_ZONES.map(zoneSeed),
+          privateDnsZones: [...HUB_ZONES, ...SERVICE_ZONES].map(zoneSeed),
         },
       ],
     },
@@ -118,6 +126,13 @@ export const demoSeed = {
         {
           name: SPOKE2_RG,
           location: LOCATION,
+          privateLinkResources: [
+            {
+              type: COSMOS_ACCOUNT.type,
+              name: COSMOS_ACCOUNT.name,
+              properties: { locations: COSMOS_ACCOUNT.locations.map((locationName) => ({ locationName })) },
+            },
+          ],
           virtualNetworks: [
             {
               name: 'vnet-app',
@@ -252,7 +267,7 @@ export async function startDemoStack(options: DemoStackOptions = {}): Promise<De
     const eventGrid = emu.service<EventGridService>('eventGrid');
     const networkClients = new Map<string, NetworkManagementClient>();
     const vaultClients = new Map<string, RecoveryServicesClient>();
-    const hubZoneIds = () => HUB_ZONES.map((z) => privateDns.zoneId(HUB, HUB_RG, z));
+    const hubZoneIds = () => [...HUB_ZONES, ...SERVICE_ZONES].map((z) => privateDns.zoneId(HUB, HUB_RG, z));
 
     const stack: DemoStack = {
       emu,
@@ -473,6 +488,50 @@ export async function createBackupEndpoint(
   return endpoint.id;
 }
 
+/** Creates a private endpoint to another service's resource through the real Network client. */
+export async function createServiceEndpoint(
+  stack: DemoStack,
+  target: {
+    subscriptionId: string;
+    resourceGroup: string;
+    subnetId: string;
+    name: string;
+    targetId: string;
+    groupId: string;
+  },
+): Promise<string> {
+  const endpoint = await stack
+    .networkClient(target.subscriptionId)
+    .privateEndpoints.beginCreateOrUpdateAndWait(
+      target.resourceGroup,
+      target.name,
+      {
+        location: LOCATION,
+        subnet: { id: target.subnetId },
+        privateLinkServiceConnections: [
+          { name: target.name, privateLinkServiceId: target.targetId, groupIds: [target.groupId] },
+        ],
+      },
+      { updateIntervalInMs: 10 },
+    );
+  if (!endpoint.id) throw new Error(`endpoint ${target.name} came back without an id`);
+  return endpoint.id;
+}
+
+/** `fqdn → ip` of an endpoint's NIC, as the service filled it. */
+export function nicNames(stack: DemoStack, endpointId: string): Map<string, string> {
+  const nic = stack.network.getNetworkInterface(endpointId);
+  const configs =
+    (nic?.properties as { ipConfigurations?: { properties: Record<string, unknown> }[] } | undefined)
+      ?.ipConfigurations ?? [];
+  const out = new Map<string, string>();
+  for (const c of configs) {
+    const link = c.properties.privateLinkConnectionProperties as { fqdns?: string[] } | undefined;
+    for (const fqdn of link?.fqdns ?? []) out.set(fqdn, String(c.properties.privateIPAddress));
+  }
+  return out;
+}
+
 interface PendingListItem {
   connectionId: string;
   vaultId: string;
@@ -532,6 +591,13 @@ export async function runDemo(
   const timeline: TimelineEntry[] = [];
   print('privatelink-dns-sync demo: ARM emulator + DNS server + Functions host, all on 127.0.0.1');
   const stack = await startDemoStack(options.stack ?? {});
+  // The mission follows Backup by its events. Whether Azure publishes an event when Backup itself changes a vault
+  // endpoint (roles arriving on registration, v2 storage FQDNs) is not known, so the simulator stays silent unless
+  // told otherwise; here it is told, and says so.
+  stack.backup.options.serviceChangeEvents = true;
+  print(
+    "Backup simulator: Event Grid events for Backup's own endpoint/NIC changes are ON for this demo (Azure may not send them; see local/arm/README.md)",
+  );
   let writes = 0;
   let deletes = 0;
   // Emulator clock times of the first spoke endpoint/NIC change and the last hub record change of a step.
@@ -612,7 +678,7 @@ export async function runDemo(
       () => missingEntries(stack, stack.backup.dnsEntries(v1Vault)).length === 0,
     );
     await step(
-      'v1 discover (+ _ecs_blob, _ecs_queue)',
+      'v1 discover (+ 6 roles, _ecs_blob, _ecs_queue)',
       async () => void stack.backup.discover(v1Vault),
       () => missingEntries(stack, stack.backup.dnsEntries(v1Vault)).length === 0,
     );
@@ -720,6 +786,29 @@ export async function runDemo(
       );
     }
 
+    // Not only Backup: the app team's Cosmos DB account in two regions, one name per region.
+    const cosmosZone = SERVICE_ZONES[0];
+    let cosmosNames = new Map<string, string>();
+    await step(
+      'Cosmos DB endpoint, two regions (SDK)',
+      async () => {
+        const cosmosEndpoint = await createServiceEndpoint(stack, {
+          subscriptionId: SPOKE2,
+          resourceGroup: SPOKE2_RG,
+          subnetId: SPOKE2_SUBNET_ID,
+          name: 'pe-cosmos-orders',
+          targetId: `/subscriptions/${SPOKE2}/resourceGroups/${SPOKE2_RG}/providers/${COSMOS_ACCOUNT.type}/${COSMOS_ACCOUNT.name}`,
+          groupId: 'Sql',
+        });
+        cosmosNames = nicNames(stack, cosmosEndpoint);
+      },
+      () =>
+        cosmosNames.size === 1 + COSMOS_ACCOUNT.locations.length &&
+        [...cosmosNames].every(([fqdn, ip]) =>
+          (stack.hubRecord(cosmosZone, fqdn.replace(/\.documents\.azure\.com$/, '')) ?? []).includes(ip),
+        ),
+    );
+
     // The v2 endpoint is deleted: its records go, nothing else does.
     const v2Entries = stack.backup.dnsEntries(v2Vault);
     await step(
@@ -737,12 +826,20 @@ export async function runDemo(
     const table = renderTsv(records);
     print(`\nHub records (PrivateIP.ps1 columns):\n${table}`);
 
-    const expected = [...stack.backup.dnsEntries(v1Vault), ...stack.backup.dnsEntries(appVault)];
+    const expected = [
+      ...stack.backup.dnsEntries(v1Vault),
+      ...stack.backup.dnsEntries(appVault),
+      // Cosmos DB: `<account>[-<region>].documents.azure.com` answers as `….privatelink.documents.azure.com`.
+      ...[...cosmosNames].map(([fqdn, ip]) => ({
+        zone: cosmosZone,
+        recordName: fqdn.replace(/\.documents\.azure\.com$/, ''),
+        ip,
+      })),
+    ];
     const absent = [
       ...v2Entries.map((e) => `${e.recordName}.${e.zone}`),
-      ...backupServiceFqdns(String(stack.backup.describe(refusedVault).backupVaultId), LOCATION).map((f) =>
-        f.replace(/\.([a-z0-9]+)\.backup\.windowsazure\.com$/, '.privatelink.$1.backup.windowsazure.com'),
-      ),
+      // The simulator's role FQDNs already carry `.privatelink.`: each is the name a client resolves.
+      ...backupServiceFqdns(String(stack.backup.describe(refusedVault).backupVaultId), LOCATION),
     ];
     const verify: DemoResult['verify'] = [];
     for (const e of expected) {
@@ -790,6 +887,10 @@ export async function runDemo(
       .sort(([, a], [, b]) => b - a)
       .slice(0, 12))
       print(`  ${String(n).padStart(4)} ${op}`);
+    const durable = stack.host.durable.counters;
+    print(
+      `\nDurable host: ${durable.episodes} orchestrator episodes, ${durable.activityInvocations} activity runs, ${durable.discardedEvents} raised event(s) dropped unread by an instance that ended or continued as new`,
+    );
     const durationMs = Date.now() - started;
     const ok = failures.length === 0;
     print(

@@ -7,6 +7,7 @@ import { app } from '@azure/functions';
 import './orchestrations';
 import './functions/eventGridSync';
 import './functions/resync';
+import './functions/resyncStatus';
 import './functions/approvals';
 import './functions/approvalsList';
 import './functions/reconcileTimer';

@@ -1,19 +1,25 @@
 /**
  * Names Azure Backup gives to the things behind a vault's private endpoint: the 19-digit vault id, the
  * per-pod service roles under `<geo>.backup.windowsazure.com`, and the storage accounts it allocates for
- * communication (`ecs`) and backup data (`prot`). Pure and seeded, so a scenario replays identically.
+ * communication (`ecs`) and backup data (`prot`). Pure and seeded, so a scenario replays identically. Region codes
+ * come from the emulator's own table (`backupGeoCodes.ts`), never from the app.
  */
-import { geoCodeForLocation } from '../../src/core/geoCodes';
+import { backupGeoCodeOf } from './backupGeoCodes';
 
-/** Service roles a vault endpoint's NIC carries, in the order the documentation lists them. The real set is open. */
+/** Service roles a vault endpoint's NIC carries once settled, in the order the documentation lists them. The real set is open. */
 export const BACKUP_POD_ROLES = ['fc1', 'fab1', 'prot1', 'rec2', 'ecs1', 'id1', 'tel1', 'wbcm1'] as const;
+export type BackupPodRole = (typeof BACKUP_POD_ROLES)[number];
 
 /**
- * Region code for an ARM location, from the engine's geo-code table (the one the app builds zone names with);
- * throws for a location that table does not know.
+ * The roles a new vault endpoint shows first: a portal export of a West Europe vault endpoint soon after creation
+ * lists only these two FQDNs (../shared/azure-reference/03-azure-backup-private-endpoints.md, "Observed"), and
+ * MicrosoftDocs/azure-docs issue #114622 reports two of the ten IPs in use after creation.
  */
+export const INITIAL_BACKUP_ROLES: readonly BackupPodRole[] = ['rec2', 'id1'];
+
+/** Region code for an ARM location; throws for a location the emulator's table does not know. */
 export function backupGeoCode(location: string): string {
-  const code = geoCodeForLocation(location);
+  const code = backupGeoCodeOf(location);
   if (code === undefined) {
     throw new Error(`no Azure Backup geo code is known for location '${location}'`);
   }
@@ -27,14 +33,24 @@ export function newBackupVaultId(random: () => number): string {
   return id;
 }
 
-/** `<vaultId>-ab-<pod>-<role>.<geo>.backup.windowsazure.com` (public name; the private zone adds `privatelink.`). */
+/**
+ * `<vaultId>-ab-<pod>-<role>.privatelink.<geo>.backup.windowsazure.com`: the form with `.privatelink.` inside that
+ * a vault endpoint's DNS configuration shows today (the "Observed" export). Older portal screenshots in the v1
+ * documentation show the name without `privatelink.`; clients must accept both.
+ */
 export function backupServiceFqdn(vaultId: string, geo: string, role: string, pod = 'pod01'): string {
-  return `${vaultId}-ab-${pod}-${role}.${geo}.backup.windowsazure.com`;
+  return `${vaultId}-ab-${pod}-${role}.privatelink.${geo}.backup.windowsazure.com`;
 }
 
-export function backupServiceFqdns(vaultId: string, location: string, pod = 'pod01'): string[] {
+/** The service FQDNs of `roles` (default: every role) for a vault in `location`. */
+export function backupServiceFqdns(
+  vaultId: string,
+  location: string,
+  roles: readonly string[] = BACKUP_POD_ROLES,
+  pod = 'pod01',
+): string[] {
   const geo = backupGeoCode(location);
-  return BACKUP_POD_ROLES.map((role) => backupServiceFqdn(vaultId, geo, role, pod));
+  return roles.map((role) => backupServiceFqdn(vaultId, geo, role, pod));
 }
 
 export type BackupStorageKind = 'ecs' | 'prot';

@@ -3,13 +3,18 @@
  * `AzureBackup`); a connection made by the vault's owner is approved at once, anyone else's waits as `Pending`
  * in the vault's connections and in the endpoint's manual connections. Then the service's phases:
  *
+ * - a new vault endpoint shows two service roles (`rec2`, `id1`); the other roles arrive with the vault's first
+ *   registration/discovery (`discover`), as Backup's own change to the endpoint's NIC;
  * - v1: `discover` creates `<pe>_ecs_blob` and `<pe>_ecs_queue` (communication storage), `firstBackup` creates
  *   `<pe>_prot_blob` (backup data), `addStorage` another `<pe>_prot<n>_blob` — real endpoints with manual
- *   connections and NICs carrying the storage FQDNs, in the vault endpoint's subnet.
+ *   connections and NICs carrying the storage FQDNs, in the vault endpoint's subnet, written with the vault's
+ *   managed identity;
  * - v2: no extra endpoints; the vault endpoint's NIC (and `customDnsConfigs`) grows by the storage FQDNs.
  *
  * Endpoints and NICs are made and changed through the Network provider's service (the vault is registered as
- * its private-link target), so they are ordinary store writes that Event Grid delivery and Resource Graph see.
+ * its private-link target), so Resource Graph and ARM reads see every change. Event Grid does not see Backup's own
+ * changes to an existing endpoint or NIC (`options.serviceChangeEvents`, default off); it sees the v1 storage
+ * endpoints Backup creates (`options.siblingEndpointEvents`, default on) — see local/arm/README.md for why.
  */
 import { randomUUID } from 'node:crypto';
 import type { EmulatorContext } from './context';
@@ -18,6 +23,8 @@ import { parseResourceId } from './resourceId';
 import type { ArmResource, WriteContext } from './store';
 import type { EndpointMember, LinkRequest, NetworkService, PrivateLinkTarget } from './providers/network';
 import {
+  BACKUP_POD_ROLES,
+  INITIAL_BACKUP_ROLES,
   backupConnectionName,
   backupGeoCode,
   backupServiceFqdns,
@@ -122,18 +129,30 @@ export interface BackupSimulatorOptions {
   seed?: number;
   /** Experience of vaults created through ARM (the vault API cannot say). Default v1. */
   defaultExperience?: BackupExperience;
+  /**
+   * Publish Event Grid events for Backup's own later changes to an existing vault endpoint or its NIC (service
+   * roles arriving, v2 storage FQDNs). Default false: whether Azure publishes them is not known, so tests see
+   * none unless they ask.
+   */
+  serviceChangeEvents?: boolean;
+  /**
+   * Publish Event Grid events for the v1 storage endpoints Backup creates (`<pe>_ecs_blob`, ...). Default true:
+   * Backup creates them through ARM with the vault's managed identity (the documented role assignments), and the
+   * subscription topic publishes every successful ARM write.
+   */
+  siblingEndpointEvents?: boolean;
 }
 
 /** Subscription Backup's storage accounts live in (not the customer's). */
 const SERVICE_SUBSCRIPTION = '5fc1a2b3-0000-4000-8000-00000000ab00';
 
-/** Zone a Backup FQDN belongs to: public name without `privatelink.`, so the zone adds it. */
+/** Zone and record name of a Backup or storage FQDN (with or without `.privatelink.` inside). */
 export function privateZoneFor(fqdn: string): { zone: string; recordName: string } {
   const lower = fqdn.toLowerCase();
-  const backup = /^([^.]+)\.([a-z0-9]+)\.backup\.windowsazure\.com$/.exec(lower);
+  const backup = /^([^.]+)\.(?:privatelink\.)?([a-z0-9]+)\.backup\.windowsazure\.com$/.exec(lower);
   if (backup)
     return { zone: `privatelink.${backup[2]}.backup.windowsazure.com`, recordName: backup[1] as string };
-  const storage = /^([^.]+)\.(blob|queue)\.core\.windows\.net$/.exec(lower);
+  const storage = /^([^.]+)\.(?:privatelink\.)?(blob|queue)\.core\.windows\.net$/.exec(lower);
   if (storage)
     return { zone: `privatelink.${storage[2]}.core.windows.net`, recordName: storage[1] as string };
   throw new Error(`no private zone is known for '${fqdn}'`);
@@ -148,7 +167,12 @@ export class BackupSimulator {
     private readonly ctx: EmulatorContext,
     options: BackupSimulatorOptions = {},
   ) {
-    this.options = { seed: options.seed ?? 7, defaultExperience: options.defaultExperience ?? 'v1' };
+    this.options = {
+      seed: options.seed ?? 7,
+      defaultExperience: options.defaultExperience ?? 'v1',
+      serviceChangeEvents: options.serviceChangeEvents ?? false,
+      siblingEndpointEvents: options.siblingEndpointEvents ?? true,
+    };
     this.random = seededRandom(this.options.seed);
   }
 
@@ -283,6 +307,14 @@ export class BackupSimulator {
     return s && c ? this.connectionInVault(s, c) : undefined;
   }
 
+  /**
+   * Context of Backup's own later change to an existing endpoint or NIC: no ARM request carries it, so Event Grid
+   * publishes nothing unless `serviceChangeEvents` is on.
+   */
+  private serviceChangeContext(operationName: string): WriteContext {
+    return { ...this.ctx.internalContext(operationName), silent: !this.options.serviceChangeEvents };
+  }
+
   /** Context of writes Backup makes itself, signed as the vault's managed identity. */
   private vaultContext(s: VaultState, operationName: string): WriteContext {
     return {
@@ -391,13 +423,36 @@ export class BackupSimulator {
     };
   }
 
-  /** One member per Backup service role, each with its FQDN. */
-  private serviceMembers(s: VaultState): EndpointMember[] {
-    return backupServiceFqdns(s.backupVaultId, s.location).map((fqdn) => ({
+  /** One member per Backup service role in `roles` (default: the roles a new endpoint shows), each with its FQDN. */
+  private serviceMembers(s: VaultState, roles: readonly string[] = INITIAL_BACKUP_ROLES): EndpointMember[] {
+    return backupServiceFqdns(s.backupVaultId, s.location, roles).map((fqdn) => ({
       groupId: BACKUP_GROUP_ID,
       requiredMemberName: fqdn.split('.')[0]!.split('-').slice(1).join('-'),
       fqdns: [fqdn],
     }));
+  }
+
+  /**
+   * The vault's registration brings the remaining service roles to an approved endpoint's NIC (one ip
+   * configuration each, after the ones it has), as Backup's own change.
+   */
+  private settleRoles(s: VaultState, c: VaultConnection, result: BackupActionResult): void {
+    if (!this.ctx.store.has(c.endpointId)) return;
+    const current = this.network.members(c.endpointId);
+    const have = new Set(current.map((m) => m.requiredMemberName.toLowerCase()));
+    const missing = this.serviceMembers(s, BACKUP_POD_ROLES).filter(
+      (m) => !have.has(m.requiredMemberName.toLowerCase()),
+    );
+    if (missing.length === 0) return;
+    this.network.setMembers(
+      c.endpointId,
+      [...current, ...missing],
+      this.serviceChangeContext('Microsoft.Network/networkInterfaces/write'),
+    );
+    result.fqdns.push(...missing.flatMap((m) => m.fqdns));
+    const nicId = this.network.getNetworkInterface(c.endpointId)?.id;
+    for (const id of [nicId, c.endpointId])
+      if (id !== undefined && !result.updatedResources.includes(id)) result.updatedResources.push(id);
   }
 
   /** Creates a private endpoint to the vault (group AzureBackup) through the Network provider. */
@@ -502,18 +557,32 @@ export class BackupSimulator {
       { status: c.status, description: c.description, actionsRequired: c.actionsRequired },
       { context },
     );
+    // An endpoint approved before keeps what Backup gave it; a newly approved one starts like a new endpoint.
+    const current = this.network.members(c.endpointId);
+    const approvedBefore = current.some((m) => m.fqdns.length > 0);
     this.network.setMembers(
       c.endpointId,
-      c.status === 'Approved' ? this.serviceMembers(s) : [placeholderMember()],
+      c.status !== 'Approved' ? [placeholderMember()] : approvedBefore ? current : this.serviceMembers(s),
       context,
     );
   }
 
-  /** An approved endpoint gets what the vault's earlier phases already produced. */
+  /**
+   * An approved endpoint gets what the vault's earlier phases already produced: it starts with the first two roles
+   * like any new endpoint, then Backup brings the rest and the storage at once.
+   */
   private catchUp(s: VaultState, c: VaultConnection): void {
-    if (s.discovered) this.applyPhase(s, 'ecs', [c], 0, 'discover');
+    if (s.discovered) {
+      const result = this.emptyResult(s, 'discover');
+      this.settleRoles(s, c, result);
+      this.applyPhase(s, 'ecs', [c], 0, 'discover');
+    }
     if (s.backedUp)
       for (let i = 0; i < s.protAccounts.length; i++) this.applyPhase(s, 'prot', [c], i, 'firstBackup');
+  }
+
+  private emptyResult(s: VaultState, action: BackupAction): BackupActionResult {
+    return { vaultId: s.id, action, createdEndpoints: [], updatedResources: [], fqdns: [] };
   }
 
   private approvedConnections(s: VaultState): VaultConnection[] {
@@ -522,12 +591,22 @@ export class BackupSimulator {
     );
   }
 
-  /** Registration/discovery: Backup starts using its communication storage account (blob + queue). */
+  /**
+   * Registration/discovery: the approved endpoints get the remaining service roles, and Backup starts using its
+   * communication storage account (blob + queue).
+   */
   discover(vaultId: string): BackupActionResult {
     const s = this.requireState(vaultId);
     s.ecsAccount ??= backupStorageAccountName(s.stamp, 'ecs', 101 + Math.floor(this.random() * 20));
     s.discovered = true;
-    return this.applyPhase(s, 'ecs', this.approvedConnections(s), 0, 'discover');
+    const roles = this.emptyResult(s, 'discover');
+    for (const c of this.approvedConnections(s)) this.settleRoles(s, c, roles);
+    const storage = this.applyPhase(s, 'ecs', this.approvedConnections(s), 0, 'discover');
+    return {
+      ...storage,
+      updatedResources: [...new Set([...roles.updatedResources, ...storage.updatedResources])],
+      fqdns: [...roles.fqdns, ...storage.fqdns],
+    };
   }
 
   /** First backup: Backup allocates its first data storage account (blob). Needs `discover` first. */
@@ -575,13 +654,7 @@ export class BackupSimulator {
     protIndex: number,
     action: BackupAction,
   ): BackupActionResult {
-    const result: BackupActionResult = {
-      vaultId: s.id,
-      action,
-      createdEndpoints: [],
-      updatedResources: [],
-      fqdns: [],
-    };
+    const result = this.emptyResult(s, action);
     const account = kind === 'ecs' ? s.ecsAccount : s.protAccounts[protIndex];
     if (account === undefined) return result;
     const services: StorageService[] = kind === 'ecs' ? ['blob', 'queue'] : ['blob'];
@@ -610,7 +683,10 @@ export class BackupSimulator {
             manual: true,
             state: { status: 'Approved', description: 'Approved by Azure Backup', actionsRequired: 'None' },
             members: [{ groupId: service, requiredMemberName: service, fqdns: [fqdn] }],
-            context: this.vaultContext(s, 'Microsoft.Network/privateEndpoints/write'),
+            context: {
+              ...this.vaultContext(s, 'Microsoft.Network/privateEndpoints/write'),
+              silent: !this.options.siblingEndpointEvents,
+            },
           });
           result.createdEndpoints.push(id);
           result.fqdns.push(fqdn);
@@ -625,7 +701,7 @@ export class BackupSimulator {
           this.network.upsertMember(
             vaultEndpoint.id,
             { groupId: BACKUP_GROUP_ID, requiredMemberName: `${account}_${service}`, fqdns: [fqdn] },
-            this.ctx.internalContext('Microsoft.Network/networkInterfaces/write'),
+            this.serviceChangeContext('Microsoft.Network/networkInterfaces/write'),
           );
           result.fqdns.push(fqdn);
           const nicId = this.network.getNetworkInterface(vaultEndpoint.id)?.id;

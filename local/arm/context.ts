@@ -2,6 +2,7 @@ import type { ArmClock } from './clock';
 import type { FaultInjector } from './faults';
 import type { TokenIssuer } from './identity';
 import type { LroManager } from './lro';
+import type { EmulatedCloudProfile } from './privateLinkServices';
 import type { RequestLog } from './requestLog';
 import type { Router } from './router';
 import type { ArmResource, ResourceStore, WriteContext } from './store';
@@ -48,6 +49,8 @@ export interface EmulatorContext {
   endpoint(): string;
   /** Default location for seeded and created resources. */
   readonly defaultLocation: string;
+  /** The Azure cloud the emulator plays: token audiences and the service suffixes NICs show. */
+  readonly cloud: EmulatedCloudProfile;
   /** Context for writes the emulator makes on its own (control API, simulators). */
   internalContext(operationName?: string): WriteContext;
   /** Registers a seeder for resource-group keys. */

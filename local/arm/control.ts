@@ -3,6 +3,7 @@ import type { EmulatorContext, SeedDocument } from './context';
 import { ArmError, parseOrBadRequest } from './errors';
 import type { FaultConfig } from './faults';
 import type { ArmRequest, ArmResponse, HttpMethod, RouteHandler } from './router';
+import type { WriteLog } from './writeLog';
 
 /** Prefix of every control route. */
 export const CONTROL_PREFIX = '/_emulator';
@@ -45,11 +46,31 @@ export const faultConfigSchema = z.object({
         skip: z.number().int().min(0).optional(),
         maxErrors: z.number().int().min(0).optional(),
         retryAfterSeconds: z.number().min(0).optional(),
+        scaleRetryAfter: z.boolean().optional(),
       }),
     )
     .optional(),
   emptyNicFqdns: z
     .array(z.object({ privateEndpoint: z.string().min(1), reads: z.number().int().min(0) }))
+    .optional(),
+  writeRaces: z
+    .array(
+      z.object({
+        name: z.string().optional(),
+        match: z
+          .object({
+            method: z.string().optional(),
+            operationId: z.string().optional(),
+            resourceType: z.string().optional(),
+            path: z.string().optional(),
+          })
+          .optional(),
+        rate: z.number().min(0).max(1),
+        action: z.enum(['touch', 'delete']),
+        skip: z.number().int().min(0).optional(),
+        maxRaces: z.number().int().min(0).optional(),
+      }),
+    )
     .optional(),
 });
 
@@ -119,8 +140,22 @@ const ok = (body?: unknown): ArmResponse => (body === undefined ? { status: 204 
 
 export function registerControlApi(
   ctx: EmulatorContext,
-  actions: { seed(doc: SeedDocument): void; reset(options?: { reseed?: boolean }): void },
+  actions: { seed(doc: SeedDocument): void; reset(options?: { reseed?: boolean }): void; writes?: WriteLog },
 ): void {
+  const { writes } = actions;
+  if (writes) {
+    addControlRoute(ctx, 'GET', '/writes', (req) => {
+      const sinceSeq = req.query.get('sinceSeq');
+      const type = req.query.get('type');
+      const id = req.query.get('id');
+      const value = writes.list({
+        ...(sinceSeq !== null ? { sinceSeq: Number(sinceSeq) } : {}),
+        ...(type !== null ? { type } : {}),
+        ...(id !== null ? { id } : {}),
+      });
+      return ok({ value, lastSeq: writes.lastSeq });
+    });
+  }
   addControlRoute(ctx, 'GET', '/health', () => {
     const cpu = process.cpuUsage();
     return ok({

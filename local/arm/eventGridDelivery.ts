@@ -72,6 +72,8 @@ export interface DeliveryStats {
 export interface DeliveryRecord {
   subscription: string;
   eventId: string;
+  /** The event's subject (the resource id for ARM events), so a test can tell which resource an outcome is about. */
+  subject: string;
   attempt: number;
   status: number | 'error';
   outcome: 'delivered' | 'retry' | 'deadLettered' | 'dropped';
@@ -351,6 +353,7 @@ export class EventGridDelivery {
         this.log.push({
           subscription: entry.spec.name,
           eventId: event.id,
+          subject: event.subject,
           attempt: 0,
           status: 'error',
           outcome: 'dropped',
@@ -444,7 +447,14 @@ export class EventGridDelivery {
       this.inFlight--;
     }
     const record = (outcome: DeliveryRecord['outcome']): void => {
-      this.log.push({ subscription: entry.spec.name, eventId: event.id, attempt, status, outcome });
+      this.log.push({
+        subscription: entry.spec.name,
+        eventId: event.id,
+        subject: event.subject,
+        attempt,
+        status,
+        outcome,
+      });
     };
     if (typeof status === 'number' && SUCCESS_STATUS.has(status)) {
       entry.stats.delivered++;

@@ -18,10 +18,17 @@ import type { ResourceChange } from './store';
 /** Types whose changes never become events here (the subscription itself is not written through ARM). */
 const SILENT_TYPES = new Set(['microsoft.resources/subscriptions']);
 
-/** Maps a store change to the event input, or undefined when ARM would publish nothing. */
-export function eventInputFor(change: ResourceChange): ResourceEventInput | undefined {
+/**
+ * Maps a store change to the event input, or undefined when ARM would publish nothing. `armHost` is the Resource
+ * Manager endpoint of the emulated cloud, which events show instead of the emulator's loopback address.
+ */
+export function eventInputFor(
+  change: ResourceChange,
+  armHost = 'https://management.azure.com',
+): ResourceEventInput | undefined {
   const { resource, context } = change;
   if (change.kind === 'write' && context.final === false) return undefined;
+  if (context.silent === true) return undefined;
   const parsed = parseResourceId(resource.id);
   if (!parsed || SILENT_TYPES.has(parsed.type.toLowerCase())) return undefined;
   const input: ResourceEventInput = {
@@ -32,9 +39,8 @@ export function eventInputFor(change: ResourceChange): ResourceEventInput | unde
   if (context.httpRequest) {
     input.method = context.httpRequest.method;
     input.clientIpAddress = context.httpRequest.clientIpAddress;
-    // Events show the public ARM endpoint, not the emulator's loopback address.
     const url = new URL(context.httpRequest.url);
-    input.url = `https://management.azure.com${url.pathname}${url.search}`;
+    input.url = `${armHost}${url.pathname}${url.search}`;
     input.apiVersion = url.searchParams.get('api-version') ?? undefined;
   }
   if (context.correlationId !== undefined) input.correlationId = context.correlationId;
@@ -116,7 +122,7 @@ export function eventGridProvider(options: EventGridProviderOptions = {}): ArmPr
       };
       ctx.provide('eventGrid', service);
       ctx.store.onChange((change) => {
-        const input = eventInputFor(change);
+        const input = eventInputFor(change, ctx.cloud.armHost);
         if (input) delivery.publish(input);
       });
       ctx.onReset(() => {

@@ -33,6 +33,31 @@ export interface FaultRule {
   maxErrors?: number;
   /** Retry-After seconds sent with injected 429/503 (default 1). */
   retryAfterSeconds?: number;
+  /**
+   * Also send `retry-after-ms`: the Retry-After read as emulated time and converted to real ms, as throttled
+   * answers do (so a faster emulator clock shortens the wait). Default false: only `Retry-After` in seconds.
+   */
+  scaleRetryAfter?: boolean;
+}
+
+/**
+ * Another writer between a client's read and its conditional write (Private DNS's etag semantics: a write with
+ * `If-Match <etag>` succeeds only while the record set still has that etag — Microsoft, "Private DNS records
+ * overview"; ../shared/azure-reference/04-private-dns-recordsets.md): just before a matching request that carries
+ * `If-Match` or `If-None-Match` is handled, the stored resource is rewritten unchanged (`touch`: a new etag, as
+ * when someone saves it again) or deleted (`delete`: an admin removes it), so the client's precondition fails
+ * (412) or finds the resource gone. Nothing happens when the resource does not exist.
+ */
+export interface WriteRaceRule {
+  name?: string;
+  match?: FaultMatch;
+  /** Probability (0..1) that a matching conditional write races another writer. */
+  rate: number;
+  action: 'touch' | 'delete';
+  /** Leave the first N matching requests alone. */
+  skip?: number;
+  /** Race at most this many times, then stop. */
+  maxRaces?: number;
 }
 
 /** Private endpoints whose NIC reports no FQDNs for the first `reads` NIC reads (Backup grows them later). */
@@ -46,13 +71,20 @@ export interface FaultConfig {
   seed?: number;
   rules?: FaultRule[];
   emptyNicFqdns?: EmptyFqdnRule[];
+  writeRaces?: WriteRaceRule[];
 }
 
 export interface FaultDecision {
   latencyMs: number;
   error?: InjectedError;
   retryAfterSeconds?: number;
+  scaleRetryAfter?: boolean;
   rule?: string;
+}
+
+export interface RaceDecision {
+  action: WriteRaceRule['action'];
+  rule: string;
 }
 
 export interface FaultTarget {
@@ -78,15 +110,24 @@ export function seededRandom(seed: number): () => number {
 }
 
 interface RuleState {
-  rule: FaultRule;
+  rule: { match?: FaultMatch | undefined };
   pathRe?: RegExp;
   seen: number;
   injected: number;
 }
 
+interface FaultRuleState extends RuleState {
+  rule: FaultRule;
+}
+
+interface RaceRuleState extends RuleState {
+  rule: WriteRaceRule;
+}
+
 export class FaultInjector {
   private random: () => number = seededRandom(1);
-  private rules: RuleState[] = [];
+  private rules: FaultRuleState[] = [];
+  private races: RaceRuleState[] = [];
   private emptyFqdns = new Map<string, number>();
   private config: FaultConfig = {};
   /** Faults injected so far, by rule name (or index). */
@@ -99,9 +140,20 @@ export class FaultInjector {
       }
       if (rule.match?.path !== undefined) new RegExp(rule.match.path, 'i');
     }
+    for (const race of config.writeRaces ?? []) {
+      if (!(race.rate >= 0 && race.rate <= 1))
+        throw new RangeError(`rate must be within 0..1, got ${race.rate}`);
+      if (race.match?.path !== undefined) new RegExp(race.match.path, 'i');
+    }
     this.config = structuredClone(config);
     this.random = seededRandom(config.seed ?? 1);
     this.rules = (config.rules ?? []).map((rule) => ({
+      rule,
+      ...(rule.match?.path !== undefined ? { pathRe: new RegExp(rule.match.path, 'i') } : {}),
+      seen: 0,
+      injected: 0,
+    }));
+    this.races = (config.writeRaces ?? []).map((rule) => ({
       rule,
       ...(rule.match?.path !== undefined ? { pathRe: new RegExp(rule.match.path, 'i') } : {}),
       seen: 0,
@@ -125,6 +177,28 @@ export class FaultInjector {
     return this.rules.length > 0;
   }
 
+  get racesActive(): boolean {
+    return this.races.length > 0;
+  }
+
+  /** Whether a conditional write races another writer, and how (first matching rule that fires wins). */
+  decideRace(target: FaultTarget): RaceDecision | undefined {
+    for (const [index, state] of this.races.entries()) {
+      if (!this.matches(state, target)) continue;
+      state.seen++;
+      const { rule } = state;
+      if (state.seen <= (rule.skip ?? 0)) continue;
+      if (rule.maxRaces !== undefined && state.injected >= rule.maxRaces) continue;
+      if (this.random() < rule.rate) {
+        state.injected++;
+        const name = rule.name ?? `race${index}`;
+        this.injectedCounts.set(name, (this.injectedCounts.get(name) ?? 0) + 1);
+        return { action: rule.action, rule: name };
+      }
+    }
+    return undefined;
+  }
+
   decide(target: FaultTarget): FaultDecision {
     const decision: FaultDecision = { latencyMs: 0 };
     for (const [index, state] of this.rules.entries()) {
@@ -142,6 +216,7 @@ export class FaultInjector {
           state.injected++;
           decision.error = this.pickError(rule.errors ?? [500]);
           decision.retryAfterSeconds = rule.retryAfterSeconds ?? 1;
+          if (rule.scaleRetryAfter) decision.scaleRetryAfter = true;
           decision.rule = rule.name ?? `rule${index}`;
           this.injectedCounts.set(decision.rule, (this.injectedCounts.get(decision.rule) ?? 0) + 1);
         }

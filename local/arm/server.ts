@@ -11,6 +11,7 @@ import { FaultInjector, type FaultConfig } from './faults';
 import { decodeClaims, TokenIssuer, type EmulatedIdentity } from './identity';
 import { LroManager, type LroSettings } from './lro';
 import { defaultProviders } from './providers';
+import { EMULATED_CLOUD_PROFILES, type EmulatedCloud } from './privateLinkServices';
 import { CONTROL_PREFIX, registerControlApi } from './control';
 import { RequestLog } from './requestLog';
 import { resourceGroupId } from './resourceId';
@@ -18,6 +19,7 @@ import { Router, type ArmRequest, type ArmResponse, type HttpMethod, type RouteM
 import { ResourceStore, type ArmResource, type WriteContext } from './store';
 import { Throttler, type BucketLimit, type ThrottlingLimits } from './throttling';
 import { generateCertificate } from './tls';
+import { WriteLog } from './writeLog';
 import { close, listen } from '../net';
 
 export interface ArmEmulatorOptions {
@@ -50,11 +52,20 @@ export interface ArmEmulatorOptions {
   providers?: readonly ArmProvider[];
   /** Request-log entries kept (default 10,000; counters are unbounded). */
   logCapacity?: number;
+  /** Write-log entries kept (default 50,000). */
+  writeLogCapacity?: number;
   /** Location for seeded/created resources without one (default `eastus`). */
   defaultLocation?: string;
+  /**
+   * The Azure cloud to play (default AzureCloud): tokens must carry its Resource Manager audience, and private
+   * endpoints show its service suffixes (`*.blob.core.usgovcloudapi.net` in AzureUSGovernment).
+   */
+  cloud?: EmulatedCloud;
 }
 
 export interface ArmEmulator extends EmulatorContext {
+  /** Every completed store change, with time, before/after and actor (cleared by `reset`). */
+  readonly writes: WriteLog;
   /** `https://127.0.0.1:PORT` */
   readonly endpoint: () => string;
   /** Same as `endpoint()`, as a property. */
@@ -91,6 +102,9 @@ export interface ArmEmulator extends EmulatorContext {
 
 const MAX_BODY_BYTES = 4 * 1024 * 1024;
 
+/** Principal of the "other writer" that races conditional writes (fault injection). */
+export const OTHER_WRITER_OID = '00000000-0000-4000-8000-0000000f0e1d';
+
 /** Starts the emulator: HTTPS ARM endpoint + plain-HTTP managed-identity endpoint, both on loopback. */
 export async function startArmEmulator(options: ArmEmulatorOptions = {}): Promise<ArmEmulator> {
   const host = options.host ?? '127.0.0.1';
@@ -99,6 +113,8 @@ export async function startArmEmulator(options: ArmEmulatorOptions = {}): Promis
   const router = new Router();
   const control = new Router();
   const log = new RequestLog(options.logCapacity ?? 10_000);
+  const writes = new WriteLog(options.writeLogCapacity ?? 50_000);
+  store.onChange((change) => writes.record(change, clock.now()));
   const faults = new FaultInjector();
   if (options.faults) faults.configure(options.faults);
   const throttle = new Throttler(clock);
@@ -107,6 +123,7 @@ export async function startArmEmulator(options: ArmEmulatorOptions = {}): Promis
   const identityHeader = options.identityHeader ?? randomUUID();
   const requireAuth = options.requireAuth ?? true;
   const defaultLocation = options.defaultLocation ?? 'eastus';
+  const cloud = EMULATED_CLOUD_PROFILES[options.cloud ?? 'AzureCloud'];
   let endpoint = '';
   const lro = new LroManager(clock, () => endpoint, options.lro);
   const seeders: Seeder[] = [];
@@ -180,6 +197,7 @@ export async function startArmEmulator(options: ArmEmulatorOptions = {}): Promis
     tokens,
     endpoint: () => endpoint,
     defaultLocation,
+    cloud,
     internalContext,
     addSeeder: (s) => void seeders.push(s),
     onReset: (hook) => void resetHooks.push(hook),
@@ -198,13 +216,14 @@ export async function startArmEmulator(options: ArmEmulatorOptions = {}): Promis
     throttle.reset();
     faults.reset();
     log.reset();
+    writes.clear();
     for (const hook of resetHooks) hook();
     if (reseed && options.seed) seed(options.seed);
   };
 
   lro.register(router);
   for (const provider of options.providers ?? defaultProviders) provider.register(ctx);
-  registerControlApi(ctx, { seed, reset });
+  registerControlApi(ctx, { seed, reset, writes });
 
   const claimsCache = new Map<string, Record<string, unknown>>();
   const claimsOf = (token: string): Record<string, unknown> => {
@@ -320,16 +339,21 @@ export async function startArmEmulator(options: ArmEmulatorOptions = {}): Promis
             req.socket.destroy();
             return;
           }
-          const retryAfter = String(decision.retryAfterSeconds ?? 1);
+          const retryAfterSeconds = decision.retryAfterSeconds ?? 1;
+          const retryHeaders: Record<string, string> = { 'retry-after': String(retryAfterSeconds) };
+          if (decision.scaleRetryAfter) {
+            retryHeaders['retry-after-ms'] = String(Math.ceil(clock.toRealMs(retryAfterSeconds * 1000)));
+          }
           const faultError =
             decision.error === 429
-              ? new ArmError(429, 'TooManyRequests', 'Injected fault: too many requests.', {
-                  'retry-after': retryAfter,
-                })
+              ? new ArmError(429, 'TooManyRequests', 'Injected fault: too many requests.', retryHeaders)
               : decision.error === 503
-                ? new ArmError(503, 'ServiceUnavailable', 'Injected fault: service unavailable.', {
-                    'retry-after': retryAfter,
-                  })
+                ? new ArmError(
+                    503,
+                    'ServiceUnavailable',
+                    'Injected fault: service unavailable.',
+                    retryHeaders,
+                  )
                 : new ArmError(500, 'InternalServerError', 'Injected fault: internal server error.');
           throw faultError;
         }
@@ -357,6 +381,15 @@ export async function startArmEmulator(options: ArmEmulatorOptions = {}): Promis
           );
         }
         claims = claimsOf(m[1] as string);
+        // ARM refuses a token issued for another resource (another cloud's Resource Manager, Graph, ...).
+        const audience = claims.aud;
+        if (typeof audience === 'string' && !cloud.armAudiences.includes(audience)) {
+          throw new ArmError(
+            401,
+            'InvalidAuthenticationTokenAudience',
+            `The access token has been obtained for wrong audience or resource '${audience}'. It should exactly match with one of the allowed audiences '${cloud.armAudiences.join("','")}'.`,
+          );
+        }
       }
 
       const apiVersion = url.searchParams.get('api-version') ?? undefined;
@@ -445,6 +478,38 @@ export async function startArmEmulator(options: ArmEmulatorOptions = {}): Promis
               'retry-after-ms': String(retryMs),
             },
           );
+        }
+      }
+
+      // Another writer between the caller's read and this conditional write (fault injection).
+      if (
+        faults.racesActive &&
+        (method === 'PUT' || method === 'PATCH' || method === 'DELETE') &&
+        (armRequest.header('if-match') !== undefined || armRequest.header('if-none-match') !== undefined)
+      ) {
+        const existing = store.get(path);
+        const race = existing
+          ? faults.decideRace({
+              method,
+              path,
+              operationId: route.operationId,
+              resourceType: route.resourceType,
+            })
+          : undefined;
+        if (race && existing) {
+          injected = `race:${race.rule}`;
+          const raceContext: WriteContext = {
+            ...internalContext(route.armOperation),
+            claims: { oid: OTHER_WRITER_OID, appid: OTHER_WRITER_OID, idtyp: 'app' },
+          };
+          if (race.action === 'delete') store.delete(existing.id, raceContext);
+          else {
+            const weak = /^W\/"/.test(existing.etag ?? '');
+            store.put(
+              { ...existing },
+              { etag: (guid) => (weak ? `W/"${guid}"` : guid), context: raceContext },
+            );
+          }
         }
       }
 
@@ -538,6 +603,7 @@ export async function startArmEmulator(options: ArmEmulatorOptions = {}): Promis
   let stopped: Promise<void> | undefined;
   const emulator: ArmEmulator = {
     ...ctx,
+    writes,
     endpoint: () => endpoint,
     url: endpoint,
     caPem: cert.certPem,
@@ -559,7 +625,7 @@ export async function startArmEmulator(options: ArmEmulatorOptions = {}): Promis
     credential() {
       return {
         getToken: async () => {
-          const issued = tokens.issue('https://management.azure.com', tokens.defaultIdentity);
+          const issued = tokens.issue(cloud.armHost, tokens.defaultIdentity);
           return { token: issued.token, expiresOnTimestamp: issued.expiresOn * 1000 };
         },
       };
@@ -567,8 +633,8 @@ export async function startArmEmulator(options: ArmEmulatorOptions = {}): Promis
     clientOptions() {
       return {
         endpoint,
-        credentialScopes: ['https://management.azure.com/.default'],
-        credentials: { scopes: ['https://management.azure.com/.default'] },
+        credentialScopes: [cloud.armScope],
+        credentials: { scopes: [cloud.armScope] },
         tlsOptions: { ca: cert.certPem },
       };
     },

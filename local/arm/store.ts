@@ -27,6 +27,11 @@ export interface WriteContext {
   final?: boolean;
   /** Set on writes made by the emulator itself (control API, simulators) rather than by an ARM request. */
   internal?: boolean;
+  /**
+   * A change a service makes to a resource on its own, outside any ARM request (e.g. Azure Backup adding FQDNs to a
+   * vault endpoint's NIC): stored and visible to reads, but no Event Grid event announces it.
+   */
+  silent?: boolean;
 }
 
 export interface ResourceChange {

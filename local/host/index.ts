@@ -99,6 +99,8 @@ export interface DurableHandle {
   readEntityState<T = unknown>(name: string, key: string): { exists: boolean; state: T | undefined };
   /** The `durableClient` input binding value handed to client functions. */
   clientInput(): DurableClientInput;
+  /** Episodes, activities and entity operations running now (0: only timers or new input move anything). */
+  activeWork(): number;
   counters: EngineCounters;
 }
 
@@ -640,6 +642,7 @@ export async function startLocalHost(options: LocalHostOptions): Promise<LocalHo
     readEntityState: <T>(name: string, k: string) =>
       engine.readEntity(name, k) as { exists: boolean; state: T | undefined },
     clientInput: () => clientInput,
+    activeWork: () => engine.activeWork(),
     counters: engine.counters,
   };
 

@@ -6,15 +6,23 @@ import { RecoveryServicesBackupClient } from '@azure/arm-recoveryservicesbackup'
 import { ResourceGraphClient } from '@azure/arm-resourcegraph';
 import type { TokenCredential } from '@azure/core-auth';
 import { DefaultAzureCredential } from '@azure/identity';
+import { cloudProfile } from '../core/clouds';
+import type { AzureCloudName } from '../core/clouds';
 
-export const ARM_SCOPE = 'https://management.azure.com/.default';
-export const PUBLIC_ARM_ENDPOINT = 'https://management.azure.com';
+/** The public cloud's token scope and endpoint (see `cloudProfile` for the others). */
+export const ARM_SCOPE = cloudProfile('AzureCloud').credentialScope;
+export const PUBLIC_ARM_ENDPOINT = cloudProfile('AzureCloud').resourceManager;
 const USER_AGENT = 'privatelink-dns-sync';
 
 export interface AzureClientOptions {
   /** Defaults to `DefaultAzureCredential` (with `managedIdentityClientId` when given). */
   readonly credential?: TokenCredential;
-  /** ARM endpoint; defaults to public Azure. Point it at `local/arm` for tests and demos. */
+  /**
+   * The Azure cloud (AZURE_CLOUD): its Resource Manager endpoint, token scope and sign-in authority. Default
+   * AzureCloud.
+   */
+  readonly cloud?: AzureCloudName;
+  /** ARM endpoint; defaults to the cloud's. Point it at `local/arm` for tests and demos. */
   readonly armEndpoint?: string;
   /** PEM of an extra CA to trust for `armEndpoint` (the emulator's self-signed certificate). */
   readonly caPem?: string;
@@ -46,21 +54,33 @@ export interface CommonClientOptions {
 export class AzureClients {
   readonly credential: TokenCredential;
   readonly endpoint: string;
+  readonly resourceGraphEndpoint: string;
+  readonly cloud: AzureCloudName;
+  /** The token scope every client asks for: the cloud's Resource Manager scope (also for `local/arm`). */
+  readonly credentialScope: string;
   readonly clientOptions: CommonClientOptions;
   private readonly cache = new Map<string, unknown>();
 
   constructor(options: AzureClientOptions = {}) {
+    const profile = cloudProfile(options.cloud);
+    this.cloud = profile.name;
     this.credential =
       options.credential ??
-      new DefaultAzureCredential(
-        options.managedIdentityClientId ? { managedIdentityClientId: options.managedIdentityClientId } : {},
-      );
-    this.endpoint = (options.armEndpoint ?? PUBLIC_ARM_ENDPOINT).replace(/\/+$/, '');
+      new DefaultAzureCredential({
+        authorityHost: profile.authorityHost,
+        ...(options.managedIdentityClientId
+          ? { managedIdentityClientId: options.managedIdentityClientId }
+          : {}),
+      });
+    this.endpoint = (options.armEndpoint ?? profile.resourceManager).replace(/\/+$/, '');
+    // Resource Graph answers on Resource Manager's endpoint in every cloud; an override (local/arm) serves both.
+    this.resourceGraphEndpoint = (options.armEndpoint ?? profile.resourceGraph).replace(/\/+$/, '');
+    this.credentialScope = profile.credentialScope;
     const ca = options.caPem ?? (options.caFile ? readCaFile(options.caFile) : undefined);
     this.clientOptions = {
       endpoint: this.endpoint,
-      credentialScopes: [ARM_SCOPE],
-      credentials: { scopes: [ARM_SCOPE] },
+      credentialScopes: [this.credentialScope],
+      credentials: { scopes: [this.credentialScope] },
       ...(ca ? { tlsOptions: { ca } } : {}),
       retryOptions: { maxRetries: options.sdkRetries ?? 0 },
       userAgentOptions: { userAgentPrefix: USER_AGENT },
@@ -97,7 +117,14 @@ export class AzureClients {
 
   /** Resource Graph is tenant-wide; the subscriptions go into each query. */
   resourceGraph(): ResourceGraphClient {
-    return this.cached('graph', () => new ResourceGraphClient(this.credential, this.clientOptions));
+    return this.cached(
+      'graph',
+      () =>
+        new ResourceGraphClient(this.credential, {
+          ...this.clientOptions,
+          endpoint: this.resourceGraphEndpoint,
+        }),
+    );
   }
 
   private cached<T>(key: string, make: () => T): T {
@@ -111,7 +138,10 @@ export class AzureClients {
   }
 }
 
-/** The one factory: `createAzureClients({ armEndpoint, caFile })` for `local/arm`, `{}` for Azure. */
+/**
+ * The one factory: `createAzureClients({ armEndpoint, caFile })` for `local/arm`, `{ cloud }` for Azure (`{}` is
+ * the public cloud).
+ */
 export function createAzureClients(options: AzureClientOptions = {}): AzureClients {
   return new AzureClients(options);
 }

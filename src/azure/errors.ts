@@ -103,6 +103,8 @@ export interface RetryOptions {
    * (each attempt is a request the service counts).
    */
   readonly beforeAttempt?: () => void | Promise<void>;
+  /** Once it fires, a failure is thrown at once: no further attempt, no back-off. */
+  readonly abortSignal?: AbortSignal;
 }
 
 export const sleep = (ms: number): Promise<void> =>
@@ -130,7 +132,7 @@ export async function withRetry<T>(
       return await call();
     } catch (raw) {
       const error = toAzureError(raw, resourceId);
-      if (!isTransient(error)) throw error;
+      if (!isTransient(error) || options.abortSignal?.aborted) throw error;
       let delayMs: number;
       if (error.statusCode === 429) {
         throttles++;

@@ -27,7 +27,12 @@ export interface TokenBucketPacerOptions {
   readonly timeScale?: number;
   readonly now?: () => number;
   readonly sleep?: (ms: number) => Promise<void>;
+  /** Told before a write waits for its slot: real milliseconds, and which limit holds it back. */
+  readonly onWait?: (key: PaceKey, waitMs: number, limit: PaceLimit) => void;
 }
+
+/** What holds a write back: the zone's window, the subscription's write bucket, or a 429's `Retry-After`. */
+export type PaceLimit = 'zone-window' | 'subscription-bucket' | 'retry-after';
 
 /** Generic cell rate: `capacity` burst, then one every 1/refill seconds; reservations may lie in the future. */
 class Gcra {
@@ -57,6 +62,7 @@ export class TokenBucketPacer implements WritePacer {
   private readonly timeScale: number;
   private readonly now: () => number;
   private readonly wait: (ms: number) => Promise<void>;
+  private readonly onWait: TokenBucketPacerOptions['onWait'];
   /** Per zone, the budget times of the latest writes (a write that left late is moved to when it left). */
   private readonly zoneSlots = new Map<string, { at: number }[]>();
   private readonly subBuckets = new Map<string, Gcra>();
@@ -73,6 +79,7 @@ export class TokenBucketPacer implements WritePacer {
       (options.jitterAllowanceMs ?? 150) * this.timeScale;
     this.now = options.now ?? Date.now;
     this.wait = options.sleep ?? sleep;
+    this.onWait = options.onWait;
     this.writeBucket = options.subscriptionWrites ?? ARM_SUBSCRIPTION_WRITE_BUCKET;
     this.deleteBucket = options.subscriptionDeletes ?? ARM_SUBSCRIPTION_WRITE_BUCKET;
     this.origin = this.now();
@@ -86,7 +93,10 @@ export class TokenBucketPacer implements WritePacer {
   async acquire(key: PaceKey): Promise<() => void> {
     const slot = this.reserveSlot(key);
     const delay = (slot.at - this.budgetNow()) / this.timeScale;
-    if (delay > 0) await this.wait(delay);
+    if (delay > 0) {
+      this.onWait?.(key, delay, slot.limit);
+      await this.wait(delay);
+    }
     // A busy process can resume after its slot, and the request takes a while to reach the service: later
     // reservations count from when the write left and, once it is answered, from the answer (by then the
     // service has seen it), never from the slot it may have missed.
@@ -101,7 +111,7 @@ export class TokenBucketPacer implements WritePacer {
     return this.reserveSlot(key).at;
   }
 
-  private reserveSlot(key: PaceKey): { at: number } {
+  private reserveSlot(key: PaceKey): { at: number; limit: PaceLimit } {
     const now = this.budgetNow();
     const zoneKey = `${key.subscriptionId}|${key.zone}`.toLowerCase();
     const subKey = `${key.subscriptionId}|${key.kind}`.toLowerCase();
@@ -110,22 +120,32 @@ export class TokenBucketPacer implements WritePacer {
       this.notBefore.get(zoneKey) ?? 0,
       this.notBefore.get(key.subscriptionId.toLowerCase()) ?? 0,
     );
+    let limit: PaceLimit = 'retry-after';
     const slots = this.zoneSlots.get(zoneKey) ?? [];
     // Late departures can put the recorded times out of order: sort them before reading the window.
     const times = slots.map((s) => s.at).sort((a, b) => a - b);
     const last = times[times.length - 1];
-    if (last !== undefined) at = Math.max(at, last);
-    if (times.length >= this.perZone)
-      at = Math.max(at, (times[times.length - this.perZone] ?? 0) + this.windowMs);
+    if (last !== undefined && last > at) {
+      // Queued behind writes to the same zone that already wait for its window.
+      limit = 'zone-window';
+      at = last;
+    }
+    if (times.length >= this.perZone) {
+      const windowOpens = (times[times.length - this.perZone] ?? 0) + this.windowMs;
+      if (windowOpens > at) limit = 'zone-window';
+      at = Math.max(at, windowOpens);
+    }
     let bucket = this.subBuckets.get(subKey);
     if (!bucket) {
-      const limit = key.kind === 'delete' ? this.deleteBucket : this.writeBucket;
-      const interval = 1000 / limit.refillPerSecond;
-      bucket = new Gcra(interval, (limit.capacity - 1) * interval);
+      const rate = key.kind === 'delete' ? this.deleteBucket : this.writeBucket;
+      const interval = 1000 / rate.refillPerSecond;
+      bucket = new Gcra(interval, (rate.capacity - 1) * interval);
       this.subBuckets.set(subKey, bucket);
     }
-    at = Math.max(at, bucket.reserve(at));
-    const slot = { at };
+    const bucketAt = bucket.reserve(at);
+    if (bucketAt > at) limit = 'subscription-bucket';
+    at = Math.max(at, bucketAt);
+    const slot = { at, limit };
     slots.push(slot);
     // Only the latest N slots matter for the window.
     if (slots.length > this.perZone * 2) {

@@ -173,8 +173,8 @@ export interface VirtualNetworkLinkInfo {
 }
 
 export interface ZoneReader {
-  /** The zone; `undefined` when it does not exist. */
-  getZone(zone: ZoneRef): Promise<ZoneInfo | undefined>;
+  /** The zone; `undefined` when it does not exist. `abortSignal` stops the read (and its retries). */
+  getZone(zone: ZoneRef, options?: { readonly abortSignal?: AbortSignal }): Promise<ZoneInfo | undefined>;
   /** Zones in one resource group (empty when the group does not exist). */
   listZones(subscriptionId: string, resourceGroup: string): Promise<ZoneInfo[]>;
   /** Its VNet links (empty when the zone does not exist). */
@@ -218,12 +218,34 @@ export interface VaultGateway {
   getVault(vaultId: string): Promise<VaultInfo | undefined>;
   /** Connections waiting for a decision. */
   listPendingConnections(vaultId: string): Promise<PrivateEndpointConnectionInfo[]>;
-  /** Approves or rejects a connection (long-running; resolves with the final state). */
+  /**
+   * Approves or rejects a connection (long-running; resolves with the final state). With `expectStatus`, the
+   * connection is read first and nothing is written unless it still has that status (`ConnectionStateChangedError`
+   * otherwise): the compare half of the approval webhook's compare-and-set.
+   */
   decideConnection(
     connectionId: string,
     decision: ConnectionDecision,
     description: string,
+    options?: { readonly expectStatus?: string },
   ): Promise<PrivateEndpointConnectionInfo>;
+}
+
+/** 409: the connection no longer has the status a decision was made against; nothing was written. */
+export class ConnectionStateChangedError extends AzureOperationError {
+  constructor(
+    resourceId: string,
+    readonly expected: string,
+    readonly actual: string,
+  ) {
+    super(
+      `ConnectionAlreadyDecided (409) on ${resourceId}: the connection is ${actual || 'in no state'}, not ${expected}; nothing was written`,
+      'ConnectionAlreadyDecided',
+      409,
+      resourceId,
+    );
+    this.name = 'ConnectionStateChangedError';
+  }
 }
 
 // ---------------------------------------------------------------------------------------------------------------

@@ -3,6 +3,7 @@ import { canonicalId, parseResourceId } from '../core/resourceId';
 import type { AzureClients } from './clients';
 import { toAzureError, withRetry } from './errors';
 import type { RetryOptions } from './errors';
+import { ConnectionStateChangedError } from './ports';
 import type { ConnectionDecision, PrivateEndpointConnectionInfo, VaultGateway, VaultInfo } from './ports';
 
 const connectionSchema = z.object({
@@ -125,6 +126,7 @@ export class RecoveryServicesVaultGateway implements VaultGateway {
     connectionId: string,
     decision: ConnectionDecision,
     description: string,
+    options: { readonly expectStatus?: string } = {},
   ): Promise<PrivateEndpointConnectionInfo> {
     // .../vaults/{vault}/privateEndpointConnections/{name}
     const parts = connectionId.split('/');
@@ -144,6 +146,10 @@ export class RecoveryServicesVaultGateway implements VaultGateway {
         () => ops.get(vault.name, vault.resourceGroup, name),
         this.options.retry ?? {},
       );
+      const status = current.properties?.privateLinkServiceConnectionState?.status ?? '';
+      if (options.expectStatus !== undefined && status.toLowerCase() !== options.expectStatus.toLowerCase()) {
+        throw new ConnectionStateChangedError(connectionId, options.expectStatus, status);
+      }
       const result = await ops.beginPutAndWait(
         vault.name,
         vault.resourceGroup,

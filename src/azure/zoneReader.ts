@@ -13,13 +13,20 @@ export class PrivateDnsZoneReader implements ZoneReader {
     private readonly retry: RetryOptions = {},
   ) {}
 
-  async getZone(zone: ZoneRef): Promise<ZoneInfo | undefined> {
+  async getZone(
+    zone: ZoneRef,
+    options: { readonly abortSignal?: AbortSignal } = {},
+  ): Promise<ZoneInfo | undefined> {
     const id = zoneId(zone);
+    const { abortSignal } = options;
     try {
       const found = await withRetry(
         id,
-        () => this.clients.privateDns(zone.subscriptionId).privateZones.get(zone.resourceGroup, zone.zone),
-        this.retry,
+        () =>
+          this.clients
+            .privateDns(zone.subscriptionId)
+            .privateZones.get(zone.resourceGroup, zone.zone, abortSignal ? { abortSignal } : {}),
+        abortSignal ? { ...this.retry, abortSignal } : this.retry,
       );
       return {
         id: found.id ?? id,

@@ -1,12 +1,15 @@
 import { z } from 'zod';
+import { isValidName } from './armNames';
 import { APP_SETTINGS } from './settings';
 import type { AppSettingName } from './settings';
 import { SYNC_POLICIES } from './plan';
 import { MAX_METADATA_VALUE_LENGTH } from './ownership';
+import { AZURE_CLOUD_NAMES, DEFAULT_CLOUD } from './clouds';
+import type { AzureCloudName } from './clouds';
 
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-// ARM resource group names: letters, digits, `._-()`, up to 90 characters, not ending in a period.
-const RESOURCE_GROUP = /^[-\w._()]{0,89}[-\w_()]$/;
+// ARM resource group names (armNames.ts): letters, digits, `._-()`, up to 90 characters, not ending in a period.
+const RESOURCE_GROUP = { test: (name: string): boolean => isValidName('resourceGroup', name) };
 
 /** App settings are strings; an empty one counts as not set. */
 const optionalString = z.preprocess((v) => (v === '' ? undefined : v), z.string().optional());
@@ -17,7 +20,10 @@ const guid = z
   .trim()
   .regex(GUID, 'must be a subscription id (GUID)')
   .transform((s) => s.toLowerCase());
-const resourceGroup = z.string().trim().regex(RESOURCE_GROUP, 'must be a resource group name');
+const resourceGroup = z
+  .string()
+  .trim()
+  .refine((v) => RESOURCE_GROUP.test(v), 'must be a resource group name');
 
 const list = <T extends z.ZodType<string, string>>(item: T) =>
   z.preprocess(
@@ -98,10 +104,40 @@ const zoneOverrides = z.preprocess(
     }),
 );
 
+/** Shortest approval secret accepted: the HMAC-SHA256 block output, 32 bytes (RFC 2104 section 3). */
+export const APPROVAL_SECRET_MIN_BYTES = 32;
+
+/**
+ * When App Service cannot resolve a Key Vault (or App Configuration) reference it passes the reference text on
+ * as the value. That text is public (it is in the template), so it must never become the HMAC key. Messages
+ * never echo the value.
+ */
+const UNRESOLVED_REFERENCE = /^@Microsoft\.(KeyVault|AppConfiguration)\(/i;
+
+const approvalSecret = z
+  .string()
+  .optional()
+  .transform((v) => (v === undefined || v.trim() === '' ? undefined : v))
+  .refine(
+    (v) => v === undefined || !UNRESOLVED_REFERENCE.test(v.trim()),
+    'is an unresolved Key Vault reference: the app could not read the secret (check that the secret exists and the identity may read it)',
+  )
+  .refine(
+    (v) => v === undefined || new TextEncoder().encode(v).length >= APPROVAL_SECRET_MIN_BYTES,
+    `must be at least ${APPROVAL_SECRET_MIN_BYTES} bytes`,
+  );
+
 const subscriptionResourceGroup = z
   .string()
-  .regex(/^[0-9a-f-]{36}\/[-\w._()]{1,90}$/i, 'entries must be subscriptionId/resourceGroup')
-  .refine((v) => GUID.test(v.split('/')[0] ?? ''), 'entries must start with a subscription id')
+  .refine((v) => /^[^/]+\/[^/]+$/.test(v), {
+    message: 'entries must be subscriptionId/resourceGroup',
+    abort: true,
+  })
+  .refine((v) => GUID.test(v.split('/')[0] ?? ''), {
+    message: 'entries must start with a subscription id',
+    abort: true,
+  })
+  .refine((v) => RESOURCE_GROUP.test(v.split('/')[1] ?? ''), 'entries must end with a resource group name')
   .transform((v) => v.toLowerCase());
 
 /** An NCRONTAB expression (six fields), with its default. */
@@ -137,11 +173,17 @@ export const appSettingsSchema = z.object({
   APPROVAL_MODE: z.preprocess(blankToUndefined, z.enum(['off', 'webhook', 'auto']).default('off')),
   APPROVAL_AUTO_SUBSCRIPTIONS: list(guid),
   APPROVAL_TIMEOUT_HOURS: integer(72, 1, 24 * 30),
-  APPROVAL_WEBHOOK_SECRET: optionalString,
+  APPROVAL_WEBHOOK_SECRET: approvalSecret,
   RECONCILE_SCHEDULE: schedule('0 0 */6 * * *'),
   DNS_READY_MAX_WAIT_MINUTES: integer(30, 1, 24 * 60),
   BACKUP_WATCH_SCHEDULE: schedule('0 */5 * * * *'),
   HUB_DNS_READ_BUDGET: integer(500, 10, 500),
+  AZURE_CLOUD: z.preprocess(
+    blankToUndefined,
+    z
+      .enum(AZURE_CLOUD_NAMES, { error: `must be one of ${AZURE_CLOUD_NAMES.join(', ')}` })
+      .default(DEFAULT_CLOUD),
+  ),
   AZURE_CLIENT_ID: optionalString,
   ARM_ENDPOINT: z.preprocess(blankToUndefined, z.url({ error: 'must be an https URL' }).optional()),
   ARM_CA_FILE: optionalString,
@@ -166,6 +208,8 @@ export interface AppConfig {
   readonly backupWatchSchedule: string;
   /** Private DNS GETs per 5 minutes per hub subscription. */
   readonly hubDnsReadBudget: number;
+  /** The Azure cloud: Resource Manager endpoint, sign-in authority and zone names (clouds.ts). */
+  readonly cloud: AzureCloudName;
   readonly azureClientId?: string;
   readonly armEndpoint?: string;
   readonly armCaFile?: string;
@@ -221,6 +265,7 @@ export function parseAppConfig(settings: Record<string, string | undefined>): Ap
     dnsReadyMaxWaitMinutes: s.DNS_READY_MAX_WAIT_MINUTES,
     backupWatchSchedule: s.BACKUP_WATCH_SCHEDULE,
     hubDnsReadBudget: s.HUB_DNS_READ_BUDGET,
+    cloud: s.AZURE_CLOUD,
     ...(s.APPROVAL_WEBHOOK_SECRET ? { approvalWebhookSecret: s.APPROVAL_WEBHOOK_SECRET } : {}),
     ...(s.AZURE_CLIENT_ID ? { azureClientId: s.AZURE_CLIENT_ID } : {}),
     ...(s.ARM_ENDPOINT ? { armEndpoint: s.ARM_ENDPOINT } : {}),

@@ -1,11 +1,35 @@
+import type { AzureCloudName } from './clouds';
 import { sameIps, sortIps } from './ipv4';
 import { zoneForFqdn } from './zoneCatalogue';
 import type { Conflict, CurrentRecordSet, DesiredRecord, EndpointDnsEntry, Skip } from './types';
+
+/**
+ * An FQDN that more than one catalogue zone fits (ACR data endpoints, Web App scm sites, AKS sub-zones): which
+ * zone was taken, and whether the hub's zone list decided (`hub`) or it was assumed (`assumed`: no zone list, as
+ * in an offline plan, or none of the fitting zones exists in the hub).
+ */
+export interface ZoneChoice {
+  readonly fqdn: string;
+  readonly zone: string;
+  readonly name: string;
+  /** Every fitting zone, most specific first. */
+  readonly alternatives: readonly string[];
+  readonly basis: 'hub' | 'assumed';
+}
 
 export interface DesiredState {
   readonly records: DesiredRecord[];
   readonly conflicts: Conflict[];
   readonly skips: Skip[];
+  /** One entry per FQDN where several zones fit, sorted by FQDN. */
+  readonly zoneChoices: ZoneChoice[];
+}
+
+export interface DesiredOptions {
+  /** The cloud whose zones count (AZURE_CLOUD; default AzureCloud). */
+  readonly cloud?: AzureCloudName;
+  /** The zones the hub holds; without them, where several zones fit, the catalogue's recommended one is assumed. */
+  readonly hubZones?: Iterable<string>;
 }
 
 export const recordKey = (zone: string, name: string): string => `${zone}|${name}`;
@@ -26,12 +50,30 @@ const byZoneThenName = (a: { zone: string; name: string }, b: { zone: string; na
 export function desiredRecords(
   entries: readonly EndpointDnsEntry[],
   current: readonly CurrentRecordSet[] = [],
+  options: DesiredOptions = {},
 ): DesiredState {
   const skips: Skip[] = [];
+  const hubZones = options.hubZones
+    ? new Set([...options.hubZones].map((z) => z.toLowerCase().replace(/\.$/, '')))
+    : undefined;
+  const choices = new Map<string, ZoneChoice>();
   // key → endpoint id → ips
   const claims = new Map<string, { zone: string; name: string; byEndpoint: Map<string, string[]> }>();
   for (const entry of entries) {
-    const lookup = zoneForFqdn(entry.fqdn);
+    const lookup = zoneForFqdn(entry.fqdn, {
+      ...(options.cloud ? { cloud: options.cloud } : {}),
+      ...(hubZones ? { hubZones } : {}),
+      ...(entry.groupId ? { groupId: entry.groupId } : {}),
+    });
+    if (lookup.ok && lookup.basis !== 'only') {
+      choices.set(entry.fqdn, {
+        fqdn: entry.fqdn,
+        zone: lookup.zone,
+        name: lookup.name,
+        alternatives: [...lookup.alternatives],
+        basis: lookup.basis,
+      });
+    }
     if (!lookup.ok) {
       skips.push({
         code: lookup.code,
@@ -80,7 +122,8 @@ export function desiredRecords(
   }
   records.sort(byZoneThenName);
   conflicts.sort(byZoneThenName);
-  return { records, conflicts, skips };
+  const zoneChoices = [...choices.values()].sort((a, b) => (a.fqdn < b.fqdn ? -1 : a.fqdn > b.fqdn ? 1 : 0));
+  return { records, conflicts, skips, zoneChoices };
 }
 
 export { byZoneThenName };

@@ -1,5 +1,7 @@
 import { z } from 'zod';
-import { canonicalId, isResourceType, parseResourceId } from './resourceId';
+import { checkResourceId } from './armNames';
+import { canonicalId, parseResourceId } from './resourceId';
+import { displayText, quoted } from './safeText';
 import type { EndpointDnsEntry, Skip } from './types';
 import { isIpv4 } from './ipv4';
 
@@ -225,7 +227,7 @@ function pushEntry(
   if (!isIpv4(ip)) {
     skips.push({
       code: 'invalid-ip',
-      message: `${normalisedFqdn}: "${ip}" is not an IPv4 address; only A records are managed`,
+      message: `${displayText(normalisedFqdn)}: ${quoted(ip, 60)} is not an IPv4 address; only A records are managed`,
       endpointId,
       fqdn: normalisedFqdn,
     });
@@ -344,7 +346,9 @@ export function readEndpoint(pe: PrivateEndpointResource, nics: NetworkInterface
 /** A storage FQDN in a vault endpoint's own entries means Backup v2 (v1 puts storage on sibling endpoints). */
 function hasStorageEntries(state: EndpointState): boolean {
   return state.entries.some((e) =>
-    /\.(blob|queue)\.core\.windows\.net$/.test(e.fqdn.replace('.privatelink.', '.')),
+    /\.(blob|queue)\.core\.(windows\.net|usgovcloudapi\.net|chinacloudapi\.cn)$/.test(
+      e.fqdn.replace('.privatelink.', '.'),
+    ),
   );
 }
 
@@ -394,9 +398,10 @@ export function splitResources(resources: readonly unknown[]): ResourceSet {
     const type = base.data.type.toLowerCase();
     const isEndpoint = type === PRIVATE_ENDPOINT_TYPE.toLowerCase();
     if (!isEndpoint && type !== NETWORK_INTERFACE_TYPE.toLowerCase()) return;
-    const id = parseResourceId(base.data.id);
-    if (!id || !isResourceType(id, base.data.type)) {
-      reject(index, ['id'], `"${base.data.id}" is not a ${base.data.type} resource id`);
+    // The id and its names must follow ARM's rules (armNames.ts); the message echoes only a bounded piece.
+    const checked = checkResourceId(base.data.id, isEndpoint ? 'privateEndpoint' : 'networkInterface');
+    if (!checked.ok) {
+      reject(index, ['id'], checked.message);
       return;
     }
     if (isEndpoint) {

@@ -1,8 +1,10 @@
 import { z } from 'zod';
 import { WATCHED_EVENT_TYPES, WATCHED_OPERATIONS } from './operations';
 import type { WatchedEventType, WatchedOperation } from './operations';
-import { NETWORK_INTERFACE_TYPE, PRIVATE_ENDPOINT_TYPE } from './endpoint';
-import { isResourceType, parseResourceId } from './resourceId';
+import { NETWORK_INTERFACE_TYPE } from './endpoint';
+import { checkResourceId } from './armNames';
+import { displayText } from './safeText';
+import { outsideSpokes } from './spokeScope';
 
 /*
  * ARM resource events from the spokes' Event Grid system topics, in either delivery schema. The event only
@@ -20,22 +22,28 @@ const resourceEventData = z.object({
   correlationId: z.string().optional(),
 });
 
+// Bounds on the envelope (guesses with room: Event Grid sends GUID ids, short type names and ISO times) keep a
+// forged event from carrying megabytes into logs and orchestration inputs.
+const EVENT_ID_MAX = 256;
+const EVENT_TYPE_MAX = 256;
+const EVENT_TIME_MAX = 64;
+
 const eventGridEvent = z.object({
-  id: z.string().min(1),
-  eventType: z.string().min(1),
+  id: z.string().min(1).max(EVENT_ID_MAX),
+  eventType: z.string().min(1).max(EVENT_TYPE_MAX),
   subject: z.string(),
-  eventTime: z.string().min(1),
+  eventTime: z.string().min(1).max(EVENT_TIME_MAX),
   topic: z.string().optional(),
   data: z.unknown(),
 });
 
 const cloudEvent = z.object({
-  id: z.string().min(1),
-  type: z.string().min(1),
+  id: z.string().min(1).max(EVENT_ID_MAX),
+  type: z.string().min(1).max(EVENT_TYPE_MAX),
   source: z.string().min(1),
   specversion: z.literal('1.0'),
   subject: z.string().optional(),
-  time: z.string().optional(),
+  time: z.string().max(EVENT_TIME_MAX).optional(),
   data: z.unknown(),
 });
 
@@ -131,7 +139,11 @@ export function parseResourceEvent(raw: unknown, scope: EventScope): SyncRequest
   }
   const eventId = envelope.id;
   if (!(WATCHED_EVENT_TYPES as readonly string[]).includes(envelope.type)) {
-    return ignored('unsupported-event-type', `event type ${envelope.type} is not watched`, eventId);
+    return ignored(
+      'unsupported-event-type',
+      `event type ${displayText(envelope.type, 120)} is not watched`,
+      eventId,
+    );
   }
   const eventType = envelope.type as WatchedEventType;
   const data = resourceEventData.safeParse(envelope.data ?? {});
@@ -142,7 +154,7 @@ export function parseResourceEvent(raw: unknown, scope: EventScope): SyncRequest
   if (!operation) {
     return ignored(
       'unsupported-operation',
-      `operation ${data.data.operationName ?? '(none)'} is not watched`,
+      `operation ${displayText(data.data.operationName ?? '(none)', 120)} is not watched`,
       eventId,
     );
   }
@@ -157,29 +169,14 @@ export function parseResourceEvent(raw: unknown, scope: EventScope): SyncRequest
   }
 
   const resourceUri = data.data.resourceUri ?? envelope.subject;
-  const id = parseResourceId(resourceUri);
   const onNic = operation.startsWith(NETWORK_INTERFACE_TYPE);
-  const expectedType = onNic ? NETWORK_INTERFACE_TYPE : PRIVATE_ENDPOINT_TYPE;
-  if (!id || !isResourceType(id, expectedType)) {
-    return ignored('malformed-resource-id', `"${resourceUri}" is not a ${expectedType} id`, eventId);
-  }
-  const allowedSubscriptions = scope.spokeSubscriptionIds.map((s) => s.toLowerCase());
-  if (!allowedSubscriptions.includes(id.subscriptionId)) {
-    return ignored(
-      'subscription-not-allowed',
-      `subscription ${id.subscriptionId} is not an allowed spoke`,
-      eventId,
-    );
-  }
-  const groups = (scope.spokeResourceGroups ?? []).map((g) => g.toLowerCase());
-  const group = `${id.subscriptionId}/${id.resourceGroup}`.toLowerCase();
-  if (groups.length > 0 && !groups.includes(group)) {
-    return ignored(
-      'resource-group-not-allowed',
-      `resource group ${group} is not an allowed spoke group`,
-      eventId,
-    );
-  }
+  // Ids and names are checked against ARM's rules before anything else is done with them: a forged event with
+  // a 900 KB name or control characters is dropped here, and the message carries only a bounded, escaped piece.
+  const checked = checkResourceId(resourceUri, onNic ? 'networkInterface' : 'privateEndpoint');
+  if (!checked.ok) return ignored('malformed-resource-id', checked.message, eventId);
+  const id = checked.id;
+  const outside = outsideSpokes(scope, id.subscriptionId, id.resourceGroup);
+  if (outside) return ignored(outside.reason, outside.message, eventId);
   return {
     kind: 'sync',
     action,

@@ -1,4 +1,5 @@
 import { byZoneThenName } from './desiredState';
+import type { ZoneChoice } from './desiredState';
 import { recordFqdn } from './zoneCatalogue';
 import type { EndpointState } from './endpoint';
 import type { DesiredRecord, Plan } from './types';
@@ -32,8 +33,25 @@ export function renderHosts(records: readonly DesiredRecord[]): string {
     .join('');
 }
 
-export function renderJson(plan: Plan): string {
-  return `${JSON.stringify(plan, null, 2)}\n`;
+/** The plan as JSON; with zone choices (names several zones fit), they are listed next to it. */
+export function renderJson(plan: Plan, zoneChoices?: readonly ZoneChoice[]): string {
+  const body = zoneChoices && zoneChoices.length > 0 ? { ...plan, zoneChoices } : plan;
+  return `${JSON.stringify(body, null, 2)}\n`;
+}
+
+/**
+ * One line per FQDN several catalogue zones fit: the zone taken and why. `assumed` choices say how to tell the
+ * plan which zones the hub holds.
+ */
+export function renderZoneChoices(choices: readonly ZoneChoice[]): string[] {
+  return choices.map((c) => {
+    const others = c.alternatives.filter((z) => z !== c.zone);
+    const why =
+      c.basis === 'hub'
+        ? 'the most specific of them the hub holds'
+        : 'assumed: the hub zones are not known, or none of them exists';
+    return `  ${c.fqdn} → ${c.name} in ${c.zone} (${why}; also fits ${others.join(', ')})`;
+  });
 }
 
 function columns(table: readonly string[][]): string {
@@ -74,7 +92,11 @@ export function renderEndpointTable(endpoints: readonly EndpointState[]): string
  * A human summary of a plan: the endpoints read (when given), one row per record touched or checked, then
  * conflicts, skips and totals.
  */
-export function renderTable(plan: Plan, endpoints?: readonly EndpointState[]): string {
+export function renderTable(
+  plan: Plan,
+  endpoints?: readonly EndpointState[],
+  zoneChoices: readonly ZoneChoice[] = [],
+): string {
   const table: string[][] = [['ACTION', 'ZONE', 'RECORD', 'IPS', 'OWNERS']];
   const changeRows: { action: string; zone: string; name: string; ips: string[]; owners: string }[] = [
     ...plan.creates.map((c) => ({ action: 'create', ...c, owners: String(c.owners.length) })),
@@ -100,6 +122,9 @@ export function renderTable(plan: Plan, endpoints?: readonly EndpointState[]): s
       ...plan.kept.map((k) => `  [${k.code}] ${recordFqdn(k.zone, k.name)}: ${k.message}`),
     );
   }
+  if (zoneChoices.length > 0) {
+    out.push('', 'Zone choices (several zones fit these names):', ...renderZoneChoices(zoneChoices));
+  }
   const s = plan.summary;
   out.push(
     '',
@@ -116,15 +141,16 @@ export function renderPlanOutput(
   plan: Plan,
   desired: readonly DesiredRecord[],
   endpoints?: readonly EndpointState[],
+  zoneChoices: readonly ZoneChoice[] = [],
 ): string {
   switch (format) {
     case 'table':
-      return renderTable(plan, endpoints);
+      return renderTable(plan, endpoints, zoneChoices);
     case 'tsv':
       return renderTsv(desired);
     case 'hosts':
       return renderHosts(desired);
     case 'json':
-      return renderJson(plan);
+      return renderJson(plan, zoneChoices);
   }
 }

@@ -6,11 +6,13 @@
 export const FUNCTION_NAMES = {
   eventGridSync: 'eventGridSync',
   resync: 'resync',
+  resyncStatus: 'resyncStatus',
   approvals: 'approvals',
   approvalsList: 'approvalsList',
   reconcileTimer: 'reconcileTimer',
   backupWatch: 'backupWatch',
   health: 'health',
+  healthDetails: 'healthDetails',
 } as const;
 
 export type FunctionName = (typeof FUNCTION_NAMES)[keyof typeof FUNCTION_NAMES];

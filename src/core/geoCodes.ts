@@ -1,3 +1,5 @@
+import type { AzureCloudName } from './clouds';
+
 /**
  * Azure Backup geo codes: the `<geo>` in `privatelink.<geo>.backup.windowsazure.com`.
  *
@@ -147,14 +149,49 @@ const GEO_CODE_BY_LOCATION: readonly (readonly [location: string, geoCode: strin
 const byLocation = new Map(GEO_CODE_BY_LOCATION.map(([location, code]) => [location, code]));
 const knownCodes = new Set(GEO_CODE_BY_LOCATION.map(([, code]) => code));
 
+/**
+ * The cloud a region belongs to. The geo-code list mixes every cloud: `USGov …`/`USDoD …` regions are Azure US
+ * Government, `China …` regions Azure operated by 21Vianet, `USNat …`/`USSec …` the air-gapped clouds and
+ * `Germany Central`/`Germany Northeast` the closed Microsoft Cloud Deutschland (neither of the last two is a cloud
+ * this app supports); everything else is the public cloud.
+ */
+export function cloudOfLocation(location: string): AzureCloudName | 'unsupported' {
+  const l = location.toLowerCase().replace(/\s+/g, '');
+  if (l.startsWith('usgov') || l.startsWith('usdod')) return 'AzureUSGovernment';
+  if (l.startsWith('china')) return 'AzureChinaCloud';
+  if (l.startsWith('usnat') || l.startsWith('ussec')) return 'unsupported';
+  if (l === 'germanycentral' || l === 'germanynortheast') return 'unsupported';
+  return 'AzureCloud';
+}
+
+const codesByCloud = new Map<string, Set<string>>();
+const locationsByCloud = new Map<string, Set<string>>();
+for (const [location, code] of GEO_CODE_BY_LOCATION) {
+  const cloud = cloudOfLocation(location);
+  codesByCloud.set(cloud, (codesByCloud.get(cloud) ?? new Set()).add(code));
+  locationsByCloud.set(cloud, (locationsByCloud.get(cloud) ?? new Set()).add(location));
+}
+
 /** Geo code of an ARM location (`eastus` → `eus`), case- and space-insensitive; undefined when unknown. */
 export function geoCodeForLocation(location: string): string | undefined {
   return byLocation.get(location.toLowerCase().replace(/\s+/g, ''));
 }
 
-/** True when `code` is a known Backup geo code (published in 2022, or a sourced newer one). */
-export function isKnownGeoCode(code: string): boolean {
-  return knownCodes.has(code.toLowerCase());
+/**
+ * True when `code` is a known Backup geo code (published in 2022, or a sourced newer one); with `cloud`, only the
+ * codes of that cloud's regions count (`ugv` is a US Government code, not a public-cloud one).
+ */
+export function isKnownGeoCode(code: string, cloud?: AzureCloudName): boolean {
+  const lower = code.toLowerCase();
+  return cloud ? (codesByCloud.get(cloud)?.has(lower) ?? false) : knownCodes.has(lower);
+}
+
+/**
+ * True when `location` is an ARM region name of `cloud` that the geo-code tables know (the region list the zone
+ * catalogue checks `{regionName}` labels against: a label that is not a region is not a zone to guess).
+ */
+export function isKnownRegion(location: string, cloud: AzureCloudName): boolean {
+  return locationsByCloud.get(cloud)?.has(location.toLowerCase()) ?? false;
 }
 
 /** The whole table as `[location, geoCode]` pairs, 2022 list first, then newer regions (for docs and tests). */

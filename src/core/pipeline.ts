@@ -10,6 +10,7 @@
  * endpoint that is not approved. An endpoint that does not exist is simply absent from the input.
  */
 import { desiredRecords, recordKey } from './desiredState';
+import type { DesiredOptions, ZoneChoice } from './desiredState';
 import { dnsEntries } from './endpoint';
 import type { EndpointReadiness, EndpointState } from './endpoint';
 import { sameIps, sortIps } from './ipv4';
@@ -40,6 +41,8 @@ export type PipelineOptions = Omit<PlanOptions, 'conflicts' | 'skips'>;
 export interface EndpointPlan {
   readonly desired: DesiredRecord[];
   readonly plan: Plan;
+  /** FQDNs several zones fit, and the zone taken for each. */
+  readonly zoneChoices: ZoneChoice[];
   /**
    * The options the plan was made with, the keepers included: a write that meets a 412 is re-planned with these
    * (see azure/applyPlan), so the re-plan keeps and deletes exactly as the plan did.
@@ -51,19 +54,21 @@ export interface EndpointPlan {
  * Plans the hub records of `endpoints` against `current`. `options.scope` says which endpoints' claims the input
  * is complete for (see `PlanScope`); endpoints that keep their records are taken out of it. `extraSkips` are
  * skips found before the endpoints could be read (malformed resources, ...); they are reported with the rest.
+ * `zones` names the cloud and, when known, the zones the hub holds (where several zones fit a name).
  */
 export function planEndpoints(
   endpoints: readonly EndpointState[],
   current: readonly CurrentRecordSet[],
   options: PipelineOptions,
   extraSkips: readonly Skip[] = [],
+  zones: DesiredOptions = {},
 ): EndpointPlan {
   const keeping = new Map<string, KeepReason>();
   for (const endpoint of endpoints) {
     const reason = keepReason(endpoint);
     if (reason) keeping.set(endpoint.id.toLowerCase(), reason);
   }
-  const desired = desiredRecords(dnsEntries(endpoints), current);
+  const desired = desiredRecords(dnsEntries(endpoints), current, zones);
   const preserveOwners = [...new Set([...(options.preserveOwners ?? []), ...keeping.keys()])].sort();
   const effective: PipelineOptions = {
     ...options,
@@ -78,6 +83,7 @@ export function planEndpoints(
   return {
     desired: desired.records,
     plan: kept.length > 0 ? assemblePlan({ ...plan, kept }) : plan,
+    zoneChoices: desired.zoneChoices,
     options: effective,
   };
 }
@@ -146,9 +152,10 @@ export function recordsToRead(
   endpoint: EndpointState,
   indexed: readonly IndexedRecord[],
   options: { readonly ownerId: string; readonly ttl: number },
+  zones: DesiredOptions = {},
 ): RecordsToRead {
   const wanted = new Map(
-    desiredRecords(endpoint.entries).records.map((r) => [recordKey(r.zone, r.name), r] as const),
+    desiredRecords(endpoint.entries, [], zones).records.map((r) => [recordKey(r.zone, r.name), r] as const),
   );
   const keeping = keepReason(endpoint) !== undefined;
   const read: RecordsToRead['read'] = [];

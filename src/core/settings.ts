@@ -112,7 +112,8 @@ export const APP_SETTINGS = [
     required: false,
     deployed: true,
     example: 'local-dev-approval-secret-change-me',
-    description: 'HMAC-SHA256 key for approval webhook signatures (a Key Vault reference when deployed).',
+    description:
+      'HMAC-SHA256 key for approval webhook signatures, at least 32 bytes (a Key Vault reference when deployed; an unresolved reference makes the settings invalid).',
   },
   {
     name: 'RECONCILE_SCHEDULE',
@@ -146,6 +147,14 @@ export const APP_SETTINGS = [
       "Private DNS reads (GETs) the app allows itself per 5 minutes in each hub subscription; Azure's limit is 500 and other tools share it.",
   },
   {
+    name: 'AZURE_CLOUD',
+    required: false,
+    deployed: true,
+    example: 'AzureCloud',
+    description:
+      '`AzureCloud`, `AzureUSGovernment` or `AzureChinaCloud`: the Resource Manager endpoint, sign-in authority and private DNS zone names the app uses (the hub template sets it from `environment().name`).',
+  },
+  {
     name: 'AZURE_CLIENT_ID',
     required: false,
     deployed: true,
@@ -157,7 +166,8 @@ export const APP_SETTINGS = [
     required: false,
     deployed: false,
     example: 'https://127.0.0.1:8443',
-    description: 'Resource Manager endpoint override (local/arm); default https://management.azure.com.',
+    description:
+      "Resource Manager endpoint override (local/arm); default: the endpoint of AZURE_CLOUD's cloud (https://management.azure.com for AzureCloud).",
   },
   {
     name: 'ARM_CA_FILE',

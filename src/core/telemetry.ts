@@ -31,6 +31,11 @@ export const TELEMETRY_EVENTS = {
   approvalPending: 'ApprovalPending',
   /** An approval decision (Approved/Rejected/TimedOut) was applied. */
   approvalDecided: 'ApprovalDecided',
+  /**
+   * An approval decision was refused without any change: out of the configured scope, a concurrent opposite
+   * decision, or an `approvalDecision` event without the webhook's proof; `reason` says which.
+   */
+  approvalRefused: 'ApprovalRefused',
   /** A reconcile run finished (timer or resync); carries the drift counts. */
   reconcileCompleted: 'ReconcileCompleted',
   /** An orchestration ended in failure. */

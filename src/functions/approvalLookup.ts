@@ -1,13 +1,14 @@
 /**
  * Where pending private endpoint connections are found: the vaults that endpoints in scope connect to with a
  * `Pending` manual connection (one Resource Graph listing), plus the vaults that `syncEndpoint` instances
- * waiting in `awaiting-approval` name in their custom status. The vault is the authority for a connection's
- * state; the orchestrations only say who is waiting.
+ * waiting in `awaiting-approval` name in their custom status — in both cases only vaults inside the configured
+ * spokes. The vault is the authority for a connection's state; the orchestrations only say who is waiting.
  */
 import * as df from 'durable-functions';
 import type { DurableClient } from 'durable-functions';
 import { readEndpoints, splitResources } from '../core/endpoint';
 import { canonicalId, isResourceType, parseResourceId } from '../core/resourceId';
+import { resourceInSpokes } from '../core/spokeScope';
 import type { PrivateEndpointConnectionInfo } from '../azure/ports';
 import type { SyncEndpointStatus } from '../orchestrations/contracts';
 import { syncInstanceId } from '../orchestrations/contracts';
@@ -18,6 +19,9 @@ export interface WaitingApproval {
   readonly instanceId: string;
   readonly endpointId: string;
   readonly vaultId: string;
+  /** The connection the instance waits for and the challenge its decision must be proven against. */
+  readonly connectionName: string;
+  readonly challengeId?: string;
   readonly requestedAt?: string;
   readonly deadline?: string;
 }
@@ -62,6 +66,10 @@ export async function waitingApprovals(client: DurableClient): Promise<Map<strin
       instanceId: status.instanceId,
       endpointId,
       vaultId: canonicalId(custom.approval.privateLinkServiceId),
+      connectionName: custom.approval.connectionName,
+      ...(typeof custom.approval.challengeId === 'string'
+        ? { challengeId: custom.approval.challengeId }
+        : {}),
       requestedAt: custom.approval.requestedAt,
       deadline: custom.approval.deadline,
     });
@@ -86,7 +94,12 @@ export async function vaultsWithPendingConnections(
   for (const state of readEndpoints(splitResources(listing.resources))) {
     for (const connection of state.connections) {
       const relevant = anyManual ? connection.manual : connection.status.toLowerCase() === 'pending';
-      if (relevant && isVaultId(connection.privateLinkServiceId)) {
+      // Only vaults inside the spokes: the app never decides for a vault outside them.
+      if (
+        relevant &&
+        isVaultId(connection.privateLinkServiceId) &&
+        resourceInSpokes(config, connection.privateLinkServiceId)
+      ) {
         vaults.add(canonicalId(connection.privateLinkServiceId));
       }
     }
@@ -101,7 +114,9 @@ async function candidateVaults(
   anyManual: boolean,
 ): Promise<string[]> {
   const vaults = await vaultsWithPendingConnections(runtime, anyManual);
-  for (const w of waiting.values()) if (isVaultId(w.vaultId)) vaults.add(w.vaultId);
+  for (const w of waiting.values()) {
+    if (isVaultId(w.vaultId) && resourceInSpokes(runtime.config, w.vaultId)) vaults.add(w.vaultId);
+  }
   return [...vaults].sort();
 }
 

@@ -7,23 +7,50 @@
  * among the vaults the scope's endpoints connect to.
  */
 import { z } from 'zod';
-import { canonicalId, isResourceType, parseResourceId } from '../core/resourceId';
+import { checkResourceId, nameProblem } from '../core/armNames';
+import { canonicalId } from '../core/resourceId';
 
 export const APPROVAL_BODY_MAX_BYTES = 16 * 1024;
 export const VAULT_TYPE = 'Microsoft.RecoveryServices/vaults';
 
+/** Why a `{connection}` name (path or body) breaks the naming rule, or undefined when it is usable. */
+export function connectionNameProblem(name: string): string | undefined {
+  return nameProblem('vaultConnection', name, 'connection');
+}
+
+/** Control characters, line breaks and bidirectional overrides: never part of a name or a reason. */
+// eslint-disable-next-line no-control-regex
+const CONTROL = /[\u0000-\u001f\u007f-\u009f\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/;
+
 export const approvalBodySchema = z.strictObject({
-  connectionId: z.string().trim().min(1, 'is required').max(512, 'is too long'),
+  connectionId: z
+    .string()
+    .trim()
+    .min(1, 'is required')
+    .superRefine((v, ctx) => {
+      const problem = connectionNameProblem(v);
+      if (problem) ctx.addIssue({ code: 'custom', message: problem });
+    }),
   decision: z.enum(['Approved', 'Rejected'], { error: 'must be "Approved" or "Rejected"' }),
-  reason: z.string().trim().min(1, 'is required').max(500, 'must be at most 500 characters'),
-  approver: z.string().trim().min(1, 'is required').max(200, 'must be at most 200 characters'),
+  reason: z
+    .string()
+    .trim()
+    .min(1, 'is required')
+    .max(500, 'must be at most 500 characters')
+    .refine((v) => !CONTROL.test(v), 'must not contain control characters'),
+  approver: z
+    .string()
+    .trim()
+    .min(1, 'is required')
+    .max(200, 'must be at most 200 characters')
+    .refine((v) => !CONTROL.test(v), 'must not contain control characters'),
   vaultId: z
     .string()
     .trim()
-    .refine((v) => {
-      const id = parseResourceId(v);
-      return id !== undefined && isResourceType(id, VAULT_TYPE);
-    }, 'must be a Recovery Services vault resource id')
+    .superRefine((v, ctx) => {
+      const checked = checkResourceId(v, 'vault');
+      if (!checked.ok) ctx.addIssue({ code: 'custom', message: checked.message });
+    })
     .transform((v) => canonicalId(v))
     .optional(),
 });

@@ -11,7 +11,9 @@ import * as df from 'durable-functions';
 import type { DurableClient } from 'durable-functions';
 import { parseResourceEvent } from '../core/events';
 import type { SyncRequest } from '../core/events';
-import { canonicalId, parseResourceId } from '../core/resourceId';
+import { checkResourceId } from '../core/armNames';
+import { canonicalId } from '../core/resourceId';
+import { displayText } from '../core/safeText';
 import { FUNCTION_NAMES } from '../core/functionNames';
 import { TELEMETRY_EVENTS } from '../core/telemetry';
 import type { EndpointReader } from '../azure/ports';
@@ -40,14 +42,15 @@ async function endpointFor(
     return { reason: 'nic-not-found', message: `network interface ${nicId} no longer exists` };
   }
   const peId = nic.properties?.privateEndpoint?.id ?? nic.privateEndpoint?.id ?? '';
-  const parsed = peId === '' ? undefined : parseResourceId(peId);
-  if (!parsed) {
+  if (peId === '') {
     return {
       reason: 'nic-not-private-endpoint',
       message: `network interface ${nicId} does not belong to a private endpoint`,
     };
   }
-  return { endpointId: canonicalId(parsed.id) };
+  const checked = checkResourceId(peId, 'privateEndpoint');
+  if (!checked.ok) return { reason: 'malformed-resource-id', message: checked.message };
+  return { endpointId: canonicalId(checked.id.id) };
 }
 
 /** Handles one delivered event. Exported for tests; the registration below binds it to the trigger. */
@@ -88,7 +91,7 @@ export async function handleResourceEvent(
     },
   });
   context.log(
-    `${parsed.operationName} ${parsed.action} event ${parsed.eventId}: ${outcome} ${instanceId} for ${target.endpointId}`,
+    `${parsed.operationName} ${parsed.action} event ${displayText(parsed.eventId, 80)}: ${outcome} ${instanceId} for ${target.endpointId}`,
   );
   return { kind: outcome, endpointId: target.endpointId, instanceId };
 }

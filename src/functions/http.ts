@@ -4,6 +4,7 @@
  */
 import type { HttpRequest, HttpResponseInit } from '@azure/functions';
 import type { z } from 'zod';
+import { displayText } from '../core/safeText';
 
 export interface FieldError {
   /** Dotted path of the offending field (`scope.subscriptionIds.0`), `(body)` for the body itself. */
@@ -70,7 +71,8 @@ export function parseJsonText(
     return {
       ok: false,
       response: badRequest('The request body is not valid JSON.', [
-        { field: '(body)', message: error instanceof Error ? error.message : 'invalid JSON' },
+        // The parser's message quotes a piece of the input: bounded and escaped like every echo of input.
+        { field: '(body)', message: error instanceof Error ? displayText(error.message) : 'invalid JSON' },
       ]),
     };
   }

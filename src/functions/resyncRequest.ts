@@ -8,37 +8,29 @@
  * every subscription named must be a configured spoke.
  */
 import { z } from 'zod';
+import { MAX_RESOURCE_ID_LENGTH } from '../core/armNames';
 import { SYNC_POLICIES } from '../core/plan';
-import type { AppConfig } from '../core/config';
-import { parseScopeString, reconcileScopeSchema } from '../orchestrations/contracts';
+import { parseResourceId } from '../core/resourceId';
+import { outsideSpokes } from '../core/spokeScope';
+import type { SpokeScope } from '../core/spokeScope';
+import { readScope } from '../orchestrations/contracts';
 import type { ReconcileInput, ReconcileScope } from '../orchestrations/contracts';
 
 export const RESYNC_BODY_MAX_BYTES = 64 * 1024;
 
-const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+/** Strings of the object form; what they must look like is decided by the one scope reader (`readScope`). */
+const target = z
+  .string()
+  .trim()
+  .min(1, 'is required')
+  .max(MAX_RESOURCE_ID_LENGTH, `must be at most ${MAX_RESOURCE_ID_LENGTH} characters`);
 
 const scopeObjectSchema = z
   .strictObject({
-    subscriptionIds: z
-      .array(z.string().trim().regex(GUID, 'must be a subscription id (GUID)'))
-      .min(1, 'must list at least one subscription')
-      .optional(),
-    resourceGroups: z
-      .array(
-        z
-          .string()
-          .trim()
-          .refine(
-            (v) =>
-              /^[0-9a-f-]{36}\/[-\w._()]{1,90}$/i.test(v) ||
-              /^\/subscriptions\/[0-9a-f-]{36}\/resourcegroups\/[-\w._()]{1,90}\/?$/i.test(v),
-            'must be "<subscriptionId>/<resourceGroup>" or a resource group id',
-          ),
-      )
-      .min(1, 'must list at least one resource group')
-      .optional(),
-    vaultId: z.string().trim().min(1).optional(),
-    endpointId: z.string().trim().min(1).optional(),
+    subscriptionIds: z.array(target).min(1, 'must list at least one subscription').optional(),
+    resourceGroups: z.array(target).min(1, 'must list at least one resource group').optional(),
+    vaultId: target.optional(),
+    endpointId: target.optional(),
   })
   .superRefine((scope, ctx) => {
     const targets =
@@ -58,7 +50,7 @@ const scopeObjectSchema = z
   });
 
 export const resyncBodySchema = z.strictObject({
-  scope: z.union([z.literal('all'), z.string().trim().min(1), scopeObjectSchema]).default('all'),
+  scope: z.union([target, scopeObjectSchema]).default('all'),
   dryRun: z.boolean({ error: 'must be true or false' }).default(false),
   policy: z.enum(SYNC_POLICIES, { error: `must be one of ${SYNC_POLICIES.join(', ')}` }).optional(),
   adopt: z.boolean({ error: 'must be true or false' }).optional(),
@@ -71,64 +63,58 @@ export interface ScopeIssue {
   readonly message: string;
 }
 
+/** The object form as the string the one scope reader takes (`<sub>/<rg>` becomes a resource group id). */
 function toScopeString(scope: Exclude<ResyncBody['scope'], string>): { field: string; value: string } {
   if (scope.subscriptionIds?.[0] !== undefined)
     return { field: 'scope.subscriptionIds.0', value: scope.subscriptionIds[0] };
   if (scope.resourceGroups?.[0] !== undefined) {
     const rg = scope.resourceGroups[0];
+    const short = /^([^/]+)\/([^/]+)$/.exec(rg);
     return {
       field: 'scope.resourceGroups.0',
-      value: rg.startsWith('/') ? rg : `/subscriptions/${rg.replace('/', '/resourceGroups/')}`,
+      value: short ? `/subscriptions/${short[1] ?? ''}/resourceGroups/${short[2] ?? ''}` : rg,
     };
   }
   if (scope.vaultId !== undefined) return { field: 'scope.vaultId', value: scope.vaultId };
   return { field: 'scope.endpointId', value: scope.endpointId ?? '' };
 }
 
-function subscriptionOf(scope: ReconcileScope): string | undefined {
+/** Subscription and resource group a scope lies in (the group only for group, vault and endpoint scopes). */
+function placeOf(scope: ReconcileScope): { subscriptionId: string; resourceGroup?: string } | undefined {
   switch (scope.kind) {
     case 'subscription':
+      return { subscriptionId: scope.subscriptionId };
     case 'resourceGroup':
-      return scope.subscriptionId;
-    case 'endpoint':
-      return scope.endpointId.split('/')[2];
+      return { subscriptionId: scope.subscriptionId, resourceGroup: scope.resourceGroup };
+    case 'vault':
+    case 'endpoint': {
+      const id = parseResourceId(scope.kind === 'vault' ? scope.vaultId : scope.endpointId);
+      return id ? { subscriptionId: id.subscriptionId, resourceGroup: id.resourceGroup } : undefined;
+    }
     default:
       return undefined;
   }
 }
 
-/** Turns a validated body into the reconcile input, or field errors (unknown scope, not a spoke). */
+/**
+ * Turns a validated body into the reconcile input, or field errors: a scope that is none of the accepted forms
+ * or breaks ARM's naming rules, or one outside the configured spokes (SPOKE_SUBSCRIPTION_IDS, and
+ * SPOKE_RESOURCE_GROUPS when set) — the hub subscription included, unless it is configured as a spoke.
+ */
 export function toReconcileInput(
   body: ResyncBody,
-  config: Pick<AppConfig, 'spokeSubscriptionIds'>,
+  config: SpokeScope,
 ):
   | { readonly ok: true; readonly input: ReconcileInput & { scope: ReconcileScope } }
   | { readonly ok: false; readonly issues: ScopeIssue[] } {
   const { field, value } =
     typeof body.scope === 'string' ? { field: 'scope', value: body.scope } : toScopeString(body.scope);
-  const parsed = reconcileScopeSchema.safeParse(value);
-  const scope = parsed.success ? parsed.data : parseScopeString(value);
-  if (!scope) {
-    return {
-      ok: false,
-      issues: [
-        {
-          field,
-          message:
-            'must be "all", a subscription id, a resource group, a Recovery Services vault id or a private endpoint id',
-        },
-      ],
-    };
-  }
-  const subscription = subscriptionOf(scope);
-  if (subscription !== undefined && !config.spokeSubscriptionIds.includes(subscription.toLowerCase())) {
-    return {
-      ok: false,
-      issues: [
-        { field, message: `subscription ${subscription} is not a configured spoke (SPOKE_SUBSCRIPTION_IDS)` },
-      ],
-    };
-  }
+  const read = readScope(value);
+  if (!read.ok) return { ok: false, issues: [{ field, message: read.message }] };
+  const scope = read.scope;
+  const place = placeOf(scope);
+  const outside = place ? outsideSpokes(config, place.subscriptionId, place.resourceGroup) : undefined;
+  if (outside) return { ok: false, issues: [{ field, message: outside.message }] };
   return {
     ok: true,
     input: {

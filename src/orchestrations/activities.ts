@@ -6,6 +6,7 @@
 import type { InvocationContext } from '@azure/functions';
 import * as df from 'durable-functions';
 import { z } from 'zod';
+import type { AzureCloudName } from '../core/clouds';
 import { hubZoneGroups } from '../core/config';
 import type { HubLayout } from '../core/config';
 import { readEndpoint, readEndpoints, splitResources } from '../core/endpoint';
@@ -17,6 +18,7 @@ import { canonicalId } from '../core/resourceId';
 import { TELEMETRY_EVENTS, TELEMETRY_METRICS } from '../core/telemetry';
 import { planEndpoints } from '../core/pipeline';
 import type { Conflict, CurrentRecordSet, DesiredRecord, Plan, SyncPolicy } from '../core/types';
+import { isPrivateLinkZoneName } from '../core/zoneCatalogue';
 import { applyWrites, toAzureError } from '../azure';
 import type { PendingWrite, ZoneReader } from '../azure';
 import { sleep } from '../azure/errors';
@@ -55,6 +57,8 @@ export interface SyncSettings {
   readonly hub: HubLayout;
   readonly spokeSubscriptionIds: string[];
   readonly spokeResourceGroups: string[];
+  /** AZURE_CLOUD: which zone names count (absent in histories recorded before it existed: AzureCloud). */
+  readonly cloud?: AzureCloudName;
 }
 
 export function readSyncSettings(): SyncSettings {
@@ -76,6 +80,7 @@ export function readSyncSettings(): SyncSettings {
     },
     spokeSubscriptionIds: config.spokeSubscriptionIds,
     spokeResourceGroups: config.spokeResourceGroups,
+    cloud: config.cloud,
   };
 }
 
@@ -112,13 +117,16 @@ export async function readEndpointState(raw: unknown): Promise<EndpointRead> {
 /** Hub Private DNS requests an activity made, by hub subscription (for the hub read budget). */
 export type HubReads = Record<string, number>;
 
-/** The `privatelink.*` zones in the hub resource group and in every HUB_ZONE_OVERRIDES location. */
+/**
+ * The private link zones (a `privatelink` label anywhere: `privatelink.*`, `<region>.data.privatelink.azurecr.io`,
+ * `scm.privatelink.azurewebsites.net`) in the hub resource group and in every HUB_ZONE_OVERRIDES location.
+ */
 export async function listHubZones(zoneReader?: ZoneReader): Promise<string[]> {
   const { config, ports } = getOrchestrationDeps();
   const zones = new Set<string>();
   for (const { subscriptionId, resourceGroup } of hubZoneGroups(config)) {
     for (const zone of await (zoneReader ?? ports.zones).listZones(subscriptionId, resourceGroup)) {
-      if (zone.zone.startsWith('privatelink.')) zones.add(zone.zone);
+      if (isPrivateLinkZoneName(zone.zone)) zones.add(zone.zone);
     }
   }
   return [...zones].sort();
@@ -186,8 +194,11 @@ export async function planScope(raw: unknown): Promise<ScopePlan> {
   const split = splitResources(listing.resources);
   const endpoints = readEndpoints(split);
 
-  // Zones the endpoints want that the hub does not hold have nothing to read (their creates fail with a reason).
+  // Every hub zone is read (owned orphans can be anywhere); zones the endpoints want that the hub does not hold
+  // have nothing to read. The hub's zones also decide where several zones fit a name (ACR data endpoints, scm
+  // sites, AKS sub-zones).
   const zones = [...new Set(input.hubZones.map((z) => z.toLowerCase()))].sort();
+  const zoneOptions = { cloud: config.cloud, hubZones: zones };
   const current: CurrentRecordSet[] = [];
   await forEachLimited(zones, ZONE_READ_CONCURRENCY, async (zone) => {
     try {
@@ -210,7 +221,7 @@ export async function planScope(raw: unknown): Promise<ScopePlan> {
     ttl: config.recordTtlSeconds,
     ...(scope ? { scope } : {}),
   };
-  const planned = planEndpoints(endpoints, current, base, split.skips);
+  const planned = planEndpoints(endpoints, current, base, split.skips, zoneOptions);
   const plan = input.includeUnchanged ? planned.plan : { ...planned.plan, unchanged: [] };
   const desiredByZone: Record<string, DesiredRecord[]> = {};
   for (const zone of zonesToWrite(plan)) {

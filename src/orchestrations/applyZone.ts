@@ -13,6 +13,7 @@
 import * as df from 'durable-functions';
 import type { OrchestrationContext, Task } from 'durable-functions';
 import { z } from 'zod';
+import { hubZoneGroups } from '../core/config';
 import { TELEMETRY_EVENTS, TELEMETRY_PROPERTIES } from '../core/telemetry';
 import type { Conflict } from '../core/types';
 import type {
@@ -95,6 +96,25 @@ export function* readHubRecords(
   }
   reportExtraHubReads(context, settings, used, reserved);
   return reads.flatMap((r) => r.records);
+}
+
+/** Lists the hub's zones (activity `listHubZones`), spending one read per hub zone resource group first. */
+export function* listHubZonesWithinBudget(
+  context: OrchestrationContext,
+  settings: ReadBudgetSettings,
+): Generator<Task, string[], unknown> {
+  const reserved = new Map<string, number>();
+  for (const group of hubZoneGroups(settings.hub)) {
+    const sub = group.subscriptionId.toLowerCase();
+    reserved.set(sub, (reserved.get(sub) ?? 0) + 1);
+  }
+  yield* reserveHubReads(context, settings, reserved);
+  const listed = (yield context.df.callActivityWithRetry(ACTIVITIES.listHubZones, ACTIVITY_RETRY)) as {
+    zones: string[];
+    reads: Record<string, number>;
+  };
+  reportExtraHubReads(context, settings, new Map(Object.entries(listed.reads)), reserved);
+  return listed.zones;
 }
 
 /** Applies one zone's writes, paced by the zone entity. Yield it with `yield*` from an orchestrator. */

@@ -7,7 +7,15 @@ import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { SYNC_POLICIES } from '../core/plan';
 import type { Conflict, KeptRecord, PlanSummary, Plan, Skip, SyncPolicy } from '../core/types';
-import { canonicalId, parseResourceId } from '../core/resourceId';
+import {
+  MAX_RESOURCE_ID_LENGTH,
+  checkResourceId,
+  checkSubscriptionGroup,
+  isSubscriptionId,
+  nameProblem,
+} from '../core/armNames';
+import type { ResourceKind } from '../core/armNames';
+import { canonicalId } from '../core/resourceId';
 
 // ---------------------------------------------------------------------------------------------------------------
 // Instance ids and entity keys
@@ -33,17 +41,18 @@ export function removeInstanceId(endpointId: string): string {
 // ---------------------------------------------------------------------------------------------------------------
 // Shared pieces
 
-const resourceIdString = (what: string) =>
+/** A resource id of `kind`, checked against ARM's length and naming rules (armNames.ts), canonicalised. */
+const resourceIdOf = (kind: ResourceKind) =>
   z
     .string()
     .trim()
-    .refine((s) => parseResourceId(s) !== undefined, `must be a ${what} resource id`)
+    .superRefine((s, ctx) => {
+      const checked = checkResourceId(s, kind);
+      if (!checked.ok) ctx.addIssue({ code: 'custom', message: checked.message });
+    })
     .transform((s) => canonicalId(s));
 
-const endpointIdString = resourceIdString('private endpoint').refine(
-  (s) => s.includes('/providers/microsoft.network/privateendpoints/'),
-  'must be a Microsoft.Network/privateEndpoints resource id',
-);
+const endpointIdString = resourceIdOf('privateEndpoint');
 
 const isoTime = z.iso.datetime({ offset: true, error: 'must be an ISO 8601 date-time' });
 
@@ -72,6 +81,13 @@ export const syncCarrySchema = z.object({
   /** An approval decision already received (so a re-read that still shows Pending does not wait again). */
   decision: z
     .object({ decision: z.enum(['Approved', 'Rejected']), approver: z.string(), reason: z.string() })
+    .optional(),
+  /** The challenge of the current approval wait (approvalProof.ts): its id and commitments, never a proof. */
+  approvalChallenge: z
+    .object({
+      challengeId: z.string().min(1).max(64),
+      commitments: z.object({ Approved: z.string().length(64), Rejected: z.string().length(64) }),
+    })
     .optional(),
   /** Auto-approval already requested for this connection. */
   autoApproved: z.boolean().optional(),
@@ -110,7 +126,9 @@ export const approvalDecisionEventSchema = z.object({
   approver: z.string().trim().min(1, 'must name the approver').max(256),
   reason: z.string().max(1024).default(''),
   /** The vault connection the decision was applied to (informational). */
-  connectionId: z.string().optional(),
+  connectionId: z.string().max(260).optional(),
+  /** The webhook's proof for the instance's current challenge (approvalProof.ts); without it the decision is ignored. */
+  proof: z.string().max(128).optional(),
 });
 export type ApprovalDecisionEvent = z.input<typeof approvalDecisionEventSchema>;
 
@@ -152,6 +170,8 @@ export interface SyncEndpointStatus {
     readonly connectionName: string;
     readonly requestedAt: string;
     readonly deadline: string;
+    /** Id of the wait's challenge: the approval webhook proves its decision against it (approvalProof.ts). */
+    readonly challengeId?: string;
   };
   /** How the generation ends (phase `finishing`). */
   readonly outcome?: SyncEndpointOutput['outcome'];
@@ -223,59 +243,84 @@ const scopeObject = z.union([
       resourceGroup: z
         .string()
         .trim()
-        .min(1)
-        .max(90)
+        .superRefine((s, ctx) => {
+          const problem = nameProblem('resourceGroup', s, 'resource group');
+          if (problem) ctx.addIssue({ code: 'custom', message: problem });
+        })
         .transform((s) => s.toLowerCase()),
     })
     .strict(),
-  z
-    .object({
-      kind: z.literal('vault'),
-      vaultId: resourceIdString('Recovery Services vault').refine(
-        (s) => s.includes('/providers/microsoft.recoveryservices/vaults/'),
-        'must be a Microsoft.RecoveryServices/vaults resource id',
-      ),
-    })
-    .strict(),
+  z.object({ kind: z.literal('vault'), vaultId: resourceIdOf('vault') }).strict(),
   z.object({ kind: z.literal('endpoint'), endpointId: endpointIdString }).strict(),
 ]);
-
-/**
- * Reads a scope given as a string: `all`, a subscription id, `/subscriptions/<id>`,
- * `/subscriptions/<id>/resourceGroups/<rg>`, a vault id or a private endpoint id. `undefined` when it is none.
- */
-export function parseScopeString(raw: string): ReconcileScope | undefined {
-  const s = raw.trim();
-  if (s.toLowerCase() === 'all' || s === '') return { kind: 'all' };
-  const sub = guid.safeParse(s.replace(/^\/subscriptions\//i, '').replace(/\/+$/, ''));
-  if (sub.success) return { kind: 'subscription', subscriptionId: sub.data };
-  const rg = /^\/subscriptions\/([^/]+)\/resourcegroups\/([^/]+)\/?$/i.exec(s);
-  if (rg) {
-    const id = guid.safeParse(rg[1]);
-    return id.success
-      ? { kind: 'resourceGroup', subscriptionId: id.data, resourceGroup: (rg[2] ?? '').toLowerCase() }
-      : undefined;
-  }
-  const parsed = parseResourceId(s);
-  if (!parsed) return undefined;
-  const type = `${parsed.provider}/${parsed.type}`.toLowerCase();
-  if (type === 'microsoft.recoveryservices/vaults') return { kind: 'vault', vaultId: parsed.id };
-  if (type === 'microsoft.network/privateendpoints') return { kind: 'endpoint', endpointId: parsed.id };
-  return undefined;
-}
 
 const SCOPE_HELP =
   'must be "all", a subscription id, /subscriptions/<id>/resourceGroups/<rg>, a Recovery Services vault id, a private endpoint id, or { kind, ... }';
 
+export type ScopeRead =
+  { readonly ok: true; readonly scope: ReconcileScope } | { readonly ok: false; readonly message: string };
+
+/**
+ * The one reader of a scope written as a string — `all`, a subscription id, `/subscriptions/<id>`,
+ * `/subscriptions/<id>/resourceGroups/<rg>`, a vault id or a private endpoint id — for the resync body (string
+ * and object forms), the reconcile input and anything else that takes a scope. Every id and name is checked
+ * against ARM's rules; the message says what is wrong without echoing more than a bounded piece.
+ */
+export function readScope(raw: string): ScopeRead {
+  if (typeof raw !== 'string') return { ok: false, message: SCOPE_HELP };
+  const s = raw.trim();
+  if (s.length > MAX_RESOURCE_ID_LENGTH) {
+    return { ok: false, message: `is ${s.length} characters long; no scope is that long` };
+  }
+  if (s.toLowerCase() === 'all' || s === '') return { ok: true, scope: { kind: 'all' } };
+  const bare = s.replace(/^\/subscriptions\//i, '').replace(/\/+$/, '');
+  if (isSubscriptionId(bare)) {
+    return { ok: true, scope: { kind: 'subscription', subscriptionId: bare.toLowerCase() } };
+  }
+  const rg = /^\/subscriptions\/([^/]*)\/resourcegroups\/([^/]*)\/?$/i.exec(s);
+  if (rg) {
+    const checked = checkSubscriptionGroup(rg[1] ?? '', rg[2] ?? '');
+    if (!checked.ok) return { ok: false, message: checked.message };
+    return {
+      ok: true,
+      scope: {
+        kind: 'resourceGroup',
+        subscriptionId: (rg[1] ?? '').toLowerCase(),
+        resourceGroup: (rg[2] ?? '').toLowerCase(),
+      },
+    };
+  }
+  const type = /\/providers\/([^/]+\/[^/]+)\/[^/]+\/?$/i.exec(s)?.[1]?.toLowerCase();
+  if (type === 'microsoft.recoveryservices/vaults') {
+    const checked = checkResourceId(s, 'vault');
+    return checked.ok
+      ? { ok: true, scope: { kind: 'vault', vaultId: checked.id.id } }
+      : { ok: false, message: checked.message };
+  }
+  if (type === 'microsoft.network/privateendpoints') {
+    const checked = checkResourceId(s, 'privateEndpoint');
+    return checked.ok
+      ? { ok: true, scope: { kind: 'endpoint', endpointId: checked.id.id } }
+      : { ok: false, message: checked.message };
+  }
+  return { ok: false, message: SCOPE_HELP };
+}
+
+/** `readScope` for callers that only need the scope; `undefined` when the string is none. */
+export function parseScopeString(raw: string): ReconcileScope | undefined {
+  const read = readScope(raw);
+  return read.ok ? read.scope : undefined;
+}
+
 export const reconcileScopeSchema = z.union(
   [
     z.string().transform((s, ctx): ReconcileScope => {
-      const scope = parseScopeString(s);
-      if (!scope) {
-        ctx.addIssue({ code: 'custom', message: SCOPE_HELP });
+      const read = readScope(s);
+      if (!read.ok) {
+        ctx.addIssue({ code: 'custom', message: read.message });
         return z.NEVER;
       }
-      return scope;
+      return read.scope;
     }),
     scopeObject,
   ],

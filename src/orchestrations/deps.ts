@@ -52,6 +52,7 @@ function buildOrchestrationDeps(env: NodeJS.ProcessEnv = process.env): Orchestra
   const config = parseAppConfig(env);
   const retry: RetryOptions = { maxAttempts: 4, baseDelayMs: 200, maxDelayMs: 10_000 };
   const clients = createAzureClients({
+    cloud: config.cloud,
     ...(config.armEndpoint ? { armEndpoint: config.armEndpoint } : {}),
     ...(config.armCaFile ? { caFile: config.armCaFile } : {}),
     ...(config.azureClientId ? { managedIdentityClientId: config.azureClientId } : {}),

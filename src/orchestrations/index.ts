@@ -2,14 +2,15 @@
  * The durable part of the app. Importing this module registers, with `df.app.*`:
  *
  * - orchestrations `syncEndpoint`, `removeEndpoint`, `reconcile`, `applyZone`;
- * - activities `readSyncSettings`, `readEndpoint`, `planScope`, `readZoneRecords`, `applyZoneChanges`,
- *   `decideConnection`;
- * - entities `zoneWritePacer` (per hub zone), `endpointRecords` (per endpoint), `backupWatchState` (one) and
- *   `hubReadBudget` (per hub subscription).
+ * - activities `readSyncSettings`, `readEndpoint`, `listHubZones`, `planScope`, `readZoneRecords`,
+ *   `applyZoneChanges`, `decideConnection`, `issueApprovalChallenge`;
+ * - entities `zoneWritePacer` (per hub zone), `endpointRecords` (per endpoint), `backupWatchState` (one),
+ *   `hubReadBudget` (per hub subscription) and `approvalLock` (per vault connection).
  *
  * Starters use the names in `./names` and the inputs in `./contracts`.
  */
 import './activities';
+import './approvalChallenge';
 import './zoneWritePacer';
 import './endpointRecords';
 import './backupWatchState';

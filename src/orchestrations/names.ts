@@ -12,8 +12,9 @@
  *   orchestration re-reads the endpoint and, on 404, removes its records (`removeEndpoint`).
  * - Resync / timer: start `ORCHESTRATIONS.reconcile` with a `ReconcileInput`; its output is a `ReconcileOutput`.
  * - Approval webhook: after applying the decision to the vault, raise `EXTERNAL_EVENTS.approvalDecision`
- *   (payload `ApprovalDecisionEvent`) to `syncInstanceId(endpointId)`. Waiting instances show
- *   `SyncEndpointStatus.phase === 'awaiting-approval'` in their custom status.
+ *   (payload `ApprovalDecisionEvent`, with the proof for the wait's `approval.challengeId`) to
+ *   `syncInstanceId(endpointId)`. Waiting instances show `SyncEndpointStatus.phase === 'awaiting-approval'`
+ *   in their custom status; a decision without a valid proof is ignored.
  */
 
 /** Orchestrator function names. */
@@ -44,6 +45,8 @@ export const ACTIVITIES = {
   applyZoneChanges: 'applyZoneChanges',
   /** Approves or rejects a vault private endpoint connection (auto-approval). */
   decideConnection: 'decideConnection',
+  /** The challenge an approval wait proves decisions against (needs the approval secret; approvalChallenge.ts). */
+  issueApprovalChallenge: 'issueApprovalChallenge',
 } as const;
 
 /** Durable entity names. */
@@ -56,6 +59,8 @@ export const ENTITIES = {
   backupWatchState: 'backupWatchState',
   /** One per hub subscription (key: its id): the Private DNS read budget (500 GETs / 5 min) all instances share. */
   hubReadBudget: 'hubReadBudget',
+  /** One per vault connection (key: its hashed id): the approval webhook's compare-and-set lease. */
+  approvalLock: 'approvalLock',
 } as const;
 
 /** External events the orchestrations wait for. */

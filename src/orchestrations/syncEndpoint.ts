@@ -22,7 +22,10 @@ import * as df from 'durable-functions';
 import type { OrchestrationContext, Task, TimerTask } from 'durable-functions';
 import { endpointFingerprint, isBackupEndpoint } from '../core/backupWatch';
 import type { EndpointState } from '../core/endpoint';
+import { verifyApprovalProof } from '../core/approvalProof';
+import type { ApprovalChallenge } from '../core/approvalProof';
 import { parseResourceId } from '../core/resourceId';
+import { resourceInSpokes } from '../core/spokeScope';
 import { TELEMETRY_EVENTS } from '../core/telemetry';
 import type { EndpointRead, SyncSettings } from './activities';
 import { ACTIVITY_RETRY } from './applyZone';
@@ -316,7 +319,8 @@ export function* syncEndpointOrchestrator(
       if (
         settings.approvalMode === 'auto' &&
         settings.approvalAutoSubscriptions.includes(subscriptionId) &&
-        !carry.autoApproved
+        !carry.autoApproved &&
+        resourceInSpokes(settings, pending.privateLinkServiceId)
       ) {
         status('approving', `auto-approving ${pending.name}: subscription ${subscriptionId} is allow-listed`);
         yield context.df.callActivityWithRetry(ACTIVITIES.decideConnection, ACTIVITY_RETRY, {
@@ -345,6 +349,13 @@ export function* syncEndpointOrchestrator(
         );
       }
 
+      // A decision counts only with the webhook's proof for this wait's challenge (core/approvalProof.ts).
+      const challenge =
+        carry.approvalChallenge ??
+        ((yield context.df.callActivityWithRetry(ACTIVITIES.issueApprovalChallenge, ACTIVITY_RETRY, {
+          instanceId: context.df.instanceId,
+          connectionName: pending.name,
+        })) as ApprovalChallenge);
       const deadlineMs = carry.approvalDeadline
         ? Date.parse(carry.approvalDeadline)
         : nowMs() + settings.approvalTimeoutHours * 3_600_000;
@@ -363,6 +374,7 @@ export function* syncEndpointOrchestrator(
           connectionName: pending.name,
           requestedAt,
           deadline: iso(deadlineMs),
+          challengeId: challenge.challengeId,
         },
       });
       const timer: TimerTask = context.df.createTimer(new Date(deadlineMs));
@@ -387,6 +399,7 @@ export function* syncEndpointOrchestrator(
       const waitCarry: Partial<SyncCarry> = {
         approvalDeadline: iso(deadlineMs),
         approvalRequestedAt: requestedAt,
+        approvalChallenge: challenge,
       };
       if (winner === decisionTask) {
         const parsed = approvalDecisionEventSchema.safeParse(decisionTask.result);
@@ -394,7 +407,18 @@ export function* syncEndpointOrchestrator(
           logOnce(context, `syncEndpoint ${endpointId}: ignored a malformed approval decision`);
           return yield* continueAfterMailbox(waitCarry, eventFields());
         }
-        const decision = parsed.data;
+        if (!verifyApprovalProof(challenge, parsed.data.decision, parsed.data.proof)) {
+          return yield* continueAfterMailbox(waitCarry, eventFields(), () =>
+            emitFinal(context, TELEMETRY_EVENTS.approvalRefused, {
+              reason: 'no-webhook-proof',
+              endpointId,
+              vaultId: pending.privateLinkServiceId,
+            }),
+          );
+        }
+        // The proof stays out of the carry: only the decision itself travels on.
+        const { decision: verdict, approver, reason } = parsed.data;
+        const decision = { decision: verdict, approver, reason };
         const emitDecision = (): void =>
           emitFinal(context, TELEMETRY_EVENTS.approvalDecided, {
             decision: decision.decision,

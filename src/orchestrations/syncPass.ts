@@ -6,12 +6,13 @@
  * it. Orchestrator code: deterministic, I/O only through activities and entities.
  */
 import type { OrchestrationContext, Task } from 'durable-functions';
+import { desiredRecords } from '../core/desiredState';
 import type { EndpointState } from '../core/endpoint';
 import { planEndpoints, recordsToRead } from '../core/pipeline';
 import { TELEMETRY_EVENTS } from '../core/telemetry';
 import type { Conflict, KeptRecord, PlanSummary, Skip } from '../core/types';
 import type { ReplanInput, SyncSettings } from './activities';
-import { applyZonePaced, readHubRecords } from './applyZone';
+import { applyZonePaced, listHubZonesWithinBudget, readHubRecords } from './applyZone';
 import type { ApplyTotals } from './contracts';
 import { EMPTY_TOTALS } from './contracts';
 import { endpointRecordsId } from './endpointRecords';
@@ -36,7 +37,12 @@ export function* syncPass(
 ): Generator<Task, SyncPassResult, unknown> {
   const index = (yield context.df.callEntity(endpointRecordsId(endpoint.id), 'get')) as
     EndpointRecordsState | null | undefined;
-  const { read, assumed } = recordsToRead(endpoint, index?.records ?? [], settings);
+  // Where several zones fit a name (ACR data endpoints, scm sites, AKS sub-zones), the hub's zones decide.
+  const cloud = settings.cloud ? { cloud: settings.cloud } : {};
+  const draft = desiredRecords(endpoint.entries, [], cloud);
+  const hubZones = draft.zoneChoices.length > 0 ? yield* listHubZonesWithinBudget(context, settings) : undefined;
+  const zones = { ...cloud, ...(hubZones ? { hubZones } : {}) };
+  const { read, assumed } = recordsToRead(endpoint, index?.records ?? [], settings, zones);
   const current = [...(yield* readHubRecords(context, settings, namesByZone(read))), ...assumed];
 
   const base = {
@@ -46,7 +52,7 @@ export function* syncPass(
     ttl: settings.ttl,
     scope: { endpointIds: [endpoint.id] },
   };
-  const planned = planEndpoints([endpoint], current, base);
+  const planned = planEndpoints([endpoint], current, base, [], zones);
   const { plan } = planned;
   const options: ReplanInput['options'] = {
     ...base,

@@ -11,7 +11,18 @@ describe('npm run demo', () => {
     if (!result.ok) console.log(lines.join('\n'));
     expect(result.failures).toEqual([]);
     expect(result.ok).toBe(true);
-    expect(result.timeline.map((t) => t.step)).toHaveLength(8);
+    expect(result.timeline.map((t) => t.step)).toHaveLength(9);
+    // Not only Backup: the Cosmos DB account's names resolve through the DNS server.
+    expect(
+      result.verify
+        .filter((v) => v.fqdn.endsWith('.privatelink.documents.azure.com'))
+        .map((v) => v.fqdn)
+        .sort(),
+    ).toEqual([
+      'cosmos-orders-eastus.privatelink.documents.azure.com',
+      'cosmos-orders-westus.privatelink.documents.azure.com',
+      'cosmos-orders.privatelink.documents.azure.com',
+    ]);
     // Every step was driven by delivered events; the delete removed records.
     expect(result.timeline.every((t) => t.events > 0)).toBe(true);
     expect(result.timeline[result.timeline.length - 1]?.recordDeletes).toBeGreaterThan(0);

@@ -2,11 +2,13 @@
  * Pending private endpoint connections: syncEndpoint waits for `approvalDecision` raced against the approval
  * timeout (webhook mode), or approves through the vault itself for allow-listed subscriptions (auto mode).
  */
+import { approvalProof } from '../../src/core/approvalProof';
 import { TELEMETRY_EVENTS } from '../../src/core/telemetry';
 import { EXTERNAL_EVENTS } from '../../src/orchestrations';
 import type { ApprovalDecisionEvent, SyncEndpointOutput, SyncEndpointStatus } from '../../src/orchestrations';
 import {
   BACKUP_ZONE,
+  ORCHESTRATION_TEST_SECRET,
   SPOKE_SUBSCRIPTION,
   allStand,
   createVaultWithEndpoint,
@@ -24,6 +26,23 @@ async function awaitingApproval(env: OrchestrationTestEnv, instanceId: string): 
   );
   if (!status) throw new Error(`${instanceId} is not awaiting approval`);
   return status.customStatus as SyncEndpointStatus;
+}
+
+/** What the approval webhook raises: the decision with the proof for the instance's current challenge. */
+function provenDecision(
+  status: SyncEndpointStatus,
+  instanceId: string,
+  decision: ApprovalDecisionEvent,
+): ApprovalDecisionEvent {
+  const approval = status.approval;
+  if (!approval?.challengeId) throw new Error(`${instanceId} waits without a challenge`);
+  const proof = approvalProof(ORCHESTRATION_TEST_SECRET, {
+    instanceId,
+    challengeId: approval.challengeId,
+    connectionName: approval.connectionName,
+    decision: decision.decision,
+  });
+  return { ...decision, proof };
 }
 
 function recordsOf(env: OrchestrationTestEnv, endpointName: string): number {
@@ -65,14 +84,19 @@ describe('approval of pending connections (APPROVAL_MODE=webhook)', () => {
       'Approved',
       'approved in ticket 42',
     );
-    const decision: ApprovalDecisionEvent = { decision: 'Approved', approver: 'alice', reason: 'ticket 42' };
+    const decision = provenDecision(waiting, instanceId, {
+      decision: 'Approved',
+      approver: 'alice',
+      reason: 'ticket 42',
+    });
     expect(env.host.durable.raiseEvent(instanceId, EXTERNAL_EVENTS.approvalDecision, decision)).toBe(
       'accepted',
     );
     const done = await env.host.durable.waitForCompletion(instanceId, 30_000);
     expect((done.output as SyncEndpointOutput).outcome).toBe('synced');
     expect(allStand(env, expectedRecords(env, vaultId))).toBe(true);
-    expect(recordsOf(env, 'pe-appr')).toBe(8);
+    // The roles an approved endpoint shows before the vault's first registration: rec2 and id1.
+    expect(recordsOf(env, 'pe-appr')).toBe(2);
   });
 
   it('pending → rejected: ends without records and says who rejected it and why', async () => {
@@ -81,17 +105,21 @@ describe('approval of pending connections (APPROVAL_MODE=webhook)', () => {
     await awaitingApproval(env, instanceId);
     // A malformed decision is ignored; the wait goes on.
     env.host.durable.raiseEvent(instanceId, EXTERNAL_EVENTS.approvalDecision, { decision: 'Maybe' });
-    await awaitingApproval(env, instanceId);
+    const waiting = await awaitingApproval(env, instanceId);
     await env.testPorts.vaults.decideConnection(
       `${vaultId}/privateEndpointConnections/${connectionName}`,
       'Rejected',
       'not ours',
     );
-    env.host.durable.raiseEvent(instanceId, EXTERNAL_EVENTS.approvalDecision, {
-      decision: 'Rejected',
-      approver: 'bob',
-      reason: 'unknown workload',
-    });
+    env.host.durable.raiseEvent(
+      instanceId,
+      EXTERNAL_EVENTS.approvalDecision,
+      provenDecision(waiting, instanceId, {
+        decision: 'Rejected',
+        approver: 'bob',
+        reason: 'unknown workload',
+      }),
+    );
     const done = await env.host.durable.waitForCompletion(instanceId, 30_000);
     const output = done.output as SyncEndpointOutput;
     expect(output.outcome).toBe('rejected');
@@ -103,6 +131,67 @@ describe('approval of pending connections (APPROVAL_MODE=webhook)', () => {
       .telemetry(TELEMETRY_EVENTS.approvalDecided)
       .filter((t) => t.properties.endpointId === endpointId.toLowerCase());
     expect(decided.map((t) => t.properties.decision)).toEqual(['Rejected']);
+  });
+
+  it('ignores decisions without the webhook proof (raised with the system key): the wait goes on, nothing is written', async () => {
+    const { vaultId, endpointId, connectionName } = createVaultWithEndpoint(env, 'forged', { pending: true });
+    const instanceId = await startSyncEndpoint(env, endpointId);
+    const waiting = await awaitingApproval(env, instanceId);
+    const writesBefore = env.emu.log.list().filter((e) => e.method !== 'GET').length;
+    const forged: ApprovalDecisionEvent[] = [
+      { decision: 'Rejected', approver: 'mallory', reason: 'no proof' },
+      { decision: 'Rejected', approver: 'mallory', reason: 'made up', proof: 'f'.repeat(64) },
+      // A real proof, but for the other decision.
+      {
+        ...provenDecision(waiting, instanceId, { decision: 'Approved', approver: 'x', reason: 'y' }),
+        decision: 'Rejected',
+      },
+    ];
+    const refusals = () =>
+      env
+        .telemetry(TELEMETRY_EVENTS.approvalRefused)
+        .filter((t) => t.properties.endpointId === endpointId.toLowerCase()).length;
+    // One at a time: each refusal continues the wait as new, and events raised meanwhile would race it.
+    for (const [i, event] of forged.entries()) {
+      expect(env.host.durable.raiseEvent(instanceId, EXTERNAL_EVENTS.approvalDecision, event)).toBe(
+        'accepted',
+      );
+      await env.host.durable.waitForStatus(
+        instanceId,
+        (s) =>
+          refusals() === i + 1 &&
+          (s?.customStatus as SyncEndpointStatus | undefined)?.phase === 'awaiting-approval',
+        30_000,
+      );
+    }
+    const status = env.host.durable.getStatus(instanceId);
+    expect(status?.runtimeStatus).toBe('Running');
+    // The same challenge stays in force across the re-waits.
+    expect((status?.customStatus as SyncEndpointStatus).approval?.challengeId).toBe(
+      waiting.approval?.challengeId,
+    );
+    const vault = await env.testPorts.vaults.getVault(vaultId);
+    expect(vault?.connections.find((c) => c.name === connectionName)?.status).toBe('Pending');
+    expect(env.emu.log.list().filter((e) => e.method !== 'GET').length).toBe(writesBefore);
+    expect(
+      env
+        .telemetry(TELEMETRY_EVENTS.approvalRefused)
+        .filter((t) => t.properties.endpointId === endpointId.toLowerCase())
+        .map((t) => t.properties.reason),
+    ).toEqual(['no-webhook-proof', 'no-webhook-proof', 'no-webhook-proof']);
+    // The proven decision still works after the forgeries.
+    await env.testPorts.vaults.decideConnection(
+      `${vaultId}/privateEndpointConnections/${connectionName}`,
+      'Approved',
+      'ok',
+    );
+    env.host.durable.raiseEvent(
+      instanceId,
+      EXTERNAL_EVENTS.approvalDecision,
+      provenDecision(waiting, instanceId, { decision: 'Approved', approver: 'alice', reason: 'ok' }),
+    );
+    const done = await env.host.durable.waitForCompletion(instanceId, 30_000);
+    expect((done.output as SyncEndpointOutput).outcome).toBe('synced');
   });
 
   it('a connection already Rejected when read publishes nothing and ends at once', async () => {

@@ -29,6 +29,9 @@ export { HUB_RG, HUB_SUBSCRIPTION, SPOKE_RG, SPOKE_SUBNET_ID, SPOKE_SUBSCRIPTION
 
 export const ORCHESTRATION_APP = path.resolve(__dirname, '../fixtures/orchestrationApp/index.ts');
 
+/** APPROVAL_WEBHOOK_SECRET of the orchestration tests (the webhook's proofs are made with it). */
+export const ORCHESTRATION_TEST_SECRET = 'orchestration-tests-approval-secret-0001';
+
 export const BACKUP_ZONE = 'privatelink.eus.backup.windowsazure.com';
 export const BLOB_ZONE = 'privatelink.blob.core.windows.net';
 export const QUEUE_ZONE = 'privatelink.queue.core.windows.net';
@@ -90,7 +93,7 @@ export async function startOrchestrationEnv(options: EnvOptions = {}): Promise<O
       SPOKE_SUBSCRIPTION_IDS: SPOKE_SUBSCRIPTION,
       OWNER_ID: 'plds-test',
       APPROVAL_MODE: 'webhook',
-      APPROVAL_WEBHOOK_SECRET: 'test-secret',
+      APPROVAL_WEBHOOK_SECRET: ORCHESTRATION_TEST_SECRET,
       ...options.settings,
     },
     timeMode: options.timeMode ?? 'real',

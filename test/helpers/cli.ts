@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { main } from '../../src/cli/main';
 import { HUB_RG, HUB_SUBSCRIPTION, SPOKE_SUBSCRIPTION } from './armEmulator';
 import type { Fixture } from './azureFixture';
+import type { ScopeFlags } from '../../src/cli/live/context';
 
 export interface CliResult {
   code: number;
@@ -50,5 +51,17 @@ export function operatorEnvironment(fx: Fixture): { flags: string[]; caFile: str
       for (const key of Object.keys(process.env)) if (!(key in saved)) delete process.env[key];
       Object.assign(process.env, saved);
     },
+  };
+}
+
+/** The scope flags of `operatorEnvironment().flags`, as the CLI parses them (for the commands it suggests). */
+export function flagsOf(flags: readonly string[]): ScopeFlags {
+  const value = (name: string): string | undefined => flags[flags.indexOf(name) + 1];
+  return {
+    armEndpoint: value('--arm-endpoint'),
+    armCa: value('--arm-ca'),
+    subscription: [value('--subscription') ?? ''],
+    hubSubscription: value('--hub-subscription'),
+    zoneResourceGroup: value('--zone-resource-group'),
   };
 }

@@ -4,6 +4,7 @@ import { Opaque, calledFunctions, evaluateValue, parseExpression } from './armEx
 import { functionsCalledIn } from './armTemplate';
 
 const scope: EvalScope = {
+  cloud: 'AzureCloud',
   subscriptionId: 'sub1',
   resourceGroup: 'rg1',
   tenantId: 't1',

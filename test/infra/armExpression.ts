@@ -135,7 +135,34 @@ export function calledFunctions(ast: Ast): string[] {
   }
 }
 
+/** The clouds `environment()` can describe. */
+export type ArmCloud = 'AzureCloud' | 'AzureUSGovernment' | 'AzureChinaCloud';
+
+/**
+ * What `environment()` returns in each cloud (the fields the templates read), as `az cloud show` lists them:
+ * `name`, the Resource Manager endpoint and the Key Vault and Storage suffixes.
+ */
+const ENVIRONMENTS: Record<ArmCloud, Record<string, ArmValue>> = {
+  AzureCloud: {
+    name: 'AzureCloud',
+    resourceManager: 'https://management.azure.com/',
+    suffixes: { keyvaultDns: '.vault.azure.net', storage: 'core.windows.net' },
+  },
+  AzureUSGovernment: {
+    name: 'AzureUSGovernment',
+    resourceManager: 'https://management.usgovcloudapi.net/',
+    suffixes: { keyvaultDns: '.vault.usgovcloudapi.net', storage: 'core.usgovcloudapi.net' },
+  },
+  AzureChinaCloud: {
+    name: 'AzureChinaCloud',
+    resourceManager: 'https://management.chinacloudapi.cn/',
+    suffixes: { keyvaultDns: '.vault.azure.cn', storage: 'core.chinacloudapi.cn' },
+  },
+};
+
 export interface EvalScope {
+  /** The cloud `environment()` describes. */
+  readonly cloud: ArmCloud;
   readonly subscriptionId: string;
   /** Undefined at subscription scope. */
   readonly resourceGroup: string | undefined;
@@ -146,6 +173,16 @@ export interface EvalScope {
   readonly variables: Record<string, unknown>;
   /** copyIndex() values by loop name; '' is the innermost loop. */
   readonly copyIndex: Record<string, number>;
+}
+
+/** The evaluator's `uniqueString()`: same shape as ARM's (13 lower-case characters, stable), not the same hash. */
+export function uniqueStringOf(parts: ArmValue[]): string {
+  return createHash('sha256')
+    .update(parts.map(argText).join('|'))
+    .digest('hex')
+    .replace(/[^a-z]/g, '')
+    .padEnd(13, 'x')
+    .slice(0, 13);
 }
 
 export function argText(value: ArmValue): string {
@@ -327,13 +364,7 @@ function evalCall(name: string, rawArgs: Ast[], scope: EvalScope): ArmValue {
     case 'guid':
       return `guid(${all().map(argText).join('|')})`;
     case 'uniqueString':
-      // Same shape as ARM's (13 lower-case characters, stable for equal input); not the same hash.
-      return createHash('sha256')
-        .update(all().map(argText).join('|'))
-        .digest('hex')
-        .replace(/[^a-z]/g, '')
-        .padEnd(13, 'x')
-        .slice(0, 13);
+      return uniqueStringOf(all());
     case 'copyIndex': {
       const args = all();
       const loop = typeof args[0] === 'string' ? args[0] : '';
@@ -358,10 +389,7 @@ function evalCall(name: string, rawArgs: Ast[], scope: EvalScope): ArmValue {
     case 'deployment':
       return { name: 'test-deployment', location: scope.location };
     case 'environment':
-      return {
-        name: 'AzureCloud',
-        suffixes: { keyvaultDns: '.vault.azure.net', storage: 'core.windows.net' },
-      };
+      return ENVIRONMENTS[scope.cloud];
     case 'resourceId':
       return resourceIdFrom(
         all().map((a) => asString(a, name)),

@@ -5,7 +5,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import type { ArmValue, EvalScope } from './armExpression';
+import type { ArmCloud, ArmValue, EvalScope } from './armExpression';
 import { evaluateValue, isExpression, parseExpression, calledFunctions, text } from './armExpression';
 
 export const REPO_ROOT = path.resolve(__dirname, '../..');
@@ -43,6 +43,8 @@ export interface Target {
   resourceGroup: string | undefined;
   location?: string;
   tenantId?: string;
+  /** The cloud `environment()` describes (default AzureCloud). */
+  cloud?: ArmCloud;
 }
 
 export interface ResourceInstance {
@@ -65,6 +67,7 @@ function scopeFor(template: Template, target: Target, parameters: Record<string,
     resourceGroup: target.resourceGroup,
     tenantId: target.tenantId ?? '00000000-0000-0000-0000-0000000000t1',
     location: target.location ?? 'eastus',
+    cloud: target.cloud ?? 'AzureCloud',
     parameters: {},
     variables: template.variables ?? {},
     copyIndex: {},

@@ -29,9 +29,12 @@ describe('operator docs', () => {
   it('README links every document under docs/', () => {
     const readme = read('README.md');
     expect(readme).toContain('## Documentation');
-    for (const doc of ['deploy', 'security', 'architecture', 'operations', 'troubleshooting']) {
+    for (const doc of ['deploy', 'migrate', 'security', 'architecture', 'operations', 'troubleshooting']) {
       expect(readme).toContain(`(docs/${doc}.md)`);
     }
+    // And any page added later.
+    for (const doc of DOCS.filter((f) => f.startsWith('docs/')))
+      expect([doc, readme.includes(`(${doc})`)]).toEqual([doc, true]);
   });
 
   it.each(DOCS)('%s: relative links and anchors resolve', (file) => {

@@ -1,4 +1,4 @@
-import type { ArmValue } from './armExpression';
+import type { ArmCloud, ArmValue } from './armExpression';
 import type { ResourceInstance, Target } from './armTemplate';
 import { expandTemplate, loadTemplate, parameterFileValues } from './armTemplate';
 
@@ -9,10 +9,13 @@ export const HUB_APP_RESOURCE_GROUP = 'rg-privatelink-dns-sync';
 export const HUB_TARGET: Target = { subscriptionId: HUB_SUBSCRIPTION, resourceGroup: HUB_APP_RESOURCE_GROUP };
 export const SPOKE_TARGET: Target = { subscriptionId: SPOKE_SUBSCRIPTION, resourceGroup: undefined };
 
-export function expandHub(overrides: Record<string, ArmValue> = {}): ResourceInstance[] {
+export function expandHub(
+  overrides: Record<string, ArmValue> = {},
+  cloud: ArmCloud = 'AzureCloud',
+): ResourceInstance[] {
   return expandTemplate(
     loadTemplate('hub.json'),
-    HUB_TARGET,
+    { ...HUB_TARGET, cloud },
     { ...parameterFileValues('hub.parameters.example.json'), ...overrides },
     'hub.json',
   );

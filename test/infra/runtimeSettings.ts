@@ -64,6 +64,19 @@ export const RUNTIME_SETTINGS: readonly RuntimeSetting[] = [
     hub: false,
     local: true,
   },
+  {
+    name: 'IDENTITY_ENDPOINT',
+    reason:
+      'Managed-identity token endpoint of the local emulator (npm run emulator), for `func start` and the CLI; App Service sets it itself in Azure.',
+    hub: false,
+    local: true,
+  },
+  {
+    name: 'IDENTITY_HEADER',
+    reason: 'The secret that endpoint expects; App Service sets it itself in Azure.',
+    hub: false,
+    local: true,
+  },
 ];
 
 export const HUB_RUNTIME_SETTINGS = RUNTIME_SETTINGS.filter((s) => s.hub).map((s) => s.name);

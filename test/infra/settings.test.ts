@@ -44,11 +44,11 @@ describe('hub template app settings', () => {
     expect(names).not.toContain('WEBSITE_RUN_FROM_PACKAGE');
   });
 
-  it('every deployed setting is driven by a parameter, the identity or Key Vault, never a literal', () => {
+  it('every deployed setting is driven by a parameter, the identity, Key Vault or the cloud, never a literal', () => {
     for (const s of rawAppSettings().filter((x) => deployedNames.includes(x.name))) {
       expect(typeof s.value === 'string' && isExpression(s.value)).toBe(true);
       expect(text(s.value)).toMatch(
-        /parameters\(|reference\(|variables\('(approvalSecretUri|zoneOverrideEntries)'\)/,
+        /parameters\(|reference\(|variables\('(approvalSecretUri|zoneOverrideEntries)'\)|^\[environment\(\)\.name\]$/,
       );
     }
   });

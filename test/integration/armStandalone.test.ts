@@ -12,11 +12,29 @@ describe('standalone ARM emulator (local/arm/main.ts)', () => {
   let output = '';
   const dir = mkdtempSync(path.join(tmpdir(), 'arm-standalone-'));
   const caFile = path.join(dir, 'ca.pem');
+  const settingsFile = path.join(dir, 'local.settings.json');
 
   beforeAll(async () => {
     child = spawn(
       process.execPath,
-      ['--import', 'tsx', 'local/arm/main.ts', '--ca-file', caFile, '--time-scale', '5'],
+      [
+        '--import',
+        'tsx',
+        'local/arm/main.ts',
+        '--ca-file',
+        caFile,
+        '--settings-file',
+        settingsFile,
+        '--time-scale',
+        '5',
+        // Free ports: the defaults (8443, 8444, 8053) are for people, not for tests sharing a machine.
+        '--port',
+        '0',
+        '--identity-port',
+        '0',
+        '--dns-port',
+        '0',
+      ],
       {
         cwd: ROOT,
         stdio: ['ignore', 'pipe', 'pipe'],
@@ -42,12 +60,19 @@ describe('standalone ARM emulator (local/arm/main.ts)', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  it('prints the endpoint, the CA file and the variables to export, and serves the control API', async () => {
-    const endpoint = /^export ARM_ENDPOINT='(https:\/\/127\.0\.0\.1:\d+)'$/m.exec(output)?.[1];
+  it('prints the endpoint, CA file and DNS server, writes the settings for them, and serves the control API', async () => {
+    const endpoint = /^ARM emulator listening on (https:\/\/127\.0\.0\.1:\d+) \(seed: demo\)$/m.exec(
+      output,
+    )?.[1];
     expect(endpoint).toBeDefined();
-    expect(output).toMatch(/^export ARM_CA_FILE='.*ca\.pem'$/m);
-    expect(output).toMatch(/^export IDENTITY_ENDPOINT='http:\/\/127\.0\.0\.1:\d+\/msi\/token'$/m);
-    expect(output).toMatch(/^export IDENTITY_HEADER='.+'$/m);
+    expect(output).toContain(`  CA certificate:   ${caFile}\n`);
+    expect(output).toMatch(/^ {2}managed identity: http:\/\/127\.0\.0\.1:\d+\/msi\/token$/m);
+    expect(output).toMatch(/^ {2}DNS for the spoke VNet vnet-backup: 127\.0\.0\.1:\d+$/m);
+    expect(output).toContain(`  settings:         wrote ${settingsFile}\n`);
+    const settings = JSON.parse(readFileSync(settingsFile, 'utf8')) as { Values: Record<string, string> };
+    expect(settings.Values.ARM_ENDPOINT).toBe(endpoint);
+    expect(settings.Values.ARM_CA_FILE).toBe('ca.pem');
+    expect(settings.Values.IDENTITY_ENDPOINT).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/msi\/token$/);
     const health = await new Promise<{ timeScale: number; resources: number }>((resolve, reject) => {
       https
         .get(`${endpoint ?? ''}/_emulator/health`, { ca: readFileSync(caFile, 'utf8') }, (res) => {

@@ -53,9 +53,9 @@ describe('endpoint reader against local/arm', () => {
     expect(found!.nics).toHaveLength(1);
     const state = readEndpoints(splitResources([found!.endpoint, ...found!.nics]))[0]!;
     expect(state.approved).toBe(true);
-    expect(state.entries.some((e) => e.fqdn.includes('-ab-pod01-fc1.eus.backup.windowsazure.com'))).toBe(
-      true,
-    );
+    expect(
+      state.entries.some((e) => e.fqdn.includes('-ab-pod01-fc1.privatelink.eus.backup.windowsazure.com')),
+    ).toBe(true);
   });
 
   it('answers undefined for an endpoint or NIC that does not exist', async () => {

@@ -83,6 +83,53 @@ describe('vault gateway and zone reader against local/arm', () => {
     ).toBe('Approved');
   });
 
+  it('compare-and-set: with expectStatus, a connection no longer in that state is not written', async () => {
+    const c = connect('pe-cas');
+    const id = `${vault.vaultId}/privateEndpointConnections/${c.connectionName}`;
+    await ports.vaults.decideConnection(id, 'Approved', 'first decision', { expectStatus: 'Pending' });
+    const putsBefore = fx.emu.log.count('PrivateEndpointConnection_Put');
+    await expect(
+      ports.vaults.decideConnection(id, 'Rejected', 'second decision', { expectStatus: 'Pending' }),
+    ).rejects.toMatchObject({
+      name: 'ConnectionStateChangedError',
+      code: 'ConnectionAlreadyDecided',
+      statusCode: 409,
+      expected: 'Pending',
+      actual: 'Approved',
+    });
+    expect(fx.emu.log.count('PrivateEndpointConnection_Put')).toBe(putsBefore);
+    const info = await ports.vaults.getVault(vault.vaultId);
+    expect(info!.connections.find((x) => x.name === c.connectionName)?.status).toBe('Approved');
+  });
+
+  it('a zone read stops when its abort signal fires, and is not sent again', async () => {
+    fx.emu.faults.configure({
+      rules: [
+        {
+          name: 'slow',
+          match: { operationId: 'PrivateZones_Get' },
+          latency: { distribution: 'fixed', ms: 2000 },
+        },
+      ],
+    });
+    try {
+      const before = fx.emu.log.count('PrivateZones_Get');
+      const ref = { subscriptionId: HUB_SUBSCRIPTION, resourceGroup: HUB_RG, zone: BACKUP_ZONE };
+      await expect(ports.zones.getZone(ref, { abortSignal: AbortSignal.timeout(50) })).rejects.toMatchObject({
+        statusCode: undefined,
+        resourceId: expect.stringContaining(BACKUP_ZONE),
+      });
+      // The emulator logs a request when it has answered it: wait for that one, then check it was the only one.
+      const end = Date.now() + 20_000;
+      while (fx.emu.log.count('PrivateZones_Get') === before && Date.now() < end)
+        await new Promise((resolve) => setTimeout(resolve, 25));
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      expect(fx.emu.log.count('PrivateZones_Get') - before).toBe(1);
+    } finally {
+      fx.emu.faults.reset();
+    }
+  });
+
   it('fails with the Azure code and id for a connection that does not exist', async () => {
     const id = `${vault.vaultId}/privateEndpointConnections/none`;
     await expect(ports.vaults.decideConnection(id, 'Approved', 'x')).rejects.toMatchObject({

@@ -1,4 +1,5 @@
 import {
+  INITIAL_BACKUP_ROLES,
   backupConnectionName,
   backupGeoCode,
   backupServiceFqdn,
@@ -38,9 +39,9 @@ describe('Azure Backup names', () => {
     expect(newBackupVaultId(b)).toBe(ids[0]);
   });
 
-  it('builds service FQDNs per role without privatelink', () => {
+  it('builds service FQDNs per role in the form with privatelink inside', () => {
     expect(backupServiceFqdn('3592346090307038890', 'eus', 'prot1')).toBe(
-      '3592346090307038890-ab-pod01-prot1.eus.backup.windowsazure.com',
+      '3592346090307038890-ab-pod01-prot1.privatelink.eus.backup.windowsazure.com',
     );
     const all = backupServiceFqdns('5892835050346582250', 'westeurope');
     expect(all.map((f) => f.split('.')[0]!.split('-').pop())).toEqual([
@@ -53,7 +54,11 @@ describe('Azure Backup names', () => {
       'tel1',
       'wbcm1',
     ]);
-    expect(all.every((f) => f.endsWith('.we.backup.windowsazure.com'))).toBe(true);
+    expect(all.every((f) => f.endsWith('.privatelink.we.backup.windowsazure.com'))).toBe(true);
+    expect(backupServiceFqdns('5892835050346582250', 'westeurope', INITIAL_BACKUP_ROLES)).toEqual([
+      '5892835050346582250-ab-pod01-rec2.privatelink.we.backup.windowsazure.com',
+      '5892835050346582250-ab-pod01-id1.privatelink.we.backup.windowsazure.com',
+    ]);
   });
 
   it('names storage accounts in Backup style and keeps them valid', () => {
@@ -81,6 +86,11 @@ describe('Azure Backup names', () => {
   });
 
   it.each([
+    [
+      '3592346090307038890-ab-pod01-rec2.privatelink.we.backup.windowsazure.com',
+      'privatelink.we.backup.windowsazure.com',
+      '3592346090307038890-ab-pod01-rec2',
+    ],
     [
       '3592346090307038890-ab-pod01-fc1.eus.backup.windowsazure.com',
       'privatelink.eus.backup.windowsazure.com',

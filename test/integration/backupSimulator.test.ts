@@ -18,6 +18,11 @@ import {
 import { EventGridReceiver } from './eventGridReceiver';
 
 const ROLES = ['fc1', 'fab1', 'prot1', 'rec2', 'ecs1', 'id1', 'tel1', 'wbcm1'];
+/** What a new vault endpoint shows first, then the rest in the documented order. */
+const FIRST_ROLES = ['rec2', 'id1'];
+const LATER_ROLES = ['fc1', 'fab1', 'prot1', 'ecs1', 'tel1', 'wbcm1'];
+const roleFqdn = (vaultId: string, role: string, geo: string) =>
+  `${vaultId}-ab-pod01-${role}.privatelink.${geo}.backup.windowsazure.com`;
 
 describe('Backup simulator: vault endpoints through discovery and first backup', () => {
   let emu: ArmEmulator;
@@ -114,9 +119,10 @@ describe('Backup simulator: vault endpoints through discovery and first backup',
     expect(pe.privateLinkServiceConnections?.[0]?.privateLinkServiceConnectionState?.status).toBe('Approved');
     expect(pe.privateLinkServiceConnections?.[0]?.groupIds).toEqual(['AzureBackup']);
     expect(pe.privateLinkServiceConnections?.[0]?.privateLinkServiceId).toBe(vault.id);
-    const serviceFqdns = ROLES.map((r) => `${info.backupVaultId}-ab-pod01-${r}.eus.backup.windowsazure.com`);
-    expect((await nicFqdns('pe-rsv-v1')).sort()).toEqual([...serviceFqdns].sort());
-    expect(pe.customDnsConfigs?.map((c) => c.fqdn).sort()).toEqual([...serviceFqdns].sort());
+    // A new endpoint shows two roles, in the form with `.privatelink.` inside.
+    const firstFqdns = FIRST_ROLES.map((r) => roleFqdn(info.backupVaultId, r, 'eus'));
+    expect(await nicFqdns('pe-rsv-v1')).toEqual(firstFqdns);
+    expect(pe.customDnsConfigs?.map((c) => c.fqdn)).toEqual(firstFqdns);
 
     const vaultAfter = await vaults.vaults.get(SPOKE_RG, 'rsv-v1');
     expect(vaultAfter.properties?.privateEndpointStateForBackup).toBe('Enabled');
@@ -141,13 +147,17 @@ describe('Backup simulator: vault endpoints through discovery and first backup',
       ]),
     );
 
-    // Discovery: the communication storage endpoints appear.
+    // Discovery: the other roles arrive on the vault endpoint, the communication storage endpoints appear.
     seen = receiver.accepted.length;
     const discovered = backup.discover(vault.id);
     expect(discovered.createdEndpoints.map((id) => id.split('/').pop())).toEqual([
       'pe-rsv-v1_ecs_blob',
       'pe-rsv-v1_ecs_queue',
     ]);
+    const laterFqdns = LATER_ROLES.map((r) => roleFqdn(info.backupVaultId, r, 'eus'));
+    expect(await nicFqdns('pe-rsv-v1')).toEqual([...firstFqdns, ...laterFqdns]);
+    expect(discovered.updatedResources.sort()).toEqual([created.endpoint.id, created.nic.id].sort());
+    expect(discovered.fqdns.slice(0, laterFqdns.length)).toEqual(laterFqdns);
     const ecs = (backup.describe(vault.id) as typeof info).storageAccounts.ecs!;
     expect(ecs).toMatch(/^[a-z]{6}pod01ecs\d+$/);
     for (const service of ['blob', 'queue']) {
@@ -167,6 +177,8 @@ describe('Backup simulator: vault endpoints through discovery and first backup',
       .filter((e) => e.data.operationName === 'Microsoft.Network/privateEndpoints/write')
       .map((e) => e.subject.split('/').pop());
     expect(peWrites.sort()).toEqual(['pe-rsv-v1_ecs_blob', 'pe-rsv-v1_ecs_queue']);
+    // Backup's own change to the vault endpoint's NIC is not announced.
+    expect(events.filter((e) => [created.endpoint.id, created.nic.id].includes(e.subject))).toEqual([]);
     // Backup writes these with the vault's identity.
     const principal = (backup.describe(vault.id) as { principalId: string }).principalId;
     expect(events.every((e) => (e.data.claims as Record<string, string>).oid === principal)).toBe(true);
@@ -205,6 +217,146 @@ describe('Backup simulator: vault endpoints through discovery and first backup',
     expect(entries.every((e) => e.ip.startsWith('10.12.0.'))).toBe(true);
   });
 
+  describe("Backup's first FQDNs and the events of its own later changes", () => {
+    afterEach(() => {
+      backup.options.serviceChangeEvents = false;
+      backup.options.siblingEndpointEvents = true;
+    });
+    const settings = (body: unknown) =>
+      armRequest(emu, 'PUT', '/_emulator/backup/settings', { body, token: null });
+    const subjectsOf = (events: EventGridEvent<Record<string, unknown>>[]) =>
+      events.map((e) => [e.data.operationName, e.subject.split('/').pop()]);
+
+    it('an endpoint a user creates through ARM shows rec2 and id1 (privatelink form) and raises its events; the rest arrive silently', async () => {
+      const vault = backup.createVault({
+        subscriptionId: SPOKE_SUBSCRIPTION,
+        resourceGroup: SPOKE_RG,
+        name: 'rsv-silent',
+        location: 'westeurope',
+        experience: 'v1',
+      });
+      const vaultNumber = (backup.describe(vault.id) as { backupVaultId: string }).backupVaultId;
+      let seen = receiver.accepted.length;
+      const pe = await network.privateEndpoints.beginCreateOrUpdateAndWait(
+        SPOKE_RG,
+        'pe-rsv-silent',
+        {
+          location: 'westeurope',
+          subnet: { id: SPOKE_SUBNET_ID },
+          privateLinkServiceConnections: [
+            { name: 'pe-rsv-silent', privateLinkServiceId: vault.id, groupIds: ['AzureBackup'] },
+          ],
+        },
+        { updateIntervalInMs: 10 },
+      );
+      const first = [
+        `${vaultNumber}-ab-pod01-rec2.privatelink.we.backup.windowsazure.com`,
+        `${vaultNumber}-ab-pod01-id1.privatelink.we.backup.windowsazure.com`,
+      ];
+      expect(await nicFqdns('pe-rsv-silent')).toEqual(first);
+      expect(pe.customDnsConfigs?.map((c) => c.fqdn)).toEqual(first);
+      const nicName = pe.networkInterfaces?.[0]?.id?.split('/').pop();
+      expect(subjectsOf(await eventsSince(seen))).toEqual(
+        expect.arrayContaining([
+          ['Microsoft.Network/privateEndpoints/write', 'pe-rsv-silent'],
+          ['Microsoft.Network/networkInterfaces/write', nicName],
+        ]),
+      );
+
+      // Registration: six more roles on the endpoint, no event for it; the v1 storage endpoints Backup creates
+      // through ARM are announced.
+      seen = receiver.accepted.length;
+      backup.discover(vault.id);
+      expect(await nicFqdns('pe-rsv-silent')).toHaveLength(8);
+      const events = await eventsSince(seen);
+      expect(subjectsOf(events).filter(([, name]) => name === 'pe-rsv-silent' || name === nicName)).toEqual(
+        [],
+      );
+      expect(subjectsOf(events).filter(([op]) => op === 'Microsoft.Network/privateEndpoints/write')).toEqual([
+        ['Microsoft.Network/privateEndpoints/write', 'pe-rsv-silent_ecs_blob'],
+        ['Microsoft.Network/privateEndpoints/write', 'pe-rsv-silent_ecs_queue'],
+      ]);
+
+      // With sibling events off (control API), the first backup's storage endpoint appears without an event.
+      expect((await settings({ siblingEndpointEvents: false })).status).toBe(200);
+      seen = receiver.accepted.length;
+      expect(backup.firstBackup(vault.id).createdEndpoints).toHaveLength(1);
+      expect(await eventsSince(seen)).toEqual([]);
+      expect(await nicFqdns('pe-rsv-silent_prot_blob')).toHaveLength(1);
+
+      // A user's delete through ARM is announced as before.
+      seen = receiver.accepted.length;
+      await network.privateEndpoints.beginDeleteAndWait(SPOKE_RG, 'pe-rsv-silent', {
+        updateIntervalInMs: 10,
+      });
+      expect(subjectsOf(await eventsSince(seen))).toContainEqual([
+        'Microsoft.Network/privateEndpoints/delete',
+        'pe-rsv-silent',
+      ]);
+    });
+
+    it('with serviceChangeEvents on (control API), the roles arriving on registration raise NIC and endpoint events', async () => {
+      const vault = backup.createVault({
+        subscriptionId: SPOKE_SUBSCRIPTION,
+        resourceGroup: SPOKE_RG,
+        name: 'rsv-loud',
+        experience: 'v1',
+      });
+      const created = backup.createVaultEndpoint({
+        vaultId: vault.id,
+        subscriptionId: SPOKE_SUBSCRIPTION,
+        resourceGroup: SPOKE_RG,
+        name: 'pe-rsv-loud',
+        subnetId: SPOKE_SUBNET_ID,
+      });
+      const answer = await settings({ serviceChangeEvents: true });
+      expect(answer.status).toBe(200);
+      expect(answer.json).toMatchObject({ serviceChangeEvents: true, siblingEndpointEvents: true });
+      // The endpoint's own creation is delivered first, so only what registration changes is counted.
+      await eventGrid.idle();
+      const seen = receiver.accepted.length;
+      backup.discover(vault.id);
+      const own = (await eventsSince(seen)).filter((e) =>
+        [created.endpoint.id, created.nic.id].includes(e.subject),
+      );
+      expect(own.map((e) => e.data.operationName).sort()).toEqual([
+        'Microsoft.Network/networkInterfaces/write',
+        'Microsoft.Network/privateEndpoints/write',
+      ]);
+      expect(await nicFqdns('pe-rsv-loud')).toHaveLength(8);
+    });
+
+    it('an endpoint approved after registration starts with two roles and gets the rest silently', async () => {
+      const vault = backup.createVault({
+        subscriptionId: SPOKE_SUBSCRIPTION,
+        resourceGroup: SPOKE_RG,
+        name: 'rsv-late',
+        experience: 'v2',
+      });
+      backup.discover(vault.id);
+      const created = backup.createVaultEndpoint({
+        vaultId: vault.id,
+        subscriptionId: SPOKE_SUBSCRIPTION,
+        resourceGroup: SPOKE_RG,
+        name: 'pe-rsv-late',
+        subnetId: SPOKE_SUBNET_ID,
+        byVaultOwner: false,
+      });
+      expect(await nicFqdns('pe-rsv-late')).toEqual([]);
+      await eventGrid.idle();
+      const seen = receiver.accepted.length;
+      backup.setConnectionState(vault.id, created.connectionName, 'Approved');
+      // The approval rewrites the endpoint (an event); Backup's catch-up (six roles, storage) does not.
+      const nicWrites = (await eventsSince(seen)).filter(
+        (e) => e.data.operationName === 'Microsoft.Network/networkInterfaces/write',
+      );
+      expect(nicWrites).toHaveLength(1);
+      const fqdns = await nicFqdns('pe-rsv-late');
+      expect(fqdns).toHaveLength(10);
+      expect(fqdns.slice(0, 2).map((f) => f.split('.')[0]!.split('-').pop())).toEqual(FIRST_ROLES);
+    });
+  });
+
   it('v1: the actions keep their order', () => {
     const vault = backup.createVault({
       subscriptionId: SPOKE_SUBSCRIPTION,
@@ -237,13 +389,8 @@ describe('Backup simulator: vault endpoints through discovery and first backup',
       backupVaultId: string;
       storageAccounts: { ecs: string | null; prot: string[] };
     };
-    const before = await nicFqdns('pe-rsv-v2');
-    expect(before).toHaveLength(8);
-    expect(
-      before.every(
-        (f) => f.endsWith('.we.backup.windowsazure.com') && f.startsWith(`${info.backupVaultId}-ab-pod01-`),
-      ),
-    ).toBe(true);
+    const first = await nicFqdns('pe-rsv-v2');
+    expect(first).toEqual(FIRST_ROLES.map((r) => roleFqdn(info.backupVaultId, r, 'we')));
 
     const peCount = async () => {
       let n = 0;
@@ -255,35 +402,48 @@ describe('Backup simulator: vault endpoints through discovery and first backup',
     const discovered = backup.discover(vault.id);
     expect(discovered.createdEndpoints).toEqual([]);
     const ecs = (backup.describe(vault.id) as typeof info).storageAccounts.ecs!;
-    expect(discovered.fqdns).toEqual([`${ecs}.blob.core.windows.net`, `${ecs}.queue.core.windows.net`]);
+    const later = LATER_ROLES.map((r) => roleFqdn(info.backupVaultId, r, 'we'));
+    expect(discovered.fqdns).toEqual([
+      ...later,
+      `${ecs}.blob.core.windows.net`,
+      `${ecs}.queue.core.windows.net`,
+    ]);
     expect(await nicFqdns('pe-rsv-v2')).toEqual([
-      ...before,
+      ...first,
+      ...later,
       `${ecs}.blob.core.windows.net`,
       `${ecs}.queue.core.windows.net`,
     ]);
     const pe = await network.privateEndpoints.get(SPOKE_RG, 'pe-rsv-v2');
     expect(pe.customDnsConfigs?.map((c) => c.fqdn)).toContain(`${ecs}.queue.core.windows.net`);
-    let events = await eventsSince(seen);
-    expect(events.some((e) => e.data.operationName === 'Microsoft.Network/networkInterfaces/write')).toBe(
-      true,
-    );
-    expect(
-      events.some(
-        (e) => e.data.operationName === 'Microsoft.Network/privateEndpoints/write' && e.subject === pe.id,
-      ),
-    ).toBe(true);
+    const nicId = pe.networkInterfaces?.[0]?.id ?? '';
+    // Backup's own growth of the endpoint is not announced by default...
+    expect((await eventsSince(seen)).filter((e) => [pe.id, nicId].includes(e.subject))).toEqual([]);
 
+    // ...and is, NIC and endpoint alike, when the switch is on.
     seen = receiver.accepted.length;
-    backup.firstBackup(vault.id);
-    backup.addStorage(vault.id);
+    backup.options.serviceChangeEvents = true;
+    try {
+      backup.firstBackup(vault.id);
+      backup.addStorage(vault.id);
+    } finally {
+      backup.options.serviceChangeEvents = false;
+    }
     const prot = (backup.describe(vault.id) as typeof info).storageAccounts.prot;
     expect(prot).toHaveLength(2);
     expect((await nicFqdns('pe-rsv-v2')).slice(10)).toEqual(prot.map((a) => `${a}.blob.core.windows.net`));
     expect(await peCount()).toBe(endpointsBefore);
-    events = await eventsSince(seen);
+    const events = await eventsSince(seen);
     expect(
-      events.filter((e) => e.data.operationName === 'Microsoft.Network/networkInterfaces/write'),
-    ).toHaveLength(2);
+      events
+        .filter((e) => e.data.operationName === 'Microsoft.Network/networkInterfaces/write')
+        .map((e) => e.subject),
+    ).toEqual([nicId, nicId]);
+    expect(
+      events
+        .filter((e) => e.data.operationName === 'Microsoft.Network/privateEndpoints/write')
+        .map((e) => e.subject),
+    ).toEqual([pe.id, pe.id]);
 
     for (const entry of backup.dnsEntries(vault.id)) {
       expect(privateZoneFor(entry.fqdn).zone).toBe(entry.zone);
@@ -319,7 +479,7 @@ describe('Backup simulator: vault endpoints through discovery and first backup',
       customDnsConfigs: unknown[];
     };
     expect(ownedProps.privateLinkServiceConnections).toHaveLength(1);
-    expect(ownedProps.customDnsConfigs).toHaveLength(8);
+    expect(ownedProps.customDnsConfigs).toHaveLength(FIRST_ROLES.length);
     expect(backup.createVaultEndpoint({ ...common, name: 'pe-stranger' }).status).toBe('Pending');
     backup.trustSubscription(vault.id, other);
     expect(backup.createVaultEndpoint({ ...common, name: 'pe-trusted' }).status).toBe('Approved');

@@ -62,27 +62,32 @@ describe('plan and sync against local/arm', () => {
     // Before anything: the plan has creates → --detailed-exitcode answers 2; a dry run writes nothing.
     const pending = await runCli('plan', ...env.flags, ...vaultFlag, '--detailed-exitcode');
     expect(pending.code).toBe(2);
-    expect(pending.out).toMatch(/create\s+privatelink\.eus\.backup\.windowsazure\.com\s+\d{19}-ab-pod01-fc1/);
+    expect(pending.out).toMatch(
+      /create\s+privatelink\.eus\.backup\.windowsazure\.com\s+\d{19}-ab-pod01-rec2/,
+    );
     fx.emu.log.reset();
     const dry = await runCli('sync', ...env.flags, ...vaultFlag, '--dry-run', '--detailed-exitcode');
     expect(dry.code).toBe(2);
-    expect(dry.out).toMatch(/would create \d{19}-ab-pod01-fc1\.privatelink\.eus\.backup\.windowsazure\.com/);
+    expect(dry.out).toMatch(/would create \d{19}-ab-pod01-rec2\.privatelink\.eus\.backup\.windowsazure\.com/);
     expect(recordWrites()).toBe(0);
 
-    // Vault endpoint only: Backup records, nothing in blob/queue yet.
+    // Vault endpoint only: the two Backup roles a new endpoint shows, nothing in blob/queue yet.
     let run = await syncJson(...vaultFlag);
     expect(run.code).toBe(0);
-    expect(run.body.report.created).toBe(8);
+    expect(run.body.report.created).toBe(2);
     expect(names(BLOB_ZONE)).toEqual([]);
 
-    // Discovery: Backup creates <pe>_ecs_blob and <pe>_ecs_queue.
+    // Discovery: the other six roles arrive; Backup creates <pe>_ecs_blob and <pe>_ecs_queue.
     const discovered = backupSimulator(fx).run(vaultId, 'discover');
     expect(discovered.createdEndpoints.map((id) => id.split('/').pop())).toEqual([
       'pe-rsv-v1_ecs_blob',
       'pe-rsv-v1_ecs_queue',
     ]);
     run = await syncJson(...vaultFlag);
-    expect(run.body.report.created).toBe(2);
+    expect(run.body.report.created).toBe(6 + 2);
+    expect(
+      names(BACKUP_ZONE).filter((n) => discovered.fqdns.some((f) => f.startsWith(`${n}.`))),
+    ).toHaveLength(6);
     expect(names(BLOB_ZONE)).toHaveLength(1);
     expect(names(QUEUE_ZONE)).toHaveLength(1);
 
@@ -113,12 +118,12 @@ describe('plan and sync against local/arm', () => {
     const { vaultId, endpointId } = createBackupVault(fx, 'rsv-v2', 'v2');
     const vaultFlag = ['--vault', vaultId];
     let run = await syncJson(...vaultFlag);
-    expect(run.body.report.created).toBe(8);
+    expect(run.body.report.created).toBe(2);
     const result = backupSimulator(fx).run(vaultId, 'discover');
     expect(result.createdEndpoints).toEqual([]);
     expect(result.updatedResources.map((id) => id.toLowerCase())).toContain(endpointId.toLowerCase());
     run = await syncJson(...vaultFlag);
-    expect(run.body.report.created).toBe(2);
+    expect(run.body.report.created).toBe(6 + 2);
     backupSimulator(fx).run(vaultId, 'firstBackup');
     run = await syncJson(...vaultFlag);
     expect(run.body.report.failures).toEqual([]);
@@ -190,13 +195,15 @@ describe('plan and sync against local/arm', () => {
     );
   });
 
-  it('rejects bad settings with exit 2 and names the flag', async () => {
+  it('rejects bad settings with exit 64 and names the flag', async () => {
     const bad = await runCli('sync', '--arm-endpoint', fx.emu.url, '--subscription', 'not-a-guid');
-    expect(bad.code).toBe(2);
+    expect(bad.code).toBe(64);
     expect(bad.err).toMatch(/HUB_SUBSCRIPTION_ID \(--hub-subscription\): is required/);
     expect(bad.err).toMatch(/SPOKE_SUBSCRIPTION_IDS \(--subscription\)/);
     const noCa = await runCli('plan', ...env.flags, '--arm-ca', '/nonexistent/ca.pem');
-    expect(noCa.code).toBe(2);
-    expect(noCa.err).toMatch(/cannot read CA file/);
+    expect(noCa.code).toBe(64);
+    expect(noCa.err).toMatch(
+      /^error: ARM_CA_FILE \(--arm-ca\): cannot read CA file \/nonexistent\/ca\.pem \(no such file\)/,
+    );
   });
 });

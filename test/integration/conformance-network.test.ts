@@ -6,6 +6,7 @@
 import { NetworkManagementClient } from '@azure/arm-network';
 import type { ArmEmulator } from '../../local/arm/server';
 import type { NetworkService } from '../../local/arm/providers/network';
+import type { PrivateLinkTargetsService } from '../../local/arm/providers/privateLinkTargets';
 import {
   captureResponses,
   routedOperationId,
@@ -38,6 +39,13 @@ describeIfSpecs('conformance: Microsoft.Network responses match the 2024-01-01 O
     const lro = { updateIntervalInMs: 5 };
     const target = (t: string) =>
       `/subscriptions/${SPOKE_SUBSCRIPTION}/resourceGroups/${SPOKE_RG}/providers/${t}`;
+    // Network refuses an endpoint to a SQL server that does not exist.
+    emu.service<PrivateLinkTargetsService>('privateLinkTargets').createResource({
+      subscriptionId: SPOKE_SUBSCRIPTION,
+      resourceGroup: SPOKE_RG,
+      type: 'Microsoft.Sql/servers',
+      name: 'sql1',
+    });
 
     const auto = await client.privateEndpoints.createOrUpdate(
       SPOKE_RG,

@@ -119,6 +119,42 @@ describe('TokenBucketPacer schedule', () => {
   });
 });
 
+describe('TokenBucketPacer tells who waits, how long and why', () => {
+  it.each([
+    ['the zone window', { zoneWritesPerWindow: 2, zoneWindowMs: 10_000 }, 'z1', 'zone-window', 10_000],
+    [
+      'the subscription bucket',
+      { subscriptionWrites: { capacity: 2, refillPerSecond: 1 } },
+      'z2',
+      'subscription-bucket',
+      1_000,
+    ],
+    ['a Retry-After', { penalty: 7_000 }, 'z1', 'retry-after', 7_000],
+  ] as const)('a third write held back by %s', async (_label, options, thirdZone, limit, waitMs) => {
+    const waits: { zone: string; waitMs: number; limit: string }[] = [];
+    const slept: number[] = [];
+    const { penalty, ...pacerOptions } = { penalty: 0, ...options };
+    const p = new TokenBucketPacer({
+      now: () => 0,
+      sleep: (ms) => {
+        slept.push(ms);
+        return Promise.resolve();
+      },
+      safetyMargin: 0,
+      jitterAllowanceMs: 0,
+      onWait: (k, ms, why) => waits.push({ zone: k.zone, waitMs: ms, limit: why }),
+      ...pacerOptions,
+    });
+    (await p.acquire(key('z1')))();
+    (await p.acquire(key('z1')))();
+    if (penalty) p.penalize(key('z1'), penalty);
+    expect(waits).toEqual([]);
+    (await p.acquire(key(thirdZone)))();
+    expect(waits).toEqual([{ zone: thirdZone, waitMs, limit }]);
+    expect(slept).toEqual([waitMs]);
+  });
+});
+
 describe('Retry-After and Azure errors', () => {
   const headers = (h: Record<string, string>) => ({ get: (name: string) => h[name] });
   it.each([

@@ -1,7 +1,9 @@
+/* eslint-disable no-control-regex -- the progress bar's escape sequences are part of what is tested */
 /** CLI rendering helpers that need no Azure: the progress bar, export formats and the sync summary. */
 import { renderBind, renderCsv } from '../../src/cli/commands/export';
 import { renderReport } from '../../src/cli/commands/sync';
-import { ProgressBar } from '../../src/cli/live/output';
+import { describeWait, ProgressBar, writeProgress } from '../../src/cli/live/output';
+import type { WriteProgress } from '../../src/cli/live/output';
 import type { ApplyReport } from '../../src/azure/applyPlan';
 
 describe('ProgressBar', () => {
@@ -13,9 +15,76 @@ describe('ProgressBar', () => {
     bar.update(4, 4, true);
     bar.finish();
     const frames = err.split('\r').filter((f) => f !== '');
-    expect(frames[0]).toMatch(/^sync \[-{10}\] 0\/4 {3}0% \d+\.\ds$/);
+    expect(frames[0]).toMatch(/^sync \[-{10}\] 0\/4 {3}0% \d+\.\ds\x1b\[K$/);
     expect(frames[1]).toMatch(/^sync \[#{5}-{5}\] 2\/4 {2}50% /);
-    expect(frames[2]).toMatch(/^sync \[#{10}\] 4\/4 100% \d+\.\ds\n$/);
+    expect(frames[2]).toMatch(/^sync \[#{10}\] 4\/4 100% \d+\.\ds\x1b\[K\n$/);
+  });
+
+  it('shows a status (a pacing wait) after the counters, and clears it', () => {
+    let err = '';
+    const bar = new ProgressBar({ stdout: () => undefined, stderr: (t) => (err += t) }, 'sync', 4);
+    bar.update(1, 2, true);
+    bar.setStatus('waiting 41 s for privatelink.blob.core.windows.net write window');
+    bar.setStatus('');
+    const frames = err.split('\r').filter((f) => f !== '');
+    expect(frames[1]).toMatch(
+      /1\/2 {2}50% \d+\.\ds {2}waiting 41 s for privatelink\.blob\.core\.windows\.net write window\x1b\[K$/,
+    );
+    expect(frames[2]).toMatch(/50% \d+\.\ds\x1b\[K$/);
+  });
+});
+
+describe('write progress when stderr is not a terminal', () => {
+  const lines = (run: (p: WriteProgress) => void): string[] => {
+    let err = '';
+    const progress = writeProgress({ stdout: () => undefined, stderr: (t) => (err += t) }, 'sync', true);
+    run(progress);
+    progress.finish();
+    return err.split('\n').filter((l) => l !== '');
+  };
+
+  it('prints one line per zone wait, however many writes queue behind it', () => {
+    expect(
+      lines((p) => {
+        p.progress(60, 80);
+        p.waiting('privatelink.blob.core.windows.net', 41_000, 'zone-window');
+        p.waiting('privatelink.blob.core.windows.net', 41_500, 'zone-window');
+        p.waiting('privatelink.queue.core.windows.net', 12_000, 'zone-window');
+        p.waiting('privatelink.blob.core.windows.net', 400, 'subscription-bucket');
+      }),
+    ).toEqual([
+      'sync: 60/80 done',
+      'sync: 60/80 done, waiting 41 s for privatelink.blob.core.windows.net write window (Private DNS: 60 writes per zone per minute)',
+      'sync: 60/80 done, waiting 12 s for privatelink.queue.core.windows.net write window (Private DNS: 60 writes per zone per minute)',
+    ]);
+  });
+
+  it('prints a line at each quarter of a long run, none for a short one', () => {
+    const count = (total: number): string[] =>
+      lines((p) => {
+        for (let done = 1; done <= total; done++) p.progress(done, total);
+      });
+    expect(count(80)).toEqual(['sync: 20/80 done', 'sync: 40/80 done', 'sync: 60/80 done']);
+    expect(count(10)).toEqual([]);
+  });
+
+  it('prints nothing when progress is off', () => {
+    let err = '';
+    const progress = writeProgress({ stdout: () => undefined, stderr: (t) => (err += t) }, 'sync', false);
+    progress.progress(1, 100);
+    progress.waiting('z', 60_000, 'zone-window');
+    expect(err).toBe('');
+  });
+
+  it.each([
+    [
+      'zone-window',
+      'waiting 41 s for privatelink.blob.core.windows.net write window (Private DNS: 60 writes per zone per minute)',
+    ],
+    ['subscription-bucket', "waiting 41 s for the hub subscription's ARM write budget"],
+    ['retry-after', 'waiting 41 s: Azure answered 429 for privatelink.blob.core.windows.net (Retry-After)'],
+  ] as const)('describes a %s wait', (limit, text) => {
+    expect(describeWait('privatelink.blob.core.windows.net', 40_200, limit)).toBe(text);
   });
 });
 

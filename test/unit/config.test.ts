@@ -65,8 +65,16 @@ describe('AppConfig', () => {
       reconcileSchedule: '0 0 */6 * * *',
       dnsReadyMaxWaitMinutes: 30,
       backupWatchWindowHours: 24,
+      cloud: 'AzureCloud',
     });
   });
+
+  it.each(['AzureCloud', 'AzureUSGovernment', 'AzureChinaCloud'] as const)(
+    'takes AZURE_CLOUD=%s',
+    (cloud) => {
+      expect(parseAppConfig({ ...minimal, AZURE_CLOUD: cloud }).cloud).toBe(cloud);
+    },
+  );
 
   it.each([
     [{ ...minimal, HUB_SUBSCRIPTION_ID: undefined }, 'HUB_SUBSCRIPTION_ID: is required'],
@@ -86,6 +94,8 @@ describe('AppConfig', () => {
     [{ ...minimal, RECONCILE_SCHEDULE: '*/5 * * * *' }, 'RECONCILE_SCHEDULE'],
     [{ ...minimal, OWNER_ID: 'x'.repeat(300) }, 'OWNER_ID'],
     [{ ...minimal, ARM_ENDPOINT: 'not a url' }, 'ARM_ENDPOINT'],
+    [{ ...minimal, AZURE_CLOUD: 'AzureGermanCloud' }, 'AZURE_CLOUD: must be one of AzureCloud'],
+    [{ ...minimal, AZURE_CLOUD: 'azurecloud' }, 'AZURE_CLOUD'],
     [{ ...minimal, HUB_ZONE_OVERRIDES: 'privatelink.blob.core.windows.net' }, 'HUB_ZONE_OVERRIDES'],
     [{ ...minimal, HUB_ZONE_OVERRIDES: 'z=/subscriptions/nope/resourceGroups/rg' }, 'HUB_ZONE_OVERRIDES'],
     [{ ...minimal, HUB_ZONE_OVERRIDES: 'z=bad/rg/name' }, 'HUB_ZONE_OVERRIDES'],

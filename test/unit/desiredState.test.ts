@@ -108,3 +108,62 @@ describe('desiredRecords', () => {
     ]);
   });
 });
+
+describe('desiredRecords: clouds and zone choices', () => {
+  const acr = (id: string, fqdn: string, ip: string): EndpointDnsEntry => ({
+    endpointId: id,
+    fqdn,
+    ip,
+    groupId: 'registry',
+  });
+
+  it('without the hub zones, assumes the broad zone and reports the choice once per FQDN', () => {
+    const state = desiredRecords([
+      acr(A, 'acr1.azurecr.io', '10.0.0.4'),
+      acr(A, 'acr1.eastus.data.azurecr.io', '10.0.0.5'),
+      acr(B, 'acr1.eastus.data.azurecr.io', '10.0.0.5'),
+    ]);
+    expect(state.records.map((r) => `${r.name}.${r.zone}`)).toEqual([
+      'acr1.privatelink.azurecr.io',
+      'acr1.eastus.data.privatelink.azurecr.io',
+    ]);
+    expect(state.zoneChoices).toEqual([
+      {
+        fqdn: 'acr1.eastus.data.azurecr.io',
+        zone: 'privatelink.azurecr.io',
+        name: 'acr1.eastus.data',
+        alternatives: ['eastus.data.privatelink.azurecr.io', 'privatelink.azurecr.io'],
+        basis: 'assumed',
+      },
+    ]);
+  });
+
+  it('with the hub zones, writes into the most specific one the hub holds', () => {
+    const state = desiredRecords([acr(A, 'acr1.eastus.data.azurecr.io', '10.0.0.5')], [], {
+      hubZones: ['EastUS.Data.PrivateLink.AzureCR.io.', 'privatelink.azurecr.io'],
+    });
+    expect(state.records).toEqual([
+      { zone: 'eastus.data.privatelink.azurecr.io', name: 'acr1', ips: ['10.0.0.5'], owners: [A] },
+    ]);
+    expect(state.zoneChoices[0]?.basis).toBe('hub');
+  });
+
+  it('counts only the zones of the configured cloud', () => {
+    const gov = entry(A, 'sa.blob.core.usgovcloudapi.net', '10.0.0.4');
+    expect(desiredRecords([gov]).skips.map((s) => s.code)).toEqual(['other-cloud']);
+    expect(desiredRecords([gov], [], { cloud: 'AzureUSGovernment' }).records).toEqual([
+      { zone: 'privatelink.blob.core.usgovcloudapi.net', name: 'sa', ips: ['10.0.0.4'], owners: [A] },
+    ]);
+  });
+
+  it('tells two zones of one suffix apart by the sub-resource that published the name', () => {
+    const feed: EndpointDnsEntry = {
+      endpointId: C,
+      fqdn: 'rdweb.wvd.microsoft.com',
+      ip: '10.0.0.7',
+      groupId: 'global',
+    };
+    expect(desiredRecords([feed]).records[0]?.zone).toBe('privatelink-global.wvd.microsoft.com');
+    expect(desiredRecords([{ ...feed, groupId: '' }]).skips.map((s) => s.code)).toEqual(['ambiguous-zone']);
+  });
+});

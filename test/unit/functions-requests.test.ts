@@ -146,7 +146,8 @@ describe('resync body', () => {
     return mapped.ok ? { input: mapped.input } : { fields: mapped.issues.map((i) => i.field) };
   };
   const pe = `/subscriptions/${SPOKE}/resourceGroups/rg-spoke/providers/Microsoft.Network/privateEndpoints/pe1`;
-  const vault = `/subscriptions/${OTHER}/resourceGroups/rg/providers/Microsoft.RecoveryServices/vaults/v1`;
+  const vault = `/subscriptions/${SPOKE}/resourceGroups/rg/providers/Microsoft.RecoveryServices/vaults/v1`;
+  const foreignVault = `/subscriptions/${OTHER}/resourceGroups/rg/providers/Microsoft.RecoveryServices/vaults/v1`;
 
   it.each([
     [{}, { kind: 'all' }],
@@ -185,12 +186,53 @@ describe('resync body', () => {
     [{ scope: { endpointId: pe, vaultId: vault } }, 'scope'],
     [{ scope: { resourceGroups: ['rg-only'] } }, 'scope.resourceGroups.0'],
     [{ scope: { tenant: 'x' } }, 'scope'],
+    // Outside the spokes: a vault or endpoint in another subscription (the hub included), in either form.
+    [{ scope: { vaultId: foreignVault } }, 'scope.vaultId'],
+    [{ scope: foreignVault }, 'scope'],
+    [{ scope: pe.replace(SPOKE, OTHER) }, 'scope'],
+    // Names breaking ARM's rules, refused the same way in the string and the object form.
+    [{ scope: `/subscriptions/${SPOKE}/resourceGroups/rg|x` }, 'scope'],
+    [{ scope: { resourceGroups: [`${SPOKE}/rg|x`] } }, 'scope.resourceGroups.0'],
+    [{ scope: `/subscriptions/${SPOKE}/resourceGroups/rg\nx` }, 'scope'],
+    [
+      { scope: { resourceGroups: [`/subscriptions/${SPOKE}/resourceGroups/rg"x`] } },
+      'scope.resourceGroups.0',
+    ],
+    [{ scope: `/subscriptions/${SPOKE}/resourceGroups/rg.` }, 'scope'],
+    [{ scope: pe.replace('pe1', 'p'.repeat(65)) }, 'scope'],
+    [{ scope: { endpointId: pe.replace('pe1', 'p'.repeat(900_000)) } }, 'scope.endpointId'],
     [{ dryRun: 'yes' }, 'dryRun'],
     [{ policy: 'delete-all' }, 'policy'],
     [{ adopt: 1 }, 'adopt'],
     [{ dryrun: true }, ''],
   ])('refuses %j at %s', (body, field) => {
     expect(map(body).fields).toContain(field);
+  });
+});
+
+describe('resync scope with SPOKE_RESOURCE_GROUPS', () => {
+  const config = { spokeSubscriptionIds: [SPOKE], spokeResourceGroups: [`${SPOKE}/rg-spoke`] };
+  const outcome = (scope: unknown) => {
+    const parsed = resyncBodySchema.safeParse({ scope });
+    if (!parsed.success) return 'invalid';
+    const mapped = toReconcileInput(parsed.data, config);
+    return mapped.ok ? 'accepted' : mapped.issues.map((i) => i.message).join('; ');
+  };
+  const inGroup = (rg: string, type: string, name: string) =>
+    `/subscriptions/${SPOKE}/resourceGroups/${rg}/providers/${type}/${name}`;
+
+  it.each([
+    [inGroup('rg-spoke', 'Microsoft.RecoveryServices/vaults', 'v1'), 'accepted'],
+    [inGroup('RG-Spoke', 'Microsoft.Network/privateEndpoints', 'pe1'), 'accepted'],
+    [`/subscriptions/${SPOKE}/resourceGroups/rg-spoke`, 'accepted'],
+    [SPOKE, 'accepted'],
+    [
+      inGroup('rg-other', 'Microsoft.RecoveryServices/vaults', 'v1'),
+      /rg-other is not an allowed spoke group/,
+    ],
+    [`/subscriptions/${SPOKE}/resourceGroups/rg-other`, /not an allowed spoke group/],
+  ])('%s: %s', (scope, expected) => {
+    expect(outcome(scope)).toMatch(expected);
   });
 });
 

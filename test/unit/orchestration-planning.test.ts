@@ -55,8 +55,11 @@ describe('input contracts', () => {
   });
 
   it.each([
-    [{ endpointId: 'not-an-id' }, 'endpointId: must be a private endpoint resource id'],
-    [{ endpointId: VAULT }, 'endpointId: must be a Microsoft.Network/privateEndpoints resource id'],
+    [
+      { endpointId: 'not-an-id' },
+      /endpointId: "not-an-id" is not a Microsoft.Network\/privateEndpoints resource id/,
+    ],
+    [{ endpointId: VAULT }, /endpointId: ".*rsv1" is not a Microsoft.Network\/privateEndpoints resource id/],
     [{ endpointId: pe('a'), trigger: 'cron' }, 'trigger'],
     [{ endpointId: pe('a'), eventTime: 'yesterday' }, 'eventTime: must be an ISO 8601 date-time'],
   ])('refuse %j naming the field', (raw, message) => {

@@ -1,6 +1,7 @@
 import type { ArmProvider } from '../context';
 import { networkProvider } from './network';
 import { privateDnsProvider } from './privateDns';
+import { privateLinkTargetsProvider } from './privateLinkTargets';
 import { recoveryServicesProvider } from './recoveryServices';
 import { resourceGraphProvider } from './resourceGraph';
 import { eventGridProvider } from '../eventGridProvider';
@@ -12,6 +13,7 @@ import { eventGridProvider } from '../eventGridProvider';
  */
 export const defaultProviders: readonly ArmProvider[] = [
   networkProvider,
+  privateLinkTargetsProvider,
   privateDnsProvider,
   recoveryServicesProvider,
   resourceGraphProvider,

@@ -14,6 +14,7 @@ import { parseResourceId, resourceGroupId } from '../resourceId';
 import type { ArmRequest, ArmResponse, RouteDefinition } from '../router';
 import type { ArmResource, WriteContext } from '../store';
 import { parsePrefix, prefixContains, SubnetAllocator } from './networkIpam';
+import { privateLinkService } from '../privateLinkServices';
 
 export const PRIVATE_ENDPOINT_TYPE = 'Microsoft.Network/privateEndpoints';
 export const NETWORK_INTERFACE_TYPE = 'Microsoft.Network/networkInterfaces';
@@ -190,24 +191,22 @@ interface WireNicProps {
   ipConfigurations?: WireIpConfig[];
 }
 
-/** FQDNs Azure gives endpoints of a few well-known targets; anything else starts with no FQDNs. */
-function defaultMembers(request: LinkRequest): EndpointMember[] {
+/**
+ * Members of an endpoint whose target type no provider registered: the service tables when they know the type
+ * (from the target's name alone), otherwise one member per group id with no FQDNs yet.
+ */
+function defaultMembers(request: LinkRequest, cloud: EmulatorContext['cloud']): EndpointMember[] {
   const target = parseResourceId(request.targetId);
-  const type = target?.type.toLowerCase();
-  const name = target?.name.toLowerCase() ?? '';
-  return request.groupIds.map((groupId) => {
-    const group = groupId.toLowerCase();
-    if (type === 'microsoft.storage/storageaccounts') {
-      const secondary = group.endsWith('_secondary');
-      const service = secondary ? group.slice(0, -'_secondary'.length) : group;
-      const account = secondary ? `${name}-secondary` : name;
-      return { groupId, requiredMemberName: groupId, fqdns: [`${account}.${service}.core.windows.net`] };
-    }
-    if (type === 'microsoft.keyvault/vaults' && group === 'vault') {
-      return { groupId, requiredMemberName: 'default', fqdns: [`${name}.vault.azure.net`] };
-    }
-    return { groupId, requiredMemberName: groupId, fqdns: [] };
-  });
+  const service = target ? privateLinkService(target.type) : undefined;
+  return request.groupIds.flatMap((groupId) =>
+    service && !service.needsResource
+      ? service.members(
+          { name: target?.name.toLowerCase() ?? '', location: request.location, properties: {} },
+          groupId,
+          cloud,
+        )
+      : [{ groupId, requiredMemberName: groupId, fqdns: [] }],
+  );
 }
 
 export const networkProvider: ArmProvider = {
@@ -630,7 +629,7 @@ export const networkProvider: ArmProvider = {
             `A network interface named ${nicName} already exists in ${input.resourceGroup}.`,
           );
         }
-        const wanted = input.members ?? target?.members?.(request) ?? defaultMembers(request);
+        const wanted = input.members ?? target?.members?.(request) ?? defaultMembers(request, ctx.cloud);
         configs = [];
         try {
           for (const member of wanted) {

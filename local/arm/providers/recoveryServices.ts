@@ -78,6 +78,8 @@ const decisionSchema = z.object({
 });
 const settingsSchema = z.object({
   defaultExperience: z.enum(['v1', 'v2']).optional(),
+  serviceChangeEvents: z.boolean().optional(),
+  siblingEndpointEvents: z.boolean().optional(),
 });
 
 export const recoveryServicesProvider: ArmProvider = {
@@ -413,6 +415,10 @@ export const recoveryServicesProvider: ArmProvider = {
     addControlRoute(ctx, 'PUT', '/backup/settings', (req) => {
       const input = parseBody(settingsSchema, req);
       if (input.defaultExperience !== undefined) backup.options.defaultExperience = input.defaultExperience;
+      if (input.serviceChangeEvents !== undefined)
+        backup.options.serviceChangeEvents = input.serviceChangeEvents;
+      if (input.siblingEndpointEvents !== undefined)
+        backup.options.siblingEndpointEvents = input.siblingEndpointEvents;
       return { status: 200, body: backup.options };
     });
   },

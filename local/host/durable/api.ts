@@ -152,17 +152,23 @@ export async function handleDurableApi(
         return true;
       }
       if (action === 'raiseEvent' && parts[3] && method === 'POST') {
+        // As the extension's handler: the instance's status first (404 unknown, 410 Completed, Failed or
+        // Terminated, both without content), then the body (400 unless application/json and valid JSON).
         const body = (await readBody(req)).toString('utf8');
+        const status = engine.getStatus(id, false, false);
+        if (!status || ['Completed', 'Failed', 'Terminated'].includes(status.runtimeStatus)) {
+          res.writeHead(status ? 410 : 404);
+          res.end();
+          return true;
+        }
+        const mediaType = (req.headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase();
+        if (body.length > 0 && mediaType !== 'application/json') {
+          sendJson(res, 400, { message: 'Only application/json request content is supported' });
+          return true;
+        }
         if (body.length > 0) JSON.parse(body);
         const outcome = engine.raiseEvent(id, parts[3], body.length > 0 ? body : undefined);
-        const code = outcome === 'accepted' ? 202 : outcome === 'gone' ? 410 : 404;
-        sendJson(
-          res,
-          code,
-          outcome === 'accepted'
-            ? undefined
-            : { message: `Instance '${id}' is ${outcome === 'gone' ? 'finished' : 'not found'}.` },
-        );
+        sendJson(res, outcome === 'accepted' ? 202 : outcome === 'gone' ? 410 : 404, undefined);
         return true;
       }
       if (action === 'terminate' && method === 'POST') {

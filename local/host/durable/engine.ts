@@ -115,6 +115,8 @@ interface EpisodeOutcome {
   actions: RawAction[];
   openTasks: Map<number, LibTask>;
   canceledTimerIds: number[];
+  /** Waits still open at the end of the episode, by event name (read when the instance continues as new). */
+  openWaits: Map<string, number>;
 }
 
 function signature(action: RawAction): string {
@@ -187,6 +189,58 @@ function entityKeyOf(schedulerId: string): { name: string; key: string } {
   return { name: schedulerId.slice(1, at), key: schedulerId.slice(at + 1) };
 }
 
+/** Request ids of the entity calls an execution made: their responses arrive as `EventRaised` named by the id. */
+function entityRequestIds(record: InstanceRecord): Set<string> {
+  const ids = new Set<string>();
+  for (const e of record.history) {
+    if (e.EventType !== EventType.EventSent || e.EventId < 0) continue;
+    const request = parseJson(e.Input as string | null) as { id?: unknown } | null;
+    if (request && typeof request.id === 'string') ids.add(request.id);
+  }
+  return ids;
+}
+
+/** The events among `events` raised from outside (through raiseEvent), not responses to the execution's own calls. */
+function externalEvents(record: InstanceRecord, events: HistoryEvent[]): HistoryEvent[] {
+  const requests = entityRequestIds(record);
+  return events.filter((e) => e.EventType === EventType.EventRaised && !requests.has(String(e.Name)));
+}
+
+/** Waits the replay left open, by event name (durable-functions' executor keeps them in `openEvents`). */
+function openWaitsOf(context: unknown): Map<string, number> {
+  const executor = (
+    context as { df?: { taskOrchestratorExecutor?: { openEvents?: Record<string, unknown[]> } } } | undefined
+  )?.df?.taskOrchestratorExecutor;
+  const waits = new Map<string, number>();
+  for (const [name, tasks] of Object.entries(executor?.openEvents ?? {})) {
+    if (Array.isArray(tasks)) waits.set(name, tasks.length);
+  }
+  return waits;
+}
+
+/**
+ * External events of the execution's history that no `waitForExternalEvent` took: per name, the events raised
+ * beyond the waits that completed (waits the orchestrator scheduled minus those still open). The library keeps
+ * such events buffered until a matching wait, or never processes those after the point where the orchestrator
+ * finished.
+ */
+function unconsumedEvents(record: InstanceRecord, outcome: EpisodeOutcome): string[] {
+  const taken = new Map<string, number>();
+  for (const action of outcome.actions) {
+    if (action.actionType !== ActionType.WaitForExternalEvent || !action.externalEventName) continue;
+    taken.set(action.externalEventName, (taken.get(action.externalEventName) ?? 0) + 1);
+  }
+  for (const [name, open] of outcome.openWaits) taken.set(name, (taken.get(name) ?? 0) - open);
+  const left: string[] = [];
+  for (const event of externalEvents(record, record.history)) {
+    const name = String(event.Name);
+    const budget = taken.get(name) ?? 0;
+    if (budget > 0) taken.set(name, budget - 1);
+    else left.push(name);
+  }
+  return left;
+}
+
 export function schedulerIdOf(name: string, key: string): string {
   return `@${name.toLowerCase()}@${key}`;
 }
@@ -225,6 +279,11 @@ export interface EngineCounters {
   entityOperations: number;
   nondeterminismFailures: number;
   droppedResults: number;
+  /**
+   * External events an instance threw away: received but never waited for when it completed, failed or
+   * continued as new, or accepted while the episode that completed it ran.
+   */
+  discardedEvents: number;
 }
 
 /**
@@ -240,6 +299,7 @@ export class DurableEngine {
     entityOperations: 0,
     nondeterminismFailures: 0,
     droppedResults: 0,
+    discardedEvents: 0,
   };
   private readonly instances = new Map<string, InstanceRecord>();
   private readonly entities = new Map<string, EntityRecord>();
@@ -317,6 +377,14 @@ export class DurableEngine {
     this.persist(record);
     this.kick(id);
     return record;
+  }
+
+  /**
+   * Episodes, activities and entity operations running right now. Zero means nothing moves until a durable timer
+   * fires or an event or start request arrives.
+   */
+  activeWork(): number {
+    return this.inFlight.size;
   }
 
   getStatus(instanceId: string, showHistory = false, showInput = true): OrchestrationStatusJson | undefined {
@@ -540,36 +608,54 @@ export class DurableEngine {
     record.history = [...record.history, started, ...newEvents];
     if (outcome.customStatus !== undefined) record.customStatus = JSON.stringify(outcome.customStatus);
 
-    if (outcome.kind === 'failed') {
+    // This episode's new work: the actions the replay produced beyond those already recorded.
+    const newSignatures = signatures.slice(known.length);
+    const newActions = outcome.actions.slice(known.length);
+
+    if (outcome.kind === 'failed' || outcome.kind === 'completed') {
+      // The extension schedules the actions of the last episode before it records the end (the orchestrator's
+      // fire-and-forget messages go out with the completion), so entity signals issued in the episode that
+      // completes or fails the instance are still delivered.
+      this.sendSignals(record, newActions, newSignatures);
+      const status = outcome.kind === 'failed' ? 'Failed' : 'Completed';
+      // Events it received but never waited for end with it.
+      this.countDiscarded(
+        record,
+        unconsumedEvents(record, outcome),
+        `${status.toLowerCase()} without reading them`,
+      );
+      const result =
+        outcome.kind === 'failed' ? (outcome.error ?? null) : JSON.stringify(outcome.output ?? null);
       record.history.push(this.event(EventType.OrchestratorCompleted), {
         ...this.event(EventType.ExecutionCompleted),
-        OrchestrationStatus: 'Failed',
-        Result: outcome.error ?? null,
+        OrchestrationStatus: status,
+        Result: result,
       });
-      this.finish(record, 'Failed', JSON.stringify(outcome.error ?? 'Orchestrator failed'));
-      return;
-    }
-    if (outcome.kind === 'completed') {
-      const output = JSON.stringify(outcome.output ?? null);
-      record.history.push(this.event(EventType.OrchestratorCompleted), {
-        ...this.event(EventType.ExecutionCompleted),
-        OrchestrationStatus: 'Completed',
-        Result: output,
-      });
-      this.finish(record, 'Completed', output);
+      this.finish(
+        record,
+        status,
+        outcome.kind === 'failed'
+          ? JSON.stringify(outcome.error ?? 'Orchestrator failed')
+          : (result ?? 'null'),
+      );
       return;
     }
 
-    const newSignatures = signatures.slice(known.length);
-    const newActions = outcome.actions.slice(known.length);
     record.actions = signatures.length > known.length ? signatures : known;
 
     if (outcome.kind === 'continuedAsNew') {
       const action = outcome.actions.find((a) => a.actionType === ActionType.ContinueAsNew);
       this.sendSignals(record, newActions, newSignatures);
       this.cancelTimers(record.instanceId);
+      // Events this generation received but no waitForExternalEvent took are gone with its history:
+      // durable-functions sends continueAsNew without "preserve unprocessed events".
+      this.countDiscarded(record, unconsumedEvents(record, outcome), 'continued as new');
+      // Events raised while this episode ran were not part of it. They target the instance, not the execution,
+      // so the next generation receives them (completions of activities, timers and entity calls stay behind).
+      const carried = externalEvents(record, record.inbox);
       const next = this.newExecution(record.instanceId, record.name, inputToJson(action?.input), record);
       next.runtimeStatus = 'Running';
+      next.inbox.push(...carried);
       this.instances.set(record.instanceId, next);
       this.persist(next);
       this.notifyChange();
@@ -598,7 +684,23 @@ export class DurableEngine {
   }
 
   private failedOutcome(error: string): EpisodeOutcome {
-    return { kind: 'failed', error, actions: [], openTasks: new Map(), canceledTimerIds: [] };
+    return {
+      kind: 'failed',
+      error,
+      actions: [],
+      openTasks: new Map(),
+      canceledTimerIds: [],
+      openWaits: new Map(),
+    };
+  }
+
+  private countDiscarded(record: InstanceRecord, names: string[], why: string): void {
+    if (names.length === 0) return;
+    this.counters.discardedEvents += names.length;
+    this.options.log(
+      'info',
+      `Instance '${record.instanceId}' ${why}: discarded ${names.length} event(s) (${names.join(', ')}).`,
+    );
   }
 
   private async replay(
@@ -637,6 +739,7 @@ export class DurableEngine {
           const failed = JSON.parse(message.slice(at + OUT_OF_PROC_LABEL.length)) as typeof state;
           const outcome = this.failedOutcome(failed.error ?? 'Orchestrator function failed');
           outcome.customStatus = failed.customStatus;
+          outcome.actions = flattenActions(failed.actions);
           return outcome;
         } catch {
           /* fall through */
@@ -654,11 +757,19 @@ export class DurableEngine {
         actions,
         openTasks: new Map(),
         canceledTimerIds: [],
+        openWaits: openWaitsOf(context),
       };
     }
     try {
       const { openTasks, canceledTimerIds } = this.inspectOpenTasks(context);
-      return { kind: 'continue', customStatus: state.customStatus, actions, openTasks, canceledTimerIds };
+      return {
+        kind: 'continue',
+        customStatus: state.customStatus,
+        actions,
+        openTasks,
+        canceledTimerIds,
+        openWaits: new Map(),
+      };
     } catch (error) {
       return this.failedOutcome(errorParts(error).message);
     }
@@ -981,6 +1092,12 @@ export class DurableEngine {
   }
 
   private finish(record: InstanceRecord, status: RuntimeStatus, outputJson: string): void {
+    // Events accepted while the last episode ran find the instance finished: the extension drops them.
+    this.countDiscarded(
+      record,
+      externalEvents(record, record.inbox).map((e) => String(e.Name)),
+      `${status.toLowerCase()} before it read them`,
+    );
     record.runtimeStatus = status;
     record.output = outputJson;
     record.inbox = [];

@@ -2,12 +2,15 @@ import type { Command } from 'commander';
 import { Option } from 'commander';
 import type { EndpointState } from '../../core/endpoint';
 import { sameIps } from '../../core/ipv4';
+import { decodeOwnership } from '../../core/ownership';
 import { canonicalId } from '../../core/resourceId';
 import { recordFqdn } from '../../core/zoneCatalogue';
 import type { CliIo } from '../io';
-import { EXIT_FAILURE, EXIT_OK } from '../io';
+import { exitCodeFor } from '../io';
+import { suggestCommand } from '../live/commandLine';
 import { addScopeOptions, resolveLiveContext } from '../live/context';
 import type { ContextOptions, ScopeFlags } from '../live/context';
+import { findHandMade } from '../live/handMade';
 import { OUTPUT_KINDS, printJson } from '../live/output';
 import type { OutputKind } from '../live/output';
 import { checkResolution, resolverFor } from '../live/resolve';
@@ -25,8 +28,12 @@ export interface Check {
   readonly info?: boolean;
   readonly title: string;
   readonly detail?: string;
-  /** What to do about it, when not ok. */
+  /** What to do about it, when not ok (or, for an information line, what the operator may want to do). */
   readonly fix?: string;
+  /** More than one thing to do. */
+  readonly fixes?: string[];
+  /** Failed only because records stand in the way (made by hand, or two endpoints disagree): exit 4, not 1. */
+  readonly conflict?: boolean;
   /** One line per problem found (records missing or wrong, names not resolving). */
   readonly items?: string[];
 }
@@ -51,10 +58,10 @@ export async function runDoctor(
   deps: Pick<ContextOptions, 'clients' | 'env'> = {},
 ): Promise<number> {
   const resolver = flags.dnsServer ? resolverFor(flags.dnsServer) : undefined;
-  const ctx = resolveLiveContext(flags, deps);
+  const ctx = resolveLiveContext(flags, { debug: io.stderr, ...deps });
   const vaultId = canonicalId(flags.vault);
   const checks: Check[] = [];
-  const syncHint = `privatelink-dns-sync sync --vault ${flags.vault}`;
+  const syncHint = suggestCommand('sync', flags);
 
   const vault = await ctx.ports.vaults.getVault(flags.vault);
   if (!vault) {
@@ -163,13 +170,40 @@ export async function runDoctor(
   }
 
   const current = new Map(state.current.map((c) => [`${c.zone}|${c.name}`, c]));
-  const recordProblems: string[] = [];
+  const handMade = findHandMade(state.plan, state.desired, state.current);
+  const replaceable = new Set(handMade.replaceable.map((r) => r.fqdn));
+  const toSync: string[] = [];
+  const inTheWay: string[] = [];
   for (const d of state.desired) {
+    const fqdn = recordFqdn(d.zone, d.name);
     const c = current.get(`${d.zone}|${d.name}`);
-    if (!c) recordProblems.push(`${recordFqdn(d.zone, d.name)} missing (want ${d.ips.join(', ')})`);
-    else if (!sameIps(c.ips, d.ips))
-      recordProblems.push(`${recordFqdn(d.zone, d.name)} has ${c.ips.join(', ')} (want ${d.ips.join(', ')})`);
+    if (!c) toSync.push(`${fqdn} missing (want ${d.ips.join(', ')})`);
+    else if (sameIps(c.ips, d.ips)) continue;
+    else if (replaceable.has(fqdn))
+      inTheWay.push(`${fqdn} has ${c.ips.join(', ') || 'no IPs'}, made by hand (want ${d.ips.join(', ')})`);
+    else if (decodeOwnership(c.metadata)?.ownerId === ctx.config.ownerId)
+      toSync.push(`${fqdn} has ${c.ips.join(', ')} (want ${d.ips.join(', ')})`);
+    else
+      inTheWay.push(
+        `${fqdn} has ${c.ips.join(', ')}, owned by ${decodeOwnership(c.metadata)?.ownerId ?? 'someone else'} (want ${d.ips.join(', ')})`,
+      );
   }
+  const recordProblems = [...inTheWay, ...toSync];
+  const fixes = [
+    ...(state.desired.length === 0 ? ['approve the endpoint connection first'] : []),
+    ...(toSync.length > 0 ? [`run: ${syncHint}`] : []),
+    ...(handMade.replaceable.length > 0
+      ? [
+          `replace the record(s) made by hand (asks first): ${suggestCommand('sync', flags, [
+            '--replace-foreign',
+            handMade.replaceable.map((r) => r.fqdn).join(','),
+          ])}`,
+        ]
+      : []),
+    ...(inTheWay.length > handMade.replaceable.length
+      ? ['a record owned by another owner id stands in the way: settle it with whoever runs that instance']
+      : []),
+  ];
   checks.push({
     ok: recordProblems.length === 0 && state.desired.length > 0,
     title: 'required records present with the right IP',
@@ -180,10 +214,19 @@ export async function runDoctor(
           ? `${state.desired.length} record(s) as expected`
           : `${recordProblems.length} of ${state.desired.length} record(s) missing or wrong`,
     ...(recordProblems.length > 0 ? { items: recordProblems } : {}),
-    ...(recordProblems.length === 0 && state.desired.length > 0
-      ? {}
-      : { fix: state.desired.length === 0 ? 'approve the endpoint connection first' : `run: ${syncHint}` }),
+    ...(fixes.length === 1 ? { fix: fixes[0] } : fixes.length > 1 ? { fixes } : {}),
+    ...(toSync.length === 0 && inTheWay.length > 0 && state.desired.length > 0 ? { conflict: true } : {}),
   });
+  if (handMade.adoptable.length > 0) {
+    checks.push({
+      ok: true,
+      info: true,
+      title: `${handMade.adoptable.length} record(s) made by hand (no owner) hold the right IPs`,
+      detail: 'they resolve, but privatelink-dns-sync will not update or remove them',
+      items: handMade.adoptable.map((r) => r.fqdn),
+      fix: `take them over: ${suggestCommand('sync', flags, ['--adopt'])}`,
+    });
+  }
 
   if (resolver && flags.dnsServer) {
     const bad: string[] = [];
@@ -228,6 +271,10 @@ function experienceOf(
 
 function finish(io: CliIo, output: OutputKind, vaultId: string, checks: Check[]): number {
   const ok = checks.every((c) => c.ok);
+  const code = exitCodeFor({
+    failed: checks.some((c) => !c.ok && !c.conflict),
+    conflicts: checks.some((c) => !c.ok && c.conflict),
+  });
   if (output === 'json') {
     printJson(io, { vault: vaultId, ok, checks });
   } else {
@@ -237,12 +284,13 @@ function finish(io: CliIo, output: OutputKind, vaultId: string, checks: Check[])
       for (const item of items.slice(0, ITEMS_SHOWN)) io.stdout(`    - ${item}\n`);
       if (items.length > ITEMS_SHOWN)
         io.stdout(`    - … ${items.length - ITEMS_SHOWN} more (--output json lists all)\n`);
-      if (!c.ok && c.fix) io.stdout(`    fix: ${c.fix}\n`);
+      if (!c.ok || c.info)
+        for (const fix of c.fixes ?? (c.fix ? [c.fix] : [])) io.stdout(`    fix: ${fix}\n`);
     }
     const failed = checks.filter((c) => !c.ok).length;
     io.stdout(failed === 0 ? 'all checks passed\n' : `${failed} check(s) failed\n`);
   }
-  return ok ? EXIT_OK : EXIT_FAILURE;
+  return code;
 }
 
 export function registerDoctorCommand(

@@ -9,12 +9,16 @@ import type { CliIo } from '../io';
 import { EXIT_OK, positiveInteger } from '../io';
 import { addScopeOptions, resolveLiveContext } from '../live/context';
 import type { ContextOptions, ScopeFlags } from '../live/context';
+import { OUTPUT_KINDS, printJson } from '../live/output';
+import type { OutputKind } from '../live/output';
+import { checkScope } from '../live/scopeCheck';
 
 export const EXPORT_FORMATS = ['hosts', 'tsv', 'csv', 'bind'] as const;
 export type ExportFormat = (typeof EXPORT_FORMATS)[number];
 
 export interface ExportFlags extends ScopeFlags {
   readonly format: ExportFormat;
+  readonly output?: OutputKind;
   readonly ttl?: number;
 }
 
@@ -47,10 +51,34 @@ export async function runExport(
   io: CliIo,
   deps: Pick<ContextOptions, 'clients' | 'env'> = {},
 ): Promise<number> {
-  const ctx = resolveLiveContext(flags, { needsHub: false, ...deps });
+  const ctx = resolveLiveContext(flags, { needsHub: false, debug: io.stderr, ...deps });
   const listing = await ctx.ports.endpoints.listScope(ctx.scope);
-  const { desired, plan } = planForResources(listing.resources, [], { ownerId: ctx.config.ownerId, ttl: 1 });
+  const { endpoints, desired, plan } = planForResources(
+    listing.resources,
+    [],
+    { ownerId: ctx.config.ownerId, ttl: 1 },
+    { cloud: ctx.config.cloud },
+  );
+  for (const warning of await checkScope(
+    ctx,
+    endpoints.map((e) => e.id),
+  ))
+    io.stderr(`warning: ${warning}\n`);
   const ttl = flags.ttl ?? ctx.config.recordTtlSeconds;
+  if (flags.output === 'json') {
+    printJson(io, {
+      ttl,
+      records: [...desired].sort(byZoneThenName).map((r) => ({
+        zone: r.zone,
+        name: r.name,
+        fqdn: recordFqdn(r.zone, r.name),
+        ips: r.ips,
+        endpoints: r.owners,
+      })),
+      skips: plan.skips,
+    });
+    return EXIT_OK;
+  }
   const render: Record<ExportFormat, () => string> = {
     hosts: () => renderHosts(desired),
     tsv: () => renderTsv(desired),
@@ -72,6 +100,9 @@ export function registerExportCommand(
     .description('Print every <ip> <fqdn> the endpoints in scope need (hosts, tsv, csv or bind zone files)');
   addScopeOptions(command)
     .addOption(new Option('--format <format>', 'output format').choices(EXPORT_FORMATS).default('hosts'))
+    .addOption(
+      new Option('--output <kind>', 'json: the records as JSON (instead of --format)').choices(OUTPUT_KINDS),
+    )
     .option('--ttl <seconds>', 'TTL for bind output (RECORD_TTL_SECONDS)', positiveInteger('--ttl'))
     .action(async (flags: ExportFlags) => {
       setExitCode(await runExport(flags, io));

@@ -1,16 +1,20 @@
 import type { Command } from 'commander';
 import { Option } from 'commander';
+import { AZURE_CLOUD_NAMES } from '../../core/clouds';
 import { ConfigError, hubZoneGroups, parseAppConfig, zoneLocation } from '../../core/config';
 import type { AppConfig } from '../../core/config';
 import type { PlanScope } from '../../core/plan';
-import { canonicalId, parseResourceId } from '../../core/resourceId';
+import { checkResourceId } from '../../core/armNames';
+import { canonicalId } from '../../core/resourceId';
 import { APP_SETTINGS } from '../../core/settings';
 import { createAzureClients } from '../../azure/clients';
 import type { AzureClients } from '../../azure/clients';
 import { createAzurePorts } from '../../azure';
 import type { AzurePorts, EndpointScope, ZoneRef } from '../../azure/ports';
-import { readJsonFile } from '../inputFiles';
 import { UserInputError } from '../io';
+import { IDENTITY_SETTINGS, readSettingsFile, SettingsLayers } from './settings';
+
+export { readSettingsFile } from './settings';
 
 /** Flags every live command shares (commander camel-cases them). */
 export interface ScopeFlags {
@@ -24,9 +28,12 @@ export interface ScopeFlags {
   readonly config?: string;
   readonly armEndpoint?: string;
   readonly armCa?: string;
+  /** AZURE_CLOUD. */
+  readonly cloud?: string;
   readonly owner?: string;
   readonly noResourceGraph?: boolean;
   readonly resourceGraph?: boolean;
+  readonly debug?: boolean;
 }
 
 const collect = (value: string, previous: string[] | undefined): string[] => [...(previous ?? []), value];
@@ -62,11 +69,17 @@ export function addScopeOptions(command: Command, choices: ScopeOptionChoices = 
     )
     .option(
       '--config <file>',
-      'JSON file of app settings (same keys as the Function App; {"Values": {...}} too)',
+      'app settings: local.settings.json, a JSON object of settings, or `az functionapp config appsettings list` output',
+    )
+    .addOption(
+      new Option('--cloud <name>', 'Azure cloud: endpoints, sign-in and zone names (AZURE_CLOUD)').choices(
+        AZURE_CLOUD_NAMES,
+      ),
     )
     .option('--arm-endpoint <url>', 'ARM endpoint (e.g. local/arm); ARM_ENDPOINT')
     .option('--arm-ca <file>', 'PEM CA to trust for --arm-endpoint; ARM_CA_FILE')
-    .addOption(new Option('--no-resource-graph', 'list endpoints with ARM calls instead of Resource Graph'));
+    .addOption(new Option('--no-resource-graph', 'list endpoints with ARM calls instead of Resource Graph'))
+    .option('--debug', 'print every setting with where it came from, and full error details');
 }
 
 const FLAG_FOR_SETTING: Record<string, string> = {
@@ -78,33 +91,32 @@ const FLAG_FOR_SETTING: Record<string, string> = {
   OWNER_ID: '--owner',
   SYNC_POLICY: '--policy',
   ADOPT_FOREIGN_RECORDS: '--adopt',
+  AZURE_CLOUD: '--cloud',
+  RECORD_TTL_SECONDS: '--ttl',
   ARM_ENDPOINT: '--arm-endpoint',
   ARM_CA_FILE: '--arm-ca',
 };
 
-/** Reads `--config`: app settings as a flat object or a local.settings.json (`Values`). */
-export function readSettingsFile(file: string): Record<string, string> {
-  const data = readJsonFile(file);
-  const values =
-    data && typeof data === 'object' && 'Values' in data && typeof data.Values === 'object'
-      ? data.Values
-      : data;
-  if (!values || typeof values !== 'object' || Array.isArray(values)) {
-    throw new UserInputError(`${file}: $: expected an object of app settings`);
-  }
-  const known = new Set(APP_SETTINGS.map((s) => s.name as string));
-  const out: Record<string, string> = {};
-  for (const [key, value] of Object.entries(values as Record<string, unknown>)) {
-    if (!known.has(key)) continue;
-    const scalar = (v: unknown): string =>
-      typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean'
-        ? String(v)
-        : JSON.stringify(v);
-    if (Array.isArray(value)) out[key] = value.map(scalar).join(key === 'HUB_ZONE_OVERRIDES' ? ';' : ',');
-    else if (value !== null && value !== undefined) out[key] = scalar(value);
-  }
-  return out;
-}
+/**
+ * The settings the CLI acts on. The others (approvals, schedules, watch windows) belong to the Function App; a
+ * settings file holding them is fine, and they are neither checked nor used here.
+ */
+const CLI_SETTINGS = new Set<string>([
+  'HUB_SUBSCRIPTION_ID',
+  'HUB_ZONE_RESOURCE_GROUP',
+  'HUB_ZONE_OVERRIDES',
+  'SPOKE_SUBSCRIPTION_IDS',
+  'SPOKE_RESOURCE_GROUPS',
+  'OWNER_ID',
+  'SYNC_POLICY',
+  'RECORD_TTL_SECONDS',
+  'ADOPT_FOREIGN_RECORDS',
+  'AZURE_CLIENT_ID',
+  'AZURE_CLOUD',
+  'ARM_ENDPOINT',
+  'ARM_CA_FILE',
+]);
+const USED_BY_CLI = new Set<string>([...CLI_SETTINGS, ...IDENTITY_SETTINGS]);
 
 export interface LiveContext {
   readonly config: AppConfig;
@@ -119,6 +131,8 @@ export interface LiveContext {
   locateZone(zone: string): ZoneRef;
   /** Resource groups that hold hub zones (default + overrides). */
   readonly hubZoneGroups: { subscriptionId: string; resourceGroup: string }[];
+  /** Every setting with its source (what `--debug` prints). */
+  readonly settings: SettingsLayers;
 }
 
 export interface ContextOptions {
@@ -129,52 +143,65 @@ export interface ContextOptions {
   readonly env?: Record<string, string | undefined>;
   /** Injected clients (tests); otherwise built from --arm-endpoint / --arm-ca / DefaultAzureCredential. */
   readonly clients?: AzureClients;
+  /** Where `--debug` writes. */
+  readonly debug?: (line: string) => void;
 }
 
 /** Settings from the environment, then --config, then flags; validated with the app's own schema. */
 export function resolveLiveContext(flags: ScopeFlags, options: ContextOptions = {}): LiveContext {
   const env = options.env ?? process.env;
-  // Lowest first: app settings from the environment (as the Function App sees them), then --config, then flags.
-  const settings: Record<string, string | undefined> = {};
-  const set = (name: string, value: string | undefined): void => {
-    if (value !== undefined && value !== '') settings[name] = value;
-  };
-  for (const spec of APP_SETTINGS) set(spec.name, env[spec.name]);
-  if (flags.config)
-    for (const [name, value] of Object.entries(readSettingsFile(flags.config))) set(name, value);
-  set('HUB_SUBSCRIPTION_ID', flags.hubSubscription);
-  set('HUB_ZONE_RESOURCE_GROUP', flags.zoneResourceGroup);
-  if (flags.zoneOverride?.length) set('HUB_ZONE_OVERRIDES', flags.zoneOverride.join(';'));
-  set('OWNER_ID', flags.owner);
-  set('ARM_ENDPOINT', flags.armEndpoint);
-  set('ARM_CA_FILE', flags.armCa);
-  for (const [name, value] of Object.entries(options.settings ?? {})) set(name, value);
+  const layers = new SettingsLayers();
+  for (const spec of APP_SETTINGS) layers.set(spec.name, env[spec.name], 'environment');
+  for (const name of IDENTITY_SETTINGS) layers.set(name, env[name], 'environment');
+  if (flags.config) {
+    const file = readSettingsFile(flags.config);
+    for (const [name, value] of Object.entries(file.values)) layers.set(name, value, `--config ${file.file}`);
+  }
+  layers.set('HUB_SUBSCRIPTION_ID', flags.hubSubscription, '--hub-subscription');
+  layers.set('HUB_ZONE_RESOURCE_GROUP', flags.zoneResourceGroup, '--zone-resource-group');
+  if (flags.zoneOverride?.length)
+    layers.set('HUB_ZONE_OVERRIDES', flags.zoneOverride.join(';'), '--zone-override');
+  layers.set('OWNER_ID', flags.owner, '--owner');
+  layers.set('AZURE_CLOUD', flags.cloud, '--cloud');
+  layers.set('ARM_ENDPOINT', flags.armEndpoint, '--arm-endpoint');
+  layers.set('ARM_CA_FILE', flags.armCa, '--arm-ca');
+  for (const [name, value] of Object.entries(options.settings ?? {}))
+    layers.set(name, value, FLAG_FOR_SETTING[name] ?? 'flag');
 
   // Subscriptions: flags, else settings, else the one a --vault / --endpoint id names.
+  const narrowFlag = flags.endpoint ? '--endpoint' : '--vault';
   const narrowId = flags.endpoint ?? flags.vault;
-  const narrowParsed = narrowId ? parseResourceId(narrowId) : undefined;
-  if (narrowId && !narrowParsed) {
-    throw new UserInputError(
-      `${flags.endpoint ? '--endpoint' : '--vault'}: "${narrowId}" is not a resource id`,
-    );
-  }
-  if (flags.subscription?.length) set('SPOKE_SUBSCRIPTION_IDS', flags.subscription.join(','));
-  else if (!settings.SPOKE_SUBSCRIPTION_IDS && narrowParsed)
-    set('SPOKE_SUBSCRIPTION_IDS', narrowParsed.subscriptionId);
+  const narrowCheck = narrowId
+    ? checkResourceId(narrowId, flags.endpoint ? 'privateEndpoint' : 'vault')
+    : undefined;
+  if (narrowCheck && !narrowCheck.ok) throw new UserInputError(`${narrowFlag}: ${narrowCheck.message}`);
+  const narrowParsed = narrowCheck?.ok ? narrowCheck.id : undefined;
+  if (flags.subscription?.length)
+    layers.set('SPOKE_SUBSCRIPTION_IDS', flags.subscription.join(','), '--subscription');
+  else if (narrowParsed)
+    layers.default('SPOKE_SUBSCRIPTION_IDS', narrowParsed.subscriptionId, `the ${narrowFlag} id`);
   if (flags.resourceGroup?.length) {
-    const subs = (settings.SPOKE_SUBSCRIPTION_IDS ?? '').split(',').filter((s) => s.trim() !== '');
+    const subs = (layers.get('SPOKE_SUBSCRIPTION_IDS') ?? '').split(',').filter((s) => s.trim() !== '');
     const entries = flags.resourceGroup.flatMap((rg) =>
       rg.includes('/') ? [rg] : subs.map((s) => `${s.trim()}/${rg}`),
     );
     if (entries.length === 0)
       throw new UserInputError('--resource-group <rg> needs --subscription (or use <subscriptionId>/<rg>)');
-    set('SPOKE_RESOURCE_GROUPS', entries.join(','));
+    layers.set('SPOKE_RESOURCE_GROUPS', entries.join(','), '--resource-group');
   }
   if (options.needsHub === false) {
-    settings.HUB_SUBSCRIPTION_ID ??= (settings.SPOKE_SUBSCRIPTION_IDS ?? '').split(',')[0]?.trim();
-    settings.HUB_ZONE_RESOURCE_GROUP ??= 'unused';
+    layers.default(
+      'HUB_SUBSCRIPTION_ID',
+      (layers.get('SPOKE_SUBSCRIPTION_IDS') ?? '').split(',')[0]?.trim(),
+      'not needed (no hub reads)',
+    );
+    layers.default('HUB_ZONE_RESOURCE_GROUP', 'unused', 'not needed (no hub reads)');
   }
+  if (flags.debug && options.debug)
+    for (const line of layers.describe(USED_BY_CLI)) options.debug(`${line}\n`);
 
+  const settings = layers.record();
+  for (const name of Object.keys(settings)) if (!CLI_SETTINGS.has(name)) delete settings[name];
   let config: AppConfig;
   try {
     config = parseAppConfig(settings);
@@ -182,8 +209,8 @@ export function resolveLiveContext(flags: ScopeFlags, options: ContextOptions = 
     if (error instanceof ConfigError) {
       let message = error.message.replace(/^Invalid app settings: /, '');
       for (const name of error.settings) {
-        const flag = FLAG_FOR_SETTING[name];
-        if (flag) message = message.replace(`${name}:`, `${name} (${flag}):`);
+        const where = layers.sourceOf(name) ?? FLAG_FOR_SETTING[name];
+        if (where) message = message.replace(`${name}:`, `${name} (${where}):`);
       }
       throw new UserInputError(`invalid settings: ${message}`);
     }
@@ -192,20 +219,29 @@ export function resolveLiveContext(flags: ScopeFlags, options: ContextOptions = 
 
   if (narrowParsed && !config.spokeSubscriptionIds.includes(narrowParsed.subscriptionId)) {
     throw new UserInputError(
-      `${narrowId} is in subscription ${narrowParsed.subscriptionId}, which is not among the spoke subscriptions`,
+      `${narrowId} is in subscription ${narrowParsed.subscriptionId}, which is not among the spoke subscriptions (SPOKE_SUBSCRIPTION_IDS, from ${layers.sourceOf('SPOKE_SUBSCRIPTION_IDS') ?? 'nowhere'})`,
     );
   }
 
   let clients = options.clients;
   if (!clients) {
+    // The Functions host gives the app these from local.settings.json; the CLI does the same for its credential.
+    for (const name of IDENTITY_SETTINGS) {
+      const value = layers.get(name);
+      if (value !== undefined && !process.env[name] && layers.sourceOf(name)?.startsWith('--config'))
+        process.env[name] = value;
+    }
     try {
       clients = createAzureClients({
+        cloud: config.cloud,
         ...(config.armEndpoint ? { armEndpoint: config.armEndpoint } : {}),
         ...(config.armCaFile ? { caFile: config.armCaFile } : {}),
         ...(config.azureClientId ? { managedIdentityClientId: config.azureClientId } : {}),
       });
     } catch (error) {
-      throw new UserInputError(`--arm-ca: ${(error as Error).message}`);
+      throw new UserInputError(
+        `ARM_CA_FILE (${layers.sourceOf('ARM_CA_FILE') ?? 'setting'}): ${(error as Error).message}; start the local emulator (npm run emulator) or fix the path`,
+      );
     }
   }
   const ports = createAzurePorts(clients, { disableResourceGraph: flags.resourceGraph === false });
@@ -229,5 +265,6 @@ export function resolveLiveContext(flags: ScopeFlags, options: ContextOptions = 
     fullScope: !flags.vault && !flags.endpoint && config.spokeResourceGroups.length === 0,
     locateZone: (zone) => ({ ...zoneLocation(config, zone), zone: zone.toLowerCase() }),
     hubZoneGroups: hubZoneGroups(config),
+    settings: layers,
   };
 }

@@ -28,6 +28,11 @@ export function resolverFor(server: string, timeoutMs = 3000): dnsPromises.Resol
   return resolver;
 }
 
+/** A resolver asking the servers the machine is configured with (/etc/resolv.conf), as `nslookup` would. */
+export function systemResolver(timeoutMs = 3000): dnsPromises.Resolver {
+  return new dnsPromises.Resolver({ timeout: timeoutMs, tries: 2 });
+}
+
 /** Resolves `fqdn` and compares the A records with the expected IPs. */
 export async function checkResolution(
   resolver: dnsPromises.Resolver,

@@ -1,4 +1,5 @@
-import { knownZones } from '../../core/zoneCatalogue';
+import { isPrivateLinkZoneName } from '../../core/zoneCatalogue';
+import type { ZoneChoice } from '../../core/desiredState';
 import type { EndpointState } from '../../core/endpoint';
 import { assemblePlan } from '../../core/plan';
 import type { PlanOptions, PlanScope } from '../../core/plan';
@@ -22,6 +23,8 @@ export interface LiveState {
   readonly zones: Map<string, ZoneInfo>;
   /** Zones desired records need that do not exist where the settings say they live. */
   readonly missingZones: string[];
+  /** FQDNs several catalogue zones fit, and the zone the hub's zones decided for each. */
+  readonly zoneChoices: ZoneChoice[];
 }
 
 export interface PlanSettings {
@@ -39,11 +42,11 @@ export interface PlanSettings {
 export async function loadLiveState(ctx: LiveContext, settings: PlanSettings = {}): Promise<LiveState> {
   const listing = await ctx.ports.endpoints.listScope(ctx.scope);
   // First pass without current records: which zones do the endpoints need?
-  const draft = planForResources(listing.resources, [], { ownerId: 'draft', ttl: 1 });
+  const cloud = { cloud: ctx.config.cloud };
+  const draft = planForResources(listing.resources, [], { ownerId: 'draft', ttl: 1 }, cloud);
   const neededZones = new Set(draft.desired.map((d) => d.zone));
 
   const zones = new Map<string, ZoneInfo>();
-  const catalogue = new Set(knownZones());
   for (const group of ctx.hubZoneGroups) {
     for (const zone of await ctx.ports.zones.listZones(group.subscriptionId, group.resourceGroup)) {
       const where = ctx.locateZone(zone.zone);
@@ -54,12 +57,18 @@ export async function loadLiveState(ctx: LiveContext, settings: PlanSettings = {
       ) {
         continue;
       }
-      if (neededZones.has(zone.zone) || catalogue.has(zone.zone) || zone.zone.startsWith('privatelink.')) {
+      if (neededZones.has(zone.zone) || isPrivateLinkZoneName(zone.zone)) {
         zones.set(zone.zone, zone);
       }
     }
   }
-  const missingZones = [...neededZones].filter((z) => !zones.has(z)).sort();
+  // Where several zones fit a name, the zones the hub holds decide (the draft assumed the broadest).
+  const zoneOptions = { ...cloud, hubZones: [...zones.keys()] };
+  const chosen =
+    draft.zoneChoices.length > 0
+      ? planForResources(listing.resources, [], { ownerId: 'draft', ttl: 1 }, zoneOptions)
+      : draft;
+  const missingZones = [...new Set(chosen.desired.map((d) => d.zone))].filter((z) => !zones.has(z)).sort();
 
   const current: CurrentRecordSet[] = [];
   for (const zone of [...zones.keys()].sort()) {
@@ -86,7 +95,7 @@ export async function loadLiveState(ctx: LiveContext, settings: PlanSettings = {
     ttl: settings.ttl ?? ctx.config.recordTtlSeconds,
     scope: planScope,
   };
-  const planned = planForResources(listing.resources, current, planOptions);
+  const planned = planForResources(listing.resources, current, planOptions, zoneOptions);
   const zoneSkips = missingZoneSkips(planned.plan, missingZones, ctx);
   const plan = withSkips(planned.plan, zoneSkips);
   const applicable = withSkips(withoutZones(planned.plan, missingZones), zoneSkips);
@@ -100,6 +109,7 @@ export async function loadLiveState(ctx: LiveContext, settings: PlanSettings = {
     planOptions,
     zones,
     missingZones,
+    zoneChoices: planned.zoneChoices,
   };
 }
 

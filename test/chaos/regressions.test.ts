@@ -1,0 +1,56 @@
+/**
+ * One focused chaos scenario per defect the harness found in the app (issue 9, items 1–4; see defects.ts), each
+ * asserting the invariant the defect broke. Each failed for that reason before the fix (the mailbox, the one
+ * pipeline, bounded re-plans, the race-free starter) and passes since.
+ */
+import { runScenario } from './harness';
+import { DEFECTS, type DefectScenario } from './defects';
+import { startChaosWorld, type ChaosWorld } from './world';
+
+function defect(name: string): DefectScenario {
+  const found = DEFECTS.find((d) => d.name === name);
+  if (!found) throw new Error(`no defect scenario named ${name}`);
+  return found;
+}
+
+describe('chaos regressions (issue 9)', () => {
+  let world: ChaosWorld;
+
+  beforeAll(async () => {
+    world = await startChaosWorld();
+  }, 60_000);
+
+  afterAll(async () => {
+    await world?.stop();
+  });
+
+  /** Runs the scenario `times` times and returns what broke the defect's invariant. */
+  async function broken(d: DefectScenario, times = 1): Promise<string[]> {
+    const out: string[] = [];
+    for (let i = 0; i < times && out.length === 0; i++) {
+      const result = await runScenario(world, d.scenario, i + 1);
+      out.push(...result.violations.filter((v) => v.invariant === d.breaks).map((v) => v.message));
+    }
+    return out;
+  }
+
+  it('item 1: an endpoint deleted during its first sync leaves no record behind (5a)', async () => {
+    expect(await broken(defect('delete-during-first-sync'))).toEqual([]);
+  }, 120_000);
+
+  it('item 1: an endpoint re-created while its old record is removed gets its record (1a)', async () => {
+    expect(await broken(defect('recreate-during-removal'))).toEqual([]);
+  }, 120_000);
+
+  it('item 2: reconcile keeps the records of an endpoint whose NIC momentarily shows no FQDNs (1)', async () => {
+    expect(await broken(defect('reconcile-empty-dns'))).toEqual([]);
+  }, 120_000);
+
+  it('item 3: a re-planned create after an admin delete does not loop on 412 (8)', async () => {
+    expect(await broken(defect('replan-loop'))).toEqual([]);
+  }, 180_000);
+
+  it('item 4: duplicate deliveries racing a start are never answered 5xx (7)', async () => {
+    expect(await broken(defect('duplicate-delivery-500'), 5)).toEqual([]);
+  }, 180_000);
+});
