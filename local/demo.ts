@@ -219,7 +219,6 @@ export function demoSettings(): Record<string, string> {
     APPROVAL_TIMEOUT_HOURS: '1',
     RECONCILE_SCHEDULE: '0 0 */6 * * *',
     DNS_READY_MAX_WAIT_MINUTES: '1',
-    BACKUP_WATCH_WINDOW_HOURS: '0',
     DURABLE_TASK_HUB_NAME: 'demohub',
   };
 }

@@ -51,7 +51,6 @@ export async function startChaosWorld(): Promise<ChaosWorld> {
     settings: {
       OWNER_ID,
       DNS_READY_MAX_WAIT_MINUTES: '1',
-      BACKUP_WATCH_WINDOW_HOURS: '0',
       APPROVAL_TIMEOUT_HOURS: '1',
     },
     log: (level, message) => {

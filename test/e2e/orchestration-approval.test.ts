@@ -56,7 +56,7 @@ describe('approval of pending connections (APPROVAL_MODE=webhook)', () => {
 
   beforeAll(async () => {
     env = await startOrchestrationEnv({
-      settings: { APPROVAL_MODE: 'webhook', APPROVAL_TIMEOUT_HOURS: '72', BACKUP_WATCH_WINDOW_HOURS: '0' },
+      settings: { APPROVAL_MODE: 'webhook', APPROVAL_TIMEOUT_HOURS: '72' },
     });
   });
 
@@ -238,7 +238,6 @@ describe('auto-approval (APPROVAL_MODE=auto)', () => {
       settings: {
         APPROVAL_MODE: 'auto',
         APPROVAL_AUTO_SUBSCRIPTIONS: SPOKE_SUBSCRIPTION,
-        BACKUP_WATCH_WINDOW_HOURS: '0',
       },
     });
   });

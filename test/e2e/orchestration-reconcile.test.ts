@@ -28,7 +28,7 @@ describe('reconcile on the local host against the ARM emulator', () => {
   let run = 0;
 
   beforeAll(async () => {
-    env = await startOrchestrationEnv({ settings: { BACKUP_WATCH_WINDOW_HOURS: '0' } });
+    env = await startOrchestrationEnv();
     // Endpoints whose events were lost: nothing synced them yet.
     v1 = createVaultWithEndpoint(env, 'ra');
     env.backup.discover(v1.vaultId);

@@ -22,7 +22,7 @@ describe('host restart in the middle of writing', () => {
   let env: OrchestrationTestEnv;
 
   beforeAll(async () => {
-    env = await startOrchestrationEnv({ settings: { BACKUP_WATCH_WINDOW_HOURS: '0' } });
+    env = await startOrchestrationEnv();
   });
 
   afterAll(async () => {
@@ -68,7 +68,7 @@ describe('throttling and transient failures', () => {
   let env: OrchestrationTestEnv;
 
   beforeAll(async () => {
-    env = await startOrchestrationEnv({ settings: { BACKUP_WATCH_WINDOW_HOURS: '0' } });
+    env = await startOrchestrationEnv();
   });
 
   afterAll(async () => {

@@ -5,8 +5,8 @@
 import { NetworkManagementClient } from '@azure/arm-network';
 import { encodeOwnership } from '../../src/core/ownership';
 import { TELEMETRY_EVENTS } from '../../src/core/telemetry';
-import { EXTERNAL_EVENTS, ORCHESTRATIONS, syncInstanceId } from '../../src/orchestrations';
-import type { SyncEndpointInput, SyncEndpointOutput, SyncEndpointStatus } from '../../src/orchestrations';
+import { ORCHESTRATIONS, syncInstanceId } from '../../src/orchestrations';
+import type { SyncEndpointInput, SyncEndpointOutput } from '../../src/orchestrations';
 import {
   BACKUP_ZONE,
   BLOB_ZONE,
@@ -23,15 +23,12 @@ import {
 } from './orchestration-helpers';
 import type { OrchestrationTestEnv } from './orchestration-helpers';
 
-const phaseOf = (s: { customStatus?: unknown } | undefined): string | undefined =>
-  (s?.customStatus as SyncEndpointStatus | undefined)?.phase;
-
 describe('syncEndpoint on the local host against the ARM emulator', () => {
   let env: OrchestrationTestEnv;
   let network: NetworkManagementClient;
 
   beforeAll(async () => {
-    env = await startOrchestrationEnv({ settings: { BACKUP_WATCH_WINDOW_HOURS: '24' } });
+    env = await startOrchestrationEnv();
     network = new NetworkManagementClient(env.emu.credential(), SPOKE_SUBSCRIPTION, env.emu.clientOptions());
   });
 
@@ -51,28 +48,22 @@ describe('syncEndpoint on the local host against the ARM emulator', () => {
     return instanceId;
   }
 
-  async function waitPhase(
-    instanceId: string,
-    phase: string,
-    generationAtLeast = 0,
-  ): Promise<SyncEndpointStatus> {
-    const status = await env.host.durable.waitForStatus(
-      instanceId,
-      (s) =>
-        phaseOf(s) === phase &&
-        ((s?.customStatus as SyncEndpointStatus).generation ?? 0) >= generationAtLeast,
-      30_000,
-    );
-    if (!status) throw new Error(`${instanceId} never reached ${phase}`);
-    return status.customStatus as SyncEndpointStatus;
+  /** Runs the Backup watch once and lets the instances it started or signalled settle. */
+  async function watchRun(): Promise<void> {
+    await env.host.runTimerNow('backupWatch');
   }
 
-  it('Backup v1: the first vault records at once, then the other roles and the _ecs and _prot storage records as discovery and the first backup add them', async () => {
+  async function completed(instanceId: string): Promise<SyncEndpointOutput> {
+    const done = await env.host.durable.waitForCompletion(instanceId, 30_000);
+    expect(done.runtimeStatus).toBe('Completed');
+    return done.output as SyncEndpointOutput;
+  }
+
+  it('Backup v1: the first vault records at once; the other roles and the _ecs and _prot storage endpoints, all silent, through the Backup watch', async () => {
     const { vaultId, endpointId } = createVaultWithEndpoint(env, 'v1');
     const instanceId = await start(endpointId);
-    const watching = await waitPhase(instanceId, 'watching');
     // A new vault endpoint shows two roles (rec2, id1).
-    expect(watching.written).toBe(2);
+    expect((await completed(instanceId)).written).toBe(2);
 
     const backupRecords = env.records(BACKUP_ZONE);
     expect(backupRecords.size).toBe(2);
@@ -83,21 +74,22 @@ describe('syncEndpoint on the local host against the ARM emulator', () => {
     }
     expect(env.records(BLOB_ZONE).size).toBe(0);
 
-    // Discovery brings the other six roles (silently) and creates <pe>_ecs_blob and <pe>_ecs_queue: the next
-    // watch re-read (1 minute later) writes them.
+    // Discovery brings the other six roles and creates <pe>_ecs_blob and <pe>_ecs_queue. No event reaches the
+    // app (this test delivers none): the Backup watch finds the vault endpoint changed and the siblings new.
     const discovered = env.backup.discover(vaultId);
     expect(discovered.createdEndpoints).toHaveLength(2);
-    env.host.advanceTime(61_000);
+    await watchRun();
     await eventually(() => allStand(env, expectedRecords(env, vaultId)), 'roles and ecs storage records');
     expect(env.records(BACKUP_ZONE).size).toBe(8);
     expect(env.records(BLOB_ZONE).size).toBe(1);
     expect(env.records(QUEUE_ZONE).size).toBe(1);
+    // The storage records belong to the sibling endpoints that publish them.
+    const blobOwner = [...env.records(BLOB_ZONE).values()][0]?.metadata.pldsep0;
+    expect(blobOwner).toBe(`${SPOKE_SUBSCRIPTION}/${SPOKE_RG}/pe-v1_ecs_blob`.toLowerCase());
 
-    // The first backup creates <pe>_prot_blob; an event for the vault endpoint re-reads at once.
+    // The first backup creates <pe>_prot_blob; the next watch run writes it.
     env.backup.firstBackup(vaultId);
-    expect(
-      env.host.durable.raiseEvent(instanceId, EXTERNAL_EVENTS.endpointChanged, { action: 'write' }),
-    ).toBe('accepted');
+    await watchRun();
     await eventually(() => allStand(env, expectedRecords(env, vaultId)), 'prot storage record');
     expect(env.records(BLOB_ZONE).size).toBe(2);
 
@@ -108,32 +100,32 @@ describe('syncEndpoint on the local host against the ARM emulator', () => {
     const written = env.telemetry(TELEMETRY_EVENTS.recordWritten);
     expect(written.filter((t) => t.properties.zone === BACKUP_ZONE)).toHaveLength(8);
     expect(written.filter((t) => t.properties.zone === BLOB_ZONE)).toHaveLength(2);
-    expect(written.every((t) => t.properties.endpointId === endpointId.toLowerCase())).toBe(true);
     expect(written.some((t) => typeof t.properties.latencyMs === 'number')).toBe(true);
-    env.host.durable.terminate(instanceId, 'test done');
+
+    // A watch run over an estate where nothing changed starts nothing and reads only Resource Graph.
+    const since = env.emu.log.lastSeq;
+    await watchRun();
+    const calls = env.emu.log.list({ sinceSeq: since }).map((e) => e.operationId);
+    expect(calls).toEqual(['Resources']);
   });
 
-  it('Backup v2: FQDNs the vault endpoint NIC gains later are caught by the watch window without any event', async () => {
+  it('Backup v2: FQDNs the vault endpoint NIC gains later are caught by the Backup watch without any event', async () => {
     const { vaultId, endpointId } = createVaultWithEndpoint(env, 'v2', { experience: 'v2' });
-    const instanceId = await start(endpointId);
-    const first = await waitPhase(instanceId, 'watching');
+    await completed(await start(endpointId));
     expect(allStand(env, expectedRecords(env, vaultId))).toBe(true);
 
     const blobBefore = env.records(BLOB_ZONE).size;
     env.backup.discover(vaultId);
-    env.host.advanceTime(61_000); // round 0: 1 minute
-    await eventually(() => allStand(env, expectedRecords(env, vaultId)), 'v2 ecs records');
-    const second = await waitPhase(instanceId, 'watching', first.generation + 1);
-    expect(second.watch?.round).toBe(1);
+    await watchRun();
+    await eventually(() => allStand(env, expectedRecords(env, vaultId)), 'v2 roles and ecs records');
 
     env.backup.firstBackup(vaultId);
-    env.host.advanceTime(121_000); // round 1: 2 minutes
+    await watchRun();
     await eventually(() => allStand(env, expectedRecords(env, vaultId)), 'v2 prot record');
     expect(env.records(BLOB_ZONE).size).toBe(blobBefore + 2);
     // Storage records of a v2 vault belong to the vault endpoint itself (no sibling endpoints).
     const owners = [...env.records(BLOB_ZONE).values()].map((r) => r.metadata.pldsep0);
     expect(owners).toContain(`${SPOKE_SUBSCRIPTION}/${SPOKE_RG}/pe-v2`.toLowerCase());
-    env.host.durable.terminate(instanceId, 'test done');
   });
 
   it('leaves a foreign record standing where it wants one and reports the conflict', async () => {
@@ -144,8 +136,7 @@ describe('syncEndpoint on the local host against the ARM emulator', () => {
     env.dns.putARecordSet(zoneId, { name: taken, ipv4Addresses: ['192.0.2.10'], metadata: { team: 'dns' } });
     const foreignBefore = env.records(BACKUP_ZONE).get(taken);
 
-    const instanceId = await start(endpointId);
-    await waitPhase(instanceId, 'watching');
+    await completed(await start(endpointId));
     const after = env.records(BACKUP_ZONE);
     expect(after.get(taken)).toEqual(foreignBefore);
     for (const name of wanted.slice(1)) expect(after.get(name)?.metadata.pldsowner).toBe('plds-test');
@@ -154,14 +145,12 @@ describe('syncEndpoint on the local host against the ARM emulator', () => {
       .filter((t) => t.properties.recordName === taken);
     expect(conflicts[0]?.properties.reason).toBe('foreign-record');
     expect(env.writesByName().get(taken)).toBeUndefined();
-    env.host.durable.terminate(instanceId, 'test done');
   });
 
   it('a deleted endpoint loses only its own records: shared records keep their other owner, foreign ones stay', async () => {
     const { vaultId, endpointId } = createVaultWithEndpoint(env, 'del', { experience: 'v2' });
     env.backup.discover(vaultId); // all eight roles, so some records are its own alone
-    const instanceId = await start(endpointId);
-    await waitPhase(instanceId, 'watching');
+    await completed(await start(endpointId));
     const mine = [...(expectedRecords(env, vaultId).get(BACKUP_ZONE) ?? new Map<string, string>()).keys()];
     expect(mine.length).toBeGreaterThan(2);
 
@@ -180,12 +169,9 @@ describe('syncEndpoint on the local host against the ARM emulator', () => {
     const foreignBefore = env.records(BACKUP_ZONE).get('legacy-app');
 
     await network.privateEndpoints.beginDeleteAndWait(SPOKE_RG, 'pe-del', { updateIntervalInMs: 10 });
-    env.host.durable.raiseEvent(instanceId, EXTERNAL_EVENTS.endpointChanged, { action: 'delete' });
-    const done = await env.host.durable.waitForCompletion(instanceId, 30_000);
-    expect(done.runtimeStatus).toBe('Completed');
-    const output = done.output as SyncEndpointOutput;
+    const output = await completed(await start(endpointId));
     expect(output.outcome).toBe('removed');
-    expect(output.message).toContain('found via index');
+    expect(output.message).toContain('record(s) deleted');
 
     const after = env.records(BACKUP_ZONE);
     for (const name of mine.slice(1)) expect(after.has(name)).toBe(false);
@@ -198,7 +184,7 @@ describe('syncEndpoint on the local host against the ARM emulator', () => {
     expect([...after.values()].filter((r) => r.metadata.pldsep0?.endsWith('/pe-v1'))).toHaveLength(8);
   });
 
-  it('finds the records of a deleted endpoint by scanning the hub zones when its index is empty', async () => {
+  it('an endpoint the app never synced costs one read when it is gone: no zone scan (reconcile collects)', async () => {
     const { vaultId, endpointId } = createVaultWithEndpoint(env, 'scan', { experience: 'v2' });
     // Records written by someone else's run of this app (no index entry), e.g. an earlier reconcile.
     const zoneId = env.dns.zoneId(HUB_SUBSCRIPTION, HUB_RG, BACKUP_ZONE);
@@ -212,14 +198,14 @@ describe('syncEndpoint on the local host against the ARM emulator', () => {
       });
     }
     await network.privateEndpoints.beginDeleteAndWait(SPOKE_RG, 'pe-scan', { updateIntervalInMs: 10 });
-    const instanceId = await start(endpointId);
-    const done = await env.host.durable.waitForCompletion(instanceId, 30_000);
-    const output = done.output as SyncEndpointOutput;
+    const since = env.emu.log.lastSeq;
+    const output = await completed(await start(endpointId));
     expect(output.outcome).toBe('removed');
-    expect(output.message).toContain('found via zone-scan');
+    expect(output.message).toContain('no records on file');
+    expect(env.emu.log.list({ sinceSeq: since }).map((e) => e.operationId)).toEqual(['PrivateEndpoints_Get']);
+    // The records stay until a reconcile, which lists every hub zone, finds them owned by no listed endpoint.
     const after = env.records(BACKUP_ZONE);
-    for (const [name] of names) expect(after.has(name)).toBe(false);
-    expect(after.has('legacy-app')).toBe(true);
+    for (const [name] of names) expect(after.has(name)).toBe(true);
   });
 
   it('does nothing for an endpoint outside the configured spoke subscriptions', async () => {

@@ -36,7 +36,7 @@ let cliFlags: string[];
 beforeAll(async () => {
   env = await startOrchestrationEnv({
     timeMode: 'fast',
-    settings: { BACKUP_WATCH_WINDOW_HOURS: '0', DNS_READY_MAX_WAIT_MINUTES: '5' },
+    settings: { DNS_READY_MAX_WAIT_MINUTES: '5' },
   });
   network = env.emu.service<NetworkService>('network');
   const caFile = env.emu.writeCaFile(

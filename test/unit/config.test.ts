@@ -64,7 +64,8 @@ describe('AppConfig', () => {
       approvalTimeoutHours: 72,
       reconcileSchedule: '0 0 */6 * * *',
       dnsReadyMaxWaitMinutes: 30,
-      backupWatchWindowHours: 24,
+      backupWatchSchedule: '0 */5 * * * *',
+      hubDnsReadBudget: 500,
       cloud: 'AzureCloud',
     });
   });
