@@ -3,6 +3,9 @@ import type { PaceKey, WritePacer } from './ports';
 
 /** Private DNS: 60 create/update/delete operations per zone per minute. */
 export const PRIVATE_DNS_ZONE_WRITES_PER_MINUTE = 60;
+/** Private DNS: 500 GETs per subscription in any five minutes (shared by every tool reading the subscription). */
+export const PRIVATE_DNS_READS_PER_WINDOW = 500;
+export const PRIVATE_DNS_READ_WINDOW_MS = 5 * 60_000;
 /** ARM's per-subscription buckets for writes and deletes: 200 burst, 10 per second refill. */
 export const ARM_SUBSCRIPTION_WRITE_BUCKET = { capacity: 200, refillPerSecond: 10 } as const;
 

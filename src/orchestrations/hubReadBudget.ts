@@ -17,6 +17,7 @@
 import * as df from 'durable-functions';
 import type { EntityContext, OrchestrationContext, Task } from 'durable-functions';
 import { z } from 'zod';
+import { PRIVATE_DNS_READ_WINDOW_MS } from '../azure/pacer';
 import { zoneLocation } from '../core/config';
 import type { HubLayout } from '../core/config';
 import { ENTITIES } from './names';
@@ -24,7 +25,7 @@ import { penalizeZone, recordUse, reserveWrites } from './pacing';
 import type { ReserveGrant, ZoneBucketLimits, ZonePacerState } from './pacing';
 
 /** Private DNS counts reads per five minutes. */
-export const HUB_READ_WINDOW_MS = 5 * 60_000;
+export const HUB_READ_WINDOW_MS = PRIVATE_DNS_READ_WINDOW_MS;
 
 /** The sliding window for `budget` reads per five minutes (5% longer, as the write window). */
 export function hubReadLimits(budget: number): ZoneBucketLimits {

@@ -40,7 +40,8 @@ export function* syncPass(
   // Where several zones fit a name (ACR data endpoints, scm sites, AKS sub-zones), the hub's zones decide.
   const cloud = settings.cloud ? { cloud: settings.cloud } : {};
   const draft = desiredRecords(endpoint.entries, [], cloud);
-  const hubZones = draft.zoneChoices.length > 0 ? yield* listHubZonesWithinBudget(context, settings) : undefined;
+  const hubZones =
+    draft.zoneChoices.length > 0 ? yield* listHubZonesWithinBudget(context, settings) : undefined;
   const zones = { ...cloud, ...(hubZones ? { hubZones } : {}) };
   const { read, assumed } = recordsToRead(endpoint, index?.records ?? [], settings, zones);
   const current = [...(yield* readHubRecords(context, settings, namesByZone(read))), ...assumed];

@@ -9,7 +9,7 @@ import { canonicalId } from '../../core/resourceId';
 import { APP_SETTINGS } from '../../core/settings';
 import { createAzureClients } from '../../azure/clients';
 import type { AzureClients } from '../../azure/clients';
-import { createAzurePorts } from '../../azure';
+import { createAzurePorts, PRIVATE_DNS_READ_WINDOW_MS, SlidingWindowBudget } from '../../azure';
 import type { AzurePorts, EndpointScope, ZoneRef } from '../../azure/ports';
 import { UserInputError } from '../io';
 import { IDENTITY_SETTINGS, readSettingsFile, SettingsLayers } from './settings';
@@ -115,6 +115,7 @@ const CLI_SETTINGS = new Set<string>([
   'AZURE_CLOUD',
   'ARM_ENDPOINT',
   'ARM_CA_FILE',
+  'HUB_DNS_READ_BUDGET',
 ]);
 const USED_BY_CLI = new Set<string>([...CLI_SETTINGS, ...IDENTITY_SETTINGS]);
 
@@ -244,7 +245,13 @@ export function resolveLiveContext(flags: ScopeFlags, options: ContextOptions = 
       );
     }
   }
-  const ports = createAzurePorts(clients, { disableResourceGraph: flags.resourceGraph === false });
+  // The hub's Private DNS reads stay inside HUB_DNS_READ_BUDGET per five minutes, as the app's do: the budget is
+  // the hub subscription's, shared with every other tool (one window for all hub subscriptions: conservative).
+  const readBudget = new SlidingWindowBudget(config.hubDnsReadBudget, PRIVATE_DNS_READ_WINDOW_MS * 1.05);
+  const ports = createAzurePorts(clients, {
+    disableResourceGraph: flags.resourceGraph === false,
+    hubReadGate: () => readBudget.acquire(),
+  });
 
   const scope: EndpointScope = {
     subscriptionIds: config.spokeSubscriptionIds,
