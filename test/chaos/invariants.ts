@@ -18,6 +18,7 @@
  */
 import { parseTelemetryLine } from '../../src/core/telemetry';
 import type { ArmResource } from '../../local/arm/store';
+import { OTHER_WRITER_OID } from '../../local/arm/server';
 import type { WriteLogEntry } from '../../local/arm/writeLog';
 import {
   aRecordIps,
@@ -102,11 +103,12 @@ export async function checkState(
   const inScope = (key: string) => !covered || covered(key);
   const missing = phase === 'final' ? '1' : '1a';
   const survived = phase === 'final' ? '5' : '5a';
+  const foreign = foreignAsLeft(ctx);
   let lost = 0;
   for (const [key, rs] of hub) {
     if (!inScope(key)) continue;
     if (ownedBy(rs, OWNER_ID)) {
-      if (ctx.foreign.has(key) && phase === 'final') {
+      if (foreign.get(key) !== undefined && phase === 'final') {
         violations.push({ invariant: '2', message: `foreign record ${key} now carries the app's ownership` });
         continue;
       }
@@ -124,7 +126,7 @@ export async function checkState(
         });
       }
     } else if (phase === 'final') {
-      const left = ctx.foreign.get(key);
+      const left = foreign.get(key);
       if (!left) {
         violations.push({ invariant: '1', message: `record ${key} without the app's ownership appeared` });
       } else if (stable(stripZone(rs)) !== stable(left)) {
@@ -144,8 +146,9 @@ export async function checkState(
     });
   }
   if (phase === 'final') {
-    for (const key of ctx.foreign.keys()) {
-      if (!hub.has(key)) violations.push({ invariant: '2', message: `foreign record ${key} was deleted` });
+    for (const [key, left] of foreign) {
+      if (left && !hub.has(key))
+        violations.push({ invariant: '2', message: `foreign record ${key} was deleted` });
     }
     // What a client in the hub VNet resolves through the DNS server.
     for (const [key, want] of desired) {
@@ -166,6 +169,23 @@ export async function checkState(
     }
   }
   return { violations, desired, lost };
+}
+
+/**
+ * Foreign records as their writers left them: what the harness's foreign writer put, unless the emulator's racing
+ * "other writer" (fault injection, OTHER_WRITER_OID) saved it again or deleted it afterwards — it is a writer
+ * too, and it races whatever conditional write arrives, the app's attempt to create over a foreign record
+ * included. `undefined`: the other writer deleted it, so the name is no longer foreign.
+ */
+function foreignAsLeft(ctx: RunContext): Map<string, ArmResource | undefined> {
+  const out = new Map<string, ArmResource | undefined>(ctx.foreign);
+  for (const e of runWrites(ctx)) {
+    if (e.type !== A_TYPE || e.actor.oid !== OTHER_WRITER_OID) continue;
+    const key = keyOfRecordId(e.id);
+    if (!key || !out.has(key)) continue;
+    out.set(key, e.kind === 'delete' || !e.after ? undefined : stripZone(e.after));
+  }
+  return out;
 }
 
 function stripZone(rs: ArmResource & { zone?: string }): ArmResource {

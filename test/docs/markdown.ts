@@ -11,6 +11,8 @@
  *   `privatelink-dns-sync` command line must parse.
  * - `bash fresh-clone` — the setup of a fresh checkout (`npm ci`, `npm test`): not run here (the test suite is
  *   what they run); the npm scripts it names must exist.
+ * - `bash long` — runs for minutes (the chaos runner, benchmarks, jest itself): not run here (the test suite runs a
+ *   smaller form of each); the npm scripts it names must exist.
  * - any other language (json, text, kusto, …) — not a shell example, left alone.
  */
 
@@ -81,12 +83,14 @@ export function fencedBlocks(markdown: string, file: string): FencedBlock[] {
 export type BlockPlan =
   | { readonly kind: 'ignore' }
   | { readonly kind: 'invalid'; readonly reason: string }
-  | { readonly kind: 'check'; readonly why: 'azure' | 'fresh-clone' }
+  | { readonly kind: 'check'; readonly why: 'azure' | 'fresh-clone' | 'long' }
   | { readonly kind: 'script' }
   | { readonly kind: 'transcript'; readonly background: boolean };
 
 /** Commands that would change the checkout this test runs in, or run the test suite inside itself. */
 const NOT_HERE = /(^|[\s;&|(])npm\s+(ci|install|i|test|t)(\s|$)/m;
+/** Commands that run for minutes: the chaos runner, the benchmarks, jest. */
+const LONG = /(^|[\s;&|(])(npm\s+run\s+-?s?\s*(chaos|bench)|npx\s+jest)(\s|$)/m;
 
 export function planBlock(block: FencedBlock): BlockPlan {
   const { lang, attrs, body } = block;
@@ -110,6 +114,16 @@ export function planBlock(block: FencedBlock): BlockPlan {
     if (!SCRIPT_LANGUAGES.has(lang)) return { kind: 'invalid', reason: '`fresh-clone` is for bash blocks' };
     return { kind: 'check', why: 'fresh-clone' };
   }
+  if (attrs.includes('long')) {
+    if (!SCRIPT_LANGUAGES.has(lang)) return { kind: 'invalid', reason: '`long` is for bash blocks' };
+    return { kind: 'check', why: 'long' };
+  }
+  const commands = lang === 'console' || lang === 'shell-session' ? transcriptCommands(body).join('\n') : body;
+  if (LONG.test(commands))
+    return {
+      kind: 'invalid',
+      reason: 'the chaos runner, benchmarks and jest run for minutes: mark the block `long` (not run here)',
+    };
   if (lang === 'console' || lang === 'shell-session') {
     if (NOT_HERE.test(transcriptCommands(body).join('\n')))
       return {
