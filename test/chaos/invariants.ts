@@ -179,10 +179,28 @@ export async function checkState(
  */
 function foreignAsLeft(ctx: RunContext): Map<string, ArmResource | undefined> {
   const out = new Map<string, ArmResource | undefined>(ctx.foreign);
-  for (const e of runWrites(ctx)) {
-    if (e.type !== A_TYPE || e.actor.oid !== OTHER_WRITER_OID) continue;
+  const writes = runWrites(ctx);
+  const foreignWrite = (e: WriteLogEntry, key: string): boolean =>
+    e.kind === 'write' && e.after?.etag !== undefined && e.after.etag === ctx.foreign.get(key)?.etag;
+  /**
+   * Keys whose foreign write has been seen (only races after it count); records that stood before the run were
+   * written before its log starts.
+   */
+  const inRun = new Set<string>();
+  for (const e of writes) {
+    const key = e.type === A_TYPE ? keyOfRecordId(e.id) : undefined;
+    if (key && ctx.foreign.has(key) && foreignWrite(e, key)) inRun.add(key);
+  }
+  const written = new Set([...ctx.foreign.keys()].filter((key) => !inRun.has(key)));
+  for (const e of writes) {
+    if (e.type !== A_TYPE) continue;
     const key = keyOfRecordId(e.id);
-    if (!key || !out.has(key)) continue;
+    if (!key || !ctx.foreign.has(key)) continue;
+    if (foreignWrite(e, key)) {
+      written.add(key);
+      continue;
+    }
+    if (e.actor.oid !== OTHER_WRITER_OID || !written.has(key)) continue;
     out.set(key, e.kind === 'delete' || !e.after ? undefined : stripZone(e.after));
   }
   return out;
