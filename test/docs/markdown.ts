@@ -118,7 +118,8 @@ export function planBlock(block: FencedBlock): BlockPlan {
     if (!SCRIPT_LANGUAGES.has(lang)) return { kind: 'invalid', reason: '`long` is for bash blocks' };
     return { kind: 'check', why: 'long' };
   }
-  const commands = lang === 'console' || lang === 'shell-session' ? transcriptCommands(body).join('\n') : body;
+  const commands =
+    lang === 'console' || lang === 'shell-session' ? transcriptCommands(body).join('\n') : body;
   if (LONG.test(commands))
     return {
       kind: 'invalid',
