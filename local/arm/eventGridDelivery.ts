@@ -75,6 +75,8 @@ export interface DeliveryRecord {
   attempt: number;
   status: number | 'error';
   outcome: 'delivered' | 'retry' | 'deadLettered' | 'dropped';
+  /** Emulated epoch ms when the attempt was sent (absent for dropped events). */
+  sentAt?: number;
 }
 
 export interface DeadLetteredEvent {
@@ -110,6 +112,8 @@ export interface EventGridDeliveryOptions {
   seed?: number;
   /** How long one webhook call may take before it counts as failed, in real ms (Event Grid: 30 s). */
   responseTimeoutMs?: number;
+  /** Emulated ms between publication and the first attempt (Event Grid's own delay; default none). */
+  deliveryDelayMs?: () => number;
 }
 
 interface HttpAnswer {
@@ -362,7 +366,14 @@ export class EventGridDelivery {
       for (let c = 0; c < copies; c++) {
         if (chaos.reorderWindowMs !== undefined && chaos.reorderWindowMs > 0)
           this.hold(entry, event, chaos.reorderWindowMs);
-        else this.schedule(entry, event, 1, chaos.delayMs ?? 0, this.now());
+        else
+          this.schedule(
+            entry,
+            event,
+            1,
+            (chaos.delayMs ?? 0) + this.clock.toRealMs(this.options.deliveryDelayMs?.() ?? 0),
+            this.now(),
+          );
       }
     }
   }
@@ -434,6 +445,7 @@ export class EventGridDelivery {
       'aeg-metadata-version': event.metadataVersion,
     };
     let status: number | 'error' = 'error';
+    const sentAt = this.clock.now();
     try {
       status = (
         await send(entry.spec.endpointUrl, 'POST', headers, body, entry.spec.ca, this.responseTimeoutMs)
@@ -444,7 +456,7 @@ export class EventGridDelivery {
       this.inFlight--;
     }
     const record = (outcome: DeliveryRecord['outcome']): void => {
-      this.log.push({ subscription: entry.spec.name, eventId: event.id, attempt, status, outcome });
+      this.log.push({ subscription: entry.spec.name, eventId: event.id, attempt, status, outcome, sentAt });
     };
     if (typeof status === 'number' && SUCCESS_STATUS.has(status)) {
       entry.stats.delivered++;
