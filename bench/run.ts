@@ -3,6 +3,7 @@
  * command that produced them) to bench/results/<scenario>.md.
  */
 import { runAppBenchmark } from './app';
+import { runEconomyBenchmark } from './economy';
 import { runEmulatorBenchmark } from './emulator';
 import { runSyncBenchmark } from './sync';
 
@@ -10,6 +11,7 @@ const scenarios: Record<string, (args: string[]) => Promise<void>> = {
   emulator: runEmulatorBenchmark,
   sync: runSyncBenchmark,
   app: runAppBenchmark,
+  economy: runEconomyBenchmark,
 };
 
 async function main(): Promise<void> {

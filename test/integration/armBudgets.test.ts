@@ -4,7 +4,6 @@
  * limit as a rolling 60 s window, all in emulated time (so they scale with `timeScale`), and the latency model.
  * Time is a hand-driven clock: real time never moves it, so every window edge is exact.
  */
-import type { FullOperationResponse } from '@azure/core-rest-pipeline';
 import { NetworkManagementClient } from '@azure/arm-network';
 import { PrivateDnsManagementClient } from '@azure/arm-privatedns';
 import { ScaledClock } from '../../local/arm/clock';
@@ -48,7 +47,7 @@ describe('ARM emulator budgets (real SDK clients)', () => {
   let tick: (emulatedMs: number) => void;
   let dns: PrivateDnsManagementClient;
   let lastHeaders: Record<string, string | undefined>;
-  const onResponse = (raw: FullOperationResponse): void => {
+  const onResponse = (raw: { headers: { get(name: string): string | undefined } }): void => {
     lastHeaders = {
       [PRIVATE_DNS_READ_HEADER]: raw.headers.get(PRIVATE_DNS_READ_HEADER),
       'x-ms-ratelimit-remaining-subscription-reads': raw.headers.get(
