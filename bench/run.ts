@@ -3,7 +3,9 @@
  * command that produced them) to bench/results/<scenario>.md.
  */
 import { runAppBenchmark } from './app';
+import { runBurstBenchmark } from './burst';
 import { runEconomyBenchmark } from './economy';
+import { runLatencyBenchmark } from './latency';
 import { runEmulatorBenchmark } from './emulator';
 import { runSyncBenchmark } from './sync';
 
@@ -12,6 +14,8 @@ const scenarios: Record<string, (args: string[]) => Promise<void>> = {
   sync: runSyncBenchmark,
   app: runAppBenchmark,
   economy: runEconomyBenchmark,
+  burst: runBurstBenchmark,
+  latency: runLatencyBenchmark,
 };
 
 async function main(): Promise<void> {

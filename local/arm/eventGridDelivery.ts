@@ -77,6 +77,8 @@ export interface DeliveryRecord {
   outcome: 'delivered' | 'retry' | 'deadLettered' | 'dropped';
   /** Emulated epoch ms when the attempt was sent (absent for dropped events). */
   sentAt?: number;
+  /** The event's subject (the resource id). */
+  subject?: string;
 }
 
 export interface DeadLetteredEvent {
@@ -456,7 +458,15 @@ export class EventGridDelivery {
       this.inFlight--;
     }
     const record = (outcome: DeliveryRecord['outcome']): void => {
-      this.log.push({ subscription: entry.spec.name, eventId: event.id, attempt, status, outcome, sentAt });
+      this.log.push({
+        subscription: entry.spec.name,
+        eventId: event.id,
+        attempt,
+        status,
+        outcome,
+        sentAt,
+        subject: event.subject,
+      });
     };
     if (typeof status === 'number' && SUCCESS_STATUS.has(status)) {
       entry.stats.delivered++;
