@@ -6,6 +6,7 @@ import { runAppBenchmark } from './app';
 import { runBurstBenchmark } from './burst';
 import { runEconomyBenchmark } from './economy';
 import { runLatencyBenchmark } from './latency';
+import { runWatchBenchmark } from './watch';
 import { runEmulatorBenchmark } from './emulator';
 import { runSyncBenchmark } from './sync';
 
@@ -16,6 +17,7 @@ const scenarios: Record<string, (args: string[]) => Promise<void>> = {
   economy: runEconomyBenchmark,
   burst: runBurstBenchmark,
   latency: runLatencyBenchmark,
+  watch: runWatchBenchmark,
 };
 
 async function main(): Promise<void> {
