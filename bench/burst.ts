@@ -336,6 +336,7 @@ export async function runBurstBenchmark(args: string[]): Promise<void> {
     .option('--slack <s>', 'real seconds to wait beyond the lower bound', '240')
     .option('--json', 'print one JSON object to stdout')
     .option('--out <file>', 'result file', 'bench/results/burst.md')
+    .option('--docs <file>', 'performance page whose burst section is rewritten', 'docs/performance.md')
     .parse(['node', 'bench', ...args])
     .opts<{
       endpoints: string;
@@ -345,6 +346,7 @@ export async function runBurstBenchmark(args: string[]): Promise<void> {
       slack: string;
       json?: boolean;
       out: string;
+      docs: string;
     }>();
   const sizes = opts.endpoints.split(',').map((s) => numberOption(s.trim(), '--endpoints', 1, 1000));
   const result = await runBurst(
@@ -362,7 +364,7 @@ export async function runBurstBenchmark(args: string[]): Promise<void> {
   const markdown = renderBurst(result, (n) => `burst-${n}.svg`);
   writeGenerated(opts.out, 'burst', markdown, 'burst: many Backup vault endpoints at once');
   writeGenerated(
-    'docs/performance.md',
+    opts.docs,
     'burst',
     `### burst\n\n${renderBurst(result, (n) => `../bench/results/burst-${n}.svg`)}`,
     'Performance',

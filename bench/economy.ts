@@ -378,8 +378,16 @@ export async function runEconomyBenchmark(args: string[]): Promise<void> {
     .option('--kinds <list>', `comma-separated subset of ${ECONOMY_KINDS.join(', ')}`)
     .option('--json', 'print one JSON object to stdout')
     .option('--out <file>', 'result file', 'bench/results/economy.md')
+    .option('--docs <file>', 'performance page whose economy section is rewritten', 'docs/performance.md')
     .parse(['node', 'bench', ...args])
-    .opts<{ timeScale: string; timeout: string; kinds?: string; json?: boolean; out: string }>();
+    .opts<{
+      timeScale: string;
+      timeout: string;
+      kinds?: string;
+      json?: boolean;
+      out: string;
+      docs: string;
+    }>();
   const kinds = opts.kinds?.split(',').map((k) => k.trim()) as EconomyKind[] | undefined;
   for (const k of kinds ?? []) if (!ECONOMY_KINDS.includes(k)) throw new Error(`unknown kind "${k}"`);
   const result = await runEconomy(
@@ -393,7 +401,7 @@ export async function runEconomyBenchmark(args: string[]): Promise<void> {
   );
   const markdown = renderEconomy(result);
   writeGenerated(opts.out, 'economy', markdown, 'economy: requests per synced endpoint ÷ the minimum');
-  writeGenerated('docs/performance.md', 'economy', `### economy\n\n${markdown}`, 'Performance');
+  writeGenerated(opts.docs, 'economy', `### economy\n\n${markdown}`, 'Performance');
   if (opts.json) process.stdout.write(`${JSON.stringify(result)}\n`);
   else process.stdout.write(`${markdown}\n`);
   if (result.problems.length > 0) process.exitCode = 1;

@@ -215,8 +215,16 @@ export async function runLatencyBenchmark(args: string[]): Promise<void> {
     .option('--spacing <s>', 'emulated seconds between one record resolving and the next endpoint', '1')
     .option('--json', 'print one JSON object to stdout')
     .option('--out <file>', 'result file', 'bench/results/latency.md')
+    .option('--docs <file>', 'performance page whose latency section is rewritten', 'docs/performance.md')
     .parse(['node', 'bench', ...args])
-    .opts<{ endpoints: string; timeScale: string; spacing: string; json?: boolean; out: string }>();
+    .opts<{
+      endpoints: string;
+      timeScale: string;
+      spacing: string;
+      json?: boolean;
+      out: string;
+      docs: string;
+    }>();
   const result = await runLatency(
     {
       endpoints: numberOption(opts.endpoints, '--endpoints', 1, 10_000),
@@ -228,7 +236,7 @@ export async function runLatencyBenchmark(args: string[]): Promise<void> {
   );
   const markdown = renderLatency(result);
   writeGenerated(opts.out, 'latency', markdown, 'latency: event delivery to a resolving record');
-  writeGenerated('docs/performance.md', 'latency', `### latency\n\n${markdown}`, 'Performance');
+  writeGenerated(opts.docs, 'latency', `### latency\n\n${markdown}`, 'Performance');
   if (opts.json) process.stdout.write(`${JSON.stringify(result)}\n`);
   else process.stdout.write(`${markdown}\n`);
   if (result.problems.length > 0) process.exitCode = 1;

@@ -6,6 +6,7 @@ import { runAppBenchmark } from './app';
 import { runBurstBenchmark } from './burst';
 import { runEconomyBenchmark } from './economy';
 import { runLatencyBenchmark } from './latency';
+import { runReconcileBenchmark } from './reconcile';
 import { runWatchBenchmark } from './watch';
 import { runEmulatorBenchmark } from './emulator';
 import { runSyncBenchmark } from './sync';
@@ -18,6 +19,7 @@ const scenarios: Record<string, (args: string[]) => Promise<void>> = {
   burst: runBurstBenchmark,
   latency: runLatencyBenchmark,
   watch: runWatchBenchmark,
+  reconcile: runReconcileBenchmark,
 };
 
 async function main(): Promise<void> {

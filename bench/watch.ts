@@ -276,6 +276,7 @@ export async function runWatchBenchmark(args: string[]): Promise<void> {
     .option('--backup-hours <h>', 'when the first backup runs (hours after the endpoints)', '6')
     .option('--json', 'print one JSON object to stdout')
     .option('--out <file>', 'result file', 'bench/results/watch.md')
+    .option('--docs <file>', 'performance page whose watch section is rewritten', 'docs/performance.md')
     .parse(['node', 'bench', ...args])
     .opts<{
       vaults: string;
@@ -284,6 +285,7 @@ export async function runWatchBenchmark(args: string[]): Promise<void> {
       backupHours: string;
       json?: boolean;
       out: string;
+      docs: string;
     }>();
   const result = await runWatch(
     {
@@ -297,7 +299,7 @@ export async function runWatchBenchmark(args: string[]): Promise<void> {
   );
   const markdown = renderWatch(result);
   writeGenerated(opts.out, 'watch', markdown, 'watch: late Backup FQDNs over a day with Event Grid silent');
-  writeGenerated('docs/performance.md', 'watch', `### watch\n\n${markdown}`, 'Performance');
+  writeGenerated(opts.docs, 'watch', `### watch\n\n${markdown}`, 'Performance');
   if (opts.json) process.stdout.write(`${JSON.stringify(result)}\n`);
   else process.stdout.write(`${markdown}\n`);
   if (result.problems.length > 0) process.exitCode = 1;
