@@ -74,18 +74,22 @@ describe('benchmark scenarios (smoke runs)', () => {
     expect(run?.requests.requests).toBeGreaterThan(0);
   });
 
-  it('reconcile: an in-sync estate, requests against the minimum pages', async () => {
-    const r = await runReconcile(
-      { endpoints: 20, subscriptions: 2, timeScale: 1000, timeoutMs: 60_000 },
-      'test',
-    );
-    expect(r.problems).toEqual([]);
-    expect(r.setup.writes).toBe(20);
-    // One Resource Graph page, one zone listing, one page for each of the six hub zones.
-    expect(r.inSync).toMatchObject({ status: 'Completed', writes: 0, minimumPages: 8 });
-    expect(r.inSync.historyBytes).toBeGreaterThan(0);
-    expect(r.inSync.peakRssMiB).toBeGreaterThan(0);
-  });
+  it.each(['reconcile', 'cli'] as const)(
+    'reconcile: an in-sync estate (brought in step by %s), requests against the minimum pages',
+    async (setup) => {
+      const r = await runReconcile(
+        { endpoints: 20, subscriptions: 2, timeScale: 1000, timeoutMs: 60_000, setup },
+        'test',
+      );
+      expect(r.problems).toEqual([]);
+      if (setup === 'reconcile') expect(r.setup?.writes).toBe(20);
+      else expect(r.setup).toBeUndefined();
+      // One Resource Graph page, one zone listing, one page for each of the six hub zones.
+      expect(r.inSync).toMatchObject({ status: 'Completed', writes: 0, minimumPages: 8 });
+      expect(r.inSync.historyBytes).toBeGreaterThan(0);
+      expect(r.inSync.peakRssMiB).toBeGreaterThan(0);
+    },
+  );
 
   it('prints exactly one JSON object with --json and writes only between its markers', async () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'bench-json-'));
