@@ -14,7 +14,7 @@ export const ROOT = path.resolve(__dirname, '..');
 export interface RunInfo {
   command: string;
   commit: string;
-  /** True when the checkout had uncommitted changes to tracked files. */
+  /** True when tracked files other than the benchmark results had uncommitted changes. */
   dirty: boolean;
   node: string;
   machine: string;
@@ -38,7 +38,17 @@ export function runInfo(command: string): RunInfo {
   return {
     command,
     commit: git('rev-parse', '--short=12', 'HEAD') || 'unknown',
-    dirty: git('status', '--porcelain', '--untracked-files=no') !== '',
+    // The benchmarks' own output files do not make a checkout dirty.
+    dirty:
+      git(
+        'status',
+        '--porcelain',
+        '--untracked-files=no',
+        '--',
+        '.',
+        ':!docs/performance.md',
+        ':!bench/results',
+      ) !== '',
     node: process.version,
     machine: `${os.platform()} ${os.release()}, ${cpus.length} × ${cpus[0]?.model.trim() ?? 'cpu'}, ${(os.totalmem() / 2 ** 30).toFixed(1)} GiB`,
     loadAverage: os.loadavg().map((l) => Math.round(l * 100) / 100),
