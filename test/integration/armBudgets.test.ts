@@ -21,6 +21,7 @@ import {
   failure,
   HUB_RG,
   HUB_SUBSCRIPTION,
+  HUB_VNET_ID,
   SPOKE_RG,
   SPOKE_SUBSCRIPTION,
   startSeededEmulator,
@@ -172,6 +173,61 @@ describe('ARM emulator budgets (real SDK clients)', () => {
       expect(raw.status).toBe(429);
       expect(raw.json.error.message).toContain('privateDns.recordSetLists');
       expect(await listPage(QUEUE)).toHaveLength(1);
+    });
+  });
+
+  describe('Private DNS zone and link operation rates (rolling 60 s windows)', () => {
+    const zoneBase = `/subscriptions/${HUB_SUBSCRIPTION}/resourceGroups/${HUB_RG}/providers/Microsoft.Network/privateDnsZones`;
+    const firstPage = async <T>(pages: AsyncIterableIterator<T[]>) => (await pages.next()).value as T[];
+
+    it.each([
+      ['privateDns.zoneGets', 200, () => dns.privateZones.get(HUB_RG, BLOB)],
+      [
+        'privateDns.zoneListsByResourceGroup',
+        100,
+        () => firstPage(dns.privateZones.listByResourceGroup(HUB_RG).byPage()),
+      ],
+      ['privateDns.zoneListsBySubscription', 60, () => firstPage(dns.privateZones.list().byPage())],
+      ['privateDns.linkGets', 100, () => failure(dns.virtualNetworkLinks.get(HUB_RG, BLOB, 'missing'))],
+    ] as const)('%s: %i in any 60 s', async (limit, max, call) => {
+      await times(max, () => call());
+      const raw = await armRequest(
+        emu,
+        'GET',
+        limit === 'privateDns.zoneListsBySubscription'
+          ? `/subscriptions/${HUB_SUBSCRIPTION}/providers/Microsoft.Network/privateDnsZones?api-version=2024-06-01`
+          : limit === 'privateDns.zoneListsByResourceGroup'
+            ? `${zoneBase}?api-version=2024-06-01`
+            : limit === 'privateDns.linkGets'
+              ? `${zoneBase}/${BLOB}/virtualNetworkLinks/missing?api-version=2024-06-01`
+              : `${zoneBase}/${BLOB}?api-version=2024-06-01`,
+      );
+      expect(raw.status).toBe(429);
+      expect(raw.json.error.message).toContain(limit);
+      tick(60_000);
+      await call();
+    });
+
+    it('privateDns.linkWrites: 60 link writes per zone in any 60 s', async () => {
+      const put = () =>
+        armRequest(emu, 'PUT', `${zoneBase}/${BLOB}/virtualNetworkLinks/link-hub?api-version=2024-06-01`, {
+          body: { location: 'global', properties: { virtualNetwork: { id: HUB_VNET_ID } } },
+        });
+      for (let i = 0; i < 60; i++) expect((await put()).status).toBeLessThan(300);
+      const refused = await put();
+      expect(refused.status).toBe(429);
+      expect(refused.json.error.message).toContain('privateDns.linkWrites');
+    });
+
+    it('privateDns.zoneWrites: 40 zone writes per subscription in any 60 s', async () => {
+      const put = (name: string) =>
+        armRequest(emu, 'PUT', `${zoneBase}/${name}?api-version=2024-06-01`, {
+          body: { location: 'global' },
+        });
+      for (let i = 0; i < 40; i++) expect((await put(`zone${i}.example.com`)).status).toBe(201);
+      const refused = await put('zone40.example.com');
+      expect(refused.status).toBe(429);
+      expect(refused.json.error.message).toContain('privateDns.zoneWrites');
     });
   });
 
