@@ -75,7 +75,7 @@ describe('zone and record names the scripts use', () => {
   });
 });
 
-describe('report helpers', () => {
+describe('report arithmetic and files', () => {
   it('ratio and percentile', () => {
     expect(ratio(37, 19)).toBe(1.95);
     expect(ratio(5, 0)).toBeNaN();
