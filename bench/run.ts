@@ -3,6 +3,11 @@
  * command that produced them) to bench/results/<scenario>.md.
  */
 import { runAppBenchmark } from './app';
+import { runBurstBenchmark } from './burst';
+import { runEconomyBenchmark } from './economy';
+import { runLatencyBenchmark } from './latency';
+import { runReconcileBenchmark } from './reconcile';
+import { runWatchBenchmark } from './watch';
 import { runEmulatorBenchmark } from './emulator';
 import { runSyncBenchmark } from './sync';
 
@@ -10,6 +15,11 @@ const scenarios: Record<string, (args: string[]) => Promise<void>> = {
   emulator: runEmulatorBenchmark,
   sync: runSyncBenchmark,
   app: runAppBenchmark,
+  economy: runEconomyBenchmark,
+  burst: runBurstBenchmark,
+  latency: runLatencyBenchmark,
+  watch: runWatchBenchmark,
+  reconcile: runReconcileBenchmark,
 };
 
 async function main(): Promise<void> {

@@ -165,6 +165,8 @@ export interface DemoStackOptions {
   readonly chaos?: DeliveryChaos;
   /** Host log sink (default: warnings and errors to stderr). */
   readonly log?: (level: string, message: string) => void;
+  /** Run the app's timer triggers on the host clock (default false: the demo starts every reconcile itself). */
+  readonly runTimerTriggers?: boolean;
 }
 
 export interface DemoStack {
@@ -251,7 +253,7 @@ export async function startDemoStack(options: DemoStackOptions = {}): Promise<De
       stateDir: path.join(stateDir, 'host'),
       settings,
       timeMode: options.timeMode ?? 'real',
-      runTimerTriggers: false,
+      runTimerTriggers: options.runTimerTriggers ?? false,
       // Fixed keys, so a restarted host accepts the URLs Event Grid already has.
       functionKeys: {
         host: [randomKey()],

@@ -1,6 +1,7 @@
 import type { ArmClock } from './clock';
 import type { FaultInjector } from './faults';
 import type { TokenIssuer } from './identity';
+import type { LatencyModel } from './latency';
 import type { LroManager } from './lro';
 import type { EmulatedCloudProfile } from './privateLinkServices';
 import type { RequestLog } from './requestLog';
@@ -43,6 +44,8 @@ export interface EmulatorContext {
   readonly lro: LroManager;
   readonly throttle: Throttler;
   readonly faults: FaultInjector;
+  /** Azure's response and delivery times (off unless the emulator was started or configured with it). */
+  readonly latency: LatencyModel;
   readonly log: RequestLog;
   readonly tokens: TokenIssuer;
   /** `https://127.0.0.1:PORT` (valid once the server listens; call it lazily inside handlers). */

@@ -84,8 +84,33 @@ const throttlingSchema = z.object({
       deletes: bucketSchema.optional(),
     })
     .optional(),
-  extra: z.record(z.string(), bucketSchema).optional(),
+  extra: z
+    .record(
+      z.string(),
+      z.union([
+        bucketSchema,
+        z.object({
+          max: z.number().int().positive(),
+          windowMs: z.number().positive(),
+          header: z.string().optional(),
+        }),
+      ]),
+    )
+    .optional(),
 });
+const latencySpecSchema = z.object({
+  p50Ms: z.number().min(0),
+  p99Ms: z.number().min(0),
+  maxMs: z.number().positive().optional(),
+});
+const latencyModelSchema = z.union([
+  z.enum(['azure', 'off']),
+  z.object({
+    arm: z.union([latencySpecSchema, z.literal(false)]).optional(),
+    eventGrid: z.union([latencySpecSchema, z.literal(false)]).optional(),
+    seed: z.number().int().optional(),
+  }),
+]);
 
 const seedSchema = z.object({
   subscriptions: z.array(
@@ -209,6 +234,16 @@ export function registerControlApi(
       ...(body.extra ? { extra: body.extra } : {}),
     });
     return ok(ctx.throttle.limitsSnapshot());
+  });
+  addControlRoute(ctx, 'GET', '/latency', () => ok(ctx.latency.snapshot()));
+  addControlRoute(ctx, 'PUT', '/latency', (req) => {
+    const body = parseBody(latencyModelSchema, req);
+    try {
+      ctx.latency.configure(body);
+    } catch (err) {
+      throw new ArmError(400, 'InvalidControlRequest', `Invalid latency model: ${String(err)}`);
+    }
+    return ok(ctx.latency.snapshot());
   });
   addControlRoute(ctx, 'GET', '/counters', () => ok(ctx.log.snapshot()));
   addControlRoute(ctx, 'DELETE', '/counters', () => {

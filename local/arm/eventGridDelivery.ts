@@ -77,6 +77,8 @@ export interface DeliveryRecord {
   attempt: number;
   status: number | 'error';
   outcome: 'delivered' | 'retry' | 'deadLettered' | 'dropped';
+  /** Emulated epoch ms when the attempt was sent (absent for dropped events). */
+  sentAt?: number;
 }
 
 export interface DeadLetteredEvent {
@@ -112,6 +114,8 @@ export interface EventGridDeliveryOptions {
   seed?: number;
   /** How long one webhook call may take before it counts as failed, in real ms (Event Grid: 30 s). */
   responseTimeoutMs?: number;
+  /** Emulated ms between publication and the first attempt (Event Grid's own delay; default none). */
+  deliveryDelayMs?: () => number;
 }
 
 interface HttpAnswer {
@@ -365,7 +369,14 @@ export class EventGridDelivery {
       for (let c = 0; c < copies; c++) {
         if (chaos.reorderWindowMs !== undefined && chaos.reorderWindowMs > 0)
           this.hold(entry, event, chaos.reorderWindowMs);
-        else this.schedule(entry, event, 1, chaos.delayMs ?? 0, this.now());
+        else
+          this.schedule(
+            entry,
+            event,
+            1,
+            (chaos.delayMs ?? 0) + this.clock.toRealMs(this.options.deliveryDelayMs?.() ?? 0),
+            this.now(),
+          );
       }
     }
   }
@@ -437,6 +448,7 @@ export class EventGridDelivery {
       'aeg-metadata-version': event.metadataVersion,
     };
     let status: number | 'error' = 'error';
+    const sentAt = this.clock.now();
     try {
       status = (
         await send(entry.spec.endpointUrl, 'POST', headers, body, entry.spec.ca, this.responseTimeoutMs)
@@ -450,10 +462,11 @@ export class EventGridDelivery {
       this.log.push({
         subscription: entry.spec.name,
         eventId: event.id,
-        subject: event.subject,
         attempt,
         status,
         outcome,
+        sentAt,
+        subject: event.subject,
       });
     };
     if (typeof status === 'number' && SUCCESS_STATUS.has(status)) {

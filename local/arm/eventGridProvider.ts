@@ -179,6 +179,7 @@ function create(ctx: EmulatorContext, options: EventGridProviderOptions): EventG
   return new EventGridDelivery({
     tenantId: ctx.tokens.tenantId,
     clock: ctx.clock,
+    deliveryDelayMs: () => ctx.latency.sample('eventGrid'),
     ...(options.seed !== undefined ? { seed: options.seed } : {}),
     ...(options.responseTimeoutMs !== undefined ? { responseTimeoutMs: options.responseTimeoutMs } : {}),
   });

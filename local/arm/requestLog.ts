@@ -15,6 +15,8 @@ export interface RequestLogEntry {
   injected?: string;
   /** Real milliseconds spent handling the request. */
   durationMs: number;
+  /** Emulated milliseconds of modelled Azure latency added to this request (absent when none). */
+  latencyMs?: number;
 }
 
 export interface RequestCounters {

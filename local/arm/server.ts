@@ -9,6 +9,7 @@ import type { ArmProvider, EmulatorContext, SeedDocument, Seeder } from './conte
 import { ArmError, resourceGroupNotFound, subscriptionNotFound } from './errors';
 import { FaultInjector, type FaultConfig } from './faults';
 import { decodeClaims, TokenIssuer, type EmulatedIdentity } from './identity';
+import { LatencyModel, type LatencyOptions } from './latency';
 import { LroManager, type LroSettings } from './lro';
 import { defaultProviders } from './providers';
 import { EMULATED_CLOUD_PROFILES, type EmulatedCloud } from './privateLinkServices';
@@ -17,7 +18,7 @@ import { RequestLog } from './requestLog';
 import { resourceGroupId } from './resourceId';
 import { Router, type ArmRequest, type ArmResponse, type HttpMethod, type RouteMatch } from './router';
 import { ResourceStore, type ArmResource, type WriteContext } from './store';
-import { Throttler, type BucketLimit, type ThrottlingLimits } from './throttling';
+import { Throttler, type RateLimitDefinition, type ThrottlingLimits } from './throttling';
 import { generateCertificate } from './tls';
 import { WriteLog } from './writeLog';
 import { close, listen } from '../net';
@@ -37,9 +38,14 @@ export interface ArmEmulatorOptions {
   throttling?: {
     enabled?: boolean;
     subscription?: Partial<ThrottlingLimits>;
-    extra?: Record<string, BucketLimit>;
+    extra?: Record<string, RateLimitDefinition>;
   };
   faults?: FaultConfig;
+  /**
+   * Azure's latency: `'azure'` (ARM p50 60 ms / p99 250 ms, Event Grid p50 1 s / p99 5 s, emulated time) or explicit
+   * distributions. Default off (see local/arm/latency.ts).
+   */
+  latency?: LatencyOptions | 'azure' | 'off';
   lro?: Partial<LroSettings>;
   /** Secret expected in `X-IDENTITY-HEADER` (default: random). */
   identityHeader?: string;
@@ -118,7 +124,7 @@ export async function startArmEmulator(options: ArmEmulatorOptions = {}): Promis
   const faults = new FaultInjector();
   if (options.faults) faults.configure(options.faults);
   const throttle = new Throttler(clock);
-  if (options.throttling) throttle.configure(options.throttling);
+  const latency = new LatencyModel(options.latency);
   const tokens = new TokenIssuer(clock, options.tenantId, options.identity);
   const identityHeader = options.identityHeader ?? randomUUID();
   const requireAuth = options.requireAuth ?? true;
@@ -193,6 +199,7 @@ export async function startArmEmulator(options: ArmEmulatorOptions = {}): Promis
     lro,
     throttle,
     faults,
+    latency,
     log,
     tokens,
     endpoint: () => endpoint,
@@ -223,6 +230,8 @@ export async function startArmEmulator(options: ArmEmulatorOptions = {}): Promis
 
   lro.register(router);
   for (const provider of options.providers ?? defaultProviders) provider.register(ctx);
+  // After the providers, so limits given here replace the defaults they define.
+  if (options.throttling) throttle.configure(options.throttling);
   registerControlApi(ctx, { seed, reset, writes });
 
   const claimsCache = new Map<string, Record<string, unknown>>();
@@ -302,6 +311,7 @@ export async function startArmEmulator(options: ArmEmulatorOptions = {}): Promis
     let errorCode: string | undefined;
     let injected: string | undefined;
     let subscriptionIdForLog: string | undefined;
+    let latencyMs = 0;
     try {
       const found = router.match(method, path);
       if (!found) {
@@ -321,6 +331,10 @@ export async function startArmEmulator(options: ArmEmulatorOptions = {}): Promis
       match = found;
       const { route, params } = found;
       subscriptionIdForLog = params.subscriptionId;
+
+      // Azure's own response time, before anything else looks at the request.
+      latencyMs = latency.sample('arm');
+      if (latencyMs > 0) await clock.sleep(latencyMs);
 
       // Faults come first: they model the network and the front door, before ARM looks at the request.
       if (faults.active) {
@@ -544,6 +558,7 @@ export async function startArmEmulator(options: ArmEmulatorOptions = {}): Promis
         ...(subscriptionIdForLog ? { subscriptionId: subscriptionIdForLog } : {}),
         ...(errorCode ? { errorCode } : {}),
         ...(injected ? { injected } : {}),
+        ...(latencyMs > 0 ? { latencyMs } : {}),
       });
     }
   }

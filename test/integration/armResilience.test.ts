@@ -37,10 +37,15 @@ describe('ARM emulator: throttling, faults, counters and the control API', () =>
 
   it('counts down x-ms-ratelimit-remaining-subscription-* headers per operation class', async () => {
     emu.clock.setTimeScale(0.001); // effectively no refill during the test
-    const first = await armRequest(emu, 'GET', `${records()}/ALL?api-version=2024-06-01`);
-    const second = await armRequest(emu, 'GET', `${records()}/ALL?api-version=2024-06-01`);
+    const vnet = `/subscriptions/${HUB_SUBSCRIPTION}/resourceGroups/${HUB_RG}/providers/Microsoft.Network/virtualNetworks/vnet-hub?api-version=2025-05-01`;
+    const first = await armRequest(emu, 'GET', vnet);
+    const second = await armRequest(emu, 'GET', vnet);
     expect(first.headers['x-ms-ratelimit-remaining-subscription-reads']).toBe('249');
     expect(second.headers['x-ms-ratelimit-remaining-subscription-reads']).toBe('248');
+    // Private DNS reads report its own 500-per-5-minutes budget instead (Resource Manager's override header).
+    const dnsRead = await armRequest(emu, 'GET', `${records()}/ALL?api-version=2024-06-01`);
+    expect(dnsRead.headers['x-ms-ratelimit-remaining-subscription-resource-requests']).toBe('499');
+    expect(dnsRead.headers['x-ms-ratelimit-remaining-subscription-reads']).toBeUndefined();
     const write = await armRequest(emu, 'PUT', `${records()}/A/x?api-version=2024-06-01`, {
       body: { properties: { ttl: 5, aRecords: [] } },
     });

@@ -20,6 +20,7 @@ import { listScope, paginate } from '../paging';
 import { resourceGroupId } from '../resourceId';
 import type { ArmRequest, ArmResponse, RouteDefinition } from '../router';
 import type { ArmResource, WriteContext } from '../store';
+import type { WindowLimit } from '../throttling';
 import { parseIpv4 } from './networkIpam';
 
 export const PRIVATE_DNS_ZONE_TYPE = 'Microsoft.Network/privateDnsZones';
@@ -27,8 +28,77 @@ export const VIRTUAL_NETWORK_LINK_TYPE = 'Microsoft.Network/privateDnsZones/virt
 /** Record types in the order Private DNS lists them. */
 export const RECORD_TYPES = ['A', 'AAAA', 'CNAME', 'MX', 'PTR', 'SOA', 'SRV', 'TXT'] as const;
 export type RecordType = (typeof RECORD_TYPES)[number];
-/** Throttling limit name: record-set create/update/delete per zone (60 per minute). */
+/** Record-set create/update/delete per zone: 60 in any 60 s. */
 export const RECORD_SET_WRITE_LIMIT = 'privateDns.recordSetWrites';
+/** Every Private DNS GET (zones, links, record sets, each list page) per subscription: 500 in any 5 minutes. */
+export const PRIVATE_DNS_READ_LIMIT = 'privateDns.reads';
+/** The header Private DNS GETs carry instead of `x-ms-ratelimit-remaining-subscription-reads`. */
+export const PRIVATE_DNS_READ_HEADER = 'x-ms-ratelimit-remaining-subscription-resource-requests';
+
+/**
+ * Private DNS's request limits as rolling windows of emulated time (local/arm/README.md gives the source of each).
+ * The subscription read budget is ARM's "500 read (GET) operations per 5 minutes" for Azure DNS and Private DNS;
+ * the per-zone, per-group and per-subscription operation rates are the Private DNS rows of Azure's DNS limits.
+ * Azure lists record creates, updates and deletes as three 60/min rows; the emulator counts them in one window
+ * (stricter), as the app's pacer does.
+ */
+export const PRIVATE_DNS_RATE_LIMITS = {
+  [PRIVATE_DNS_READ_LIMIT]: { max: 500, windowMs: 300_000, header: PRIVATE_DNS_READ_HEADER },
+  [RECORD_SET_WRITE_LIMIT]: { max: 60, windowMs: 60_000 },
+  'privateDns.recordSetGets': { max: 200, windowMs: 60_000 },
+  'privateDns.recordSetLists': { max: 100, windowMs: 60_000 },
+  'privateDns.zoneGets': { max: 200, windowMs: 60_000 },
+  'privateDns.zoneListsByResourceGroup': { max: 100, windowMs: 60_000 },
+  'privateDns.zoneListsBySubscription': { max: 60, windowMs: 60_000 },
+  'privateDns.zoneWrites': { max: 40, windowMs: 60_000 },
+  'privateDns.linkGets': { max: 100, windowMs: 60_000 },
+  'privateDns.linkWrites': { max: 60, windowMs: 60_000 },
+} as const satisfies Record<string, WindowLimit>;
+
+type PrivateDnsLimitName = keyof typeof PRIVATE_DNS_RATE_LIMITS;
+/** What a limit is counted per: the zone, the resource group of a list, or the subscription. */
+type LimitScope = 'zone' | 'resourceGroup' | 'subscription';
+
+/** The limits each operation draws from. */
+export const PRIVATE_DNS_LIMITS_BY_OPERATION: Record<
+  string,
+  ReadonlyArray<[PrivateDnsLimitName, LimitScope]>
+> = {
+  PrivateZones_Get: [
+    [PRIVATE_DNS_READ_LIMIT, 'subscription'],
+    ['privateDns.zoneGets', 'zone'],
+  ],
+  PrivateZones_ListByResourceGroup: [
+    [PRIVATE_DNS_READ_LIMIT, 'subscription'],
+    ['privateDns.zoneListsByResourceGroup', 'resourceGroup'],
+  ],
+  PrivateZones_List: [
+    [PRIVATE_DNS_READ_LIMIT, 'subscription'],
+    ['privateDns.zoneListsBySubscription', 'subscription'],
+  ],
+  PrivateZones_CreateOrUpdate: [['privateDns.zoneWrites', 'subscription']],
+  VirtualNetworkLinks_Get: [
+    [PRIVATE_DNS_READ_LIMIT, 'subscription'],
+    ['privateDns.linkGets', 'zone'],
+  ],
+  VirtualNetworkLinks_List: [[PRIVATE_DNS_READ_LIMIT, 'subscription']],
+  VirtualNetworkLinks_CreateOrUpdate: [['privateDns.linkWrites', 'zone']],
+  RecordSets_Get: [
+    [PRIVATE_DNS_READ_LIMIT, 'subscription'],
+    ['privateDns.recordSetGets', 'zone'],
+  ],
+  RecordSets_List: [
+    [PRIVATE_DNS_READ_LIMIT, 'subscription'],
+    ['privateDns.recordSetLists', 'zone'],
+  ],
+  RecordSets_ListByType: [
+    [PRIVATE_DNS_READ_LIMIT, 'subscription'],
+    ['privateDns.recordSetLists', 'zone'],
+  ],
+  RecordSets_CreateOrUpdate: [[RECORD_SET_WRITE_LIMIT, 'zone']],
+  RecordSets_Update: [[RECORD_SET_WRITE_LIMIT, 'zone']],
+  RecordSets_Delete: [[RECORD_SET_WRITE_LIMIT, 'zone']],
+};
 
 /** Azure's published Private DNS limits. */
 export const PRIVATE_DNS_LIMITS = {
@@ -143,11 +213,29 @@ function etagListMatches(header: string, etag: string | undefined): boolean {
 export const privateDnsProvider: ArmProvider = {
   name: 'privateDns',
   register(ctx: EmulatorContext): void {
-    ctx.throttle.defineLimit(RECORD_SET_WRITE_LIMIT, { capacity: 60, refillPerSecond: 1 });
+    for (const [name, limit] of Object.entries(PRIVATE_DNS_RATE_LIMITS))
+      ctx.throttle.defineLimit(name, limit);
     const base =
       '/subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/Microsoft.Network/privateDnsZones';
+    const limitKey = (req: ArmRequest, scope: LimitScope): string => {
+      const subscriptionId = req.params.subscriptionId as string;
+      if (scope === 'subscription') return subscriptionId.toLowerCase();
+      if (scope === 'resourceGroup')
+        return resourceGroupId(subscriptionId, req.params.resourceGroupName as string).toLowerCase();
+      return zoneIdOf(req).toLowerCase();
+    };
     const route = (def: Omit<RouteDefinition, 'apiVersions'>): void => {
-      ctx.router.add({ ...def, apiVersions: PRIVATE_DNS_API_VERSIONS });
+      const limits = PRIVATE_DNS_LIMITS_BY_OPERATION[def.operationId];
+      ctx.router.add({
+        ...def,
+        apiVersions: PRIVATE_DNS_API_VERSIONS,
+        ...(limits
+          ? {
+              rateLimits: (req: ArmRequest) =>
+                limits.map(([limit, scope]) => ({ limit, key: limitKey(req, scope) })),
+            }
+          : {}),
+      });
     };
 
     const zoneId = (subscriptionId: string, resourceGroup: string, zoneName: string): string =>
@@ -312,10 +400,6 @@ export const privateDnsProvider: ArmProvider = {
           .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0)),
       );
     };
-
-    const recordSetLimits = (req: ArmRequest): Array<{ limit: string; key: string }> => [
-      { limit: RECORD_SET_WRITE_LIMIT, key: zoneIdOf(req).toLowerCase() },
-    ];
 
     // ---- zones -------------------------------------------------------------------------------------------
     route({
@@ -654,7 +738,6 @@ export const privateDnsProvider: ArmProvider = {
       operationId: 'RecordSets_CreateOrUpdate',
       resourceType: `${PRIVATE_DNS_ZONE_TYPE}/A`,
       armOperation: 'Microsoft.Network/privateDnsZones/recordType/write',
-      rateLimits: recordSetLimits,
       handler: (req): ArmResponse => {
         const { type, zone, body, name, existing } = recordSetWrite(req);
         checkPreconditions(req, existing, `record set '${name}' of type ${type}`);
@@ -685,7 +768,6 @@ export const privateDnsProvider: ArmProvider = {
       operationId: 'RecordSets_Update',
       resourceType: `${PRIVATE_DNS_ZONE_TYPE}/A`,
       armOperation: 'Microsoft.Network/privateDnsZones/recordType/write',
-      rateLimits: recordSetLimits,
       handler: (req): ArmResponse => {
         const { type, zone, body, name, existing } = recordSetWrite(req);
         if (!existing)
@@ -710,7 +792,6 @@ export const privateDnsProvider: ArmProvider = {
       operationId: 'RecordSets_Delete',
       resourceType: `${PRIVATE_DNS_ZONE_TYPE}/A`,
       armOperation: 'Microsoft.Network/privateDnsZones/recordType/delete',
-      rateLimits: recordSetLimits,
       handler: (req): ArmResponse => {
         const type = recordTypeOf(req);
         const zone = requireZone(req);

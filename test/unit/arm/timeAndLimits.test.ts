@@ -9,7 +9,8 @@ import {
   SubnetAllocator,
 } from '../../../local/arm/providers/networkIpam';
 import { RequestLog } from '../../../local/arm/requestLog';
-import { Throttler, TokenBucket } from '../../../local/arm/throttling';
+import { AZURE_LATENCY, LatencyModel, logNormalSampler } from '../../../local/arm/latency';
+import { SlidingWindow, Throttler, TokenBucket } from '../../../local/arm/throttling';
 
 /** A clock driven by hand: real time only moves when the test says so. */
 function manualClock(timeScale = 1): { clock: ScaledClock; tick: (ms: number) => void } {
@@ -83,6 +84,125 @@ describe('TokenBucket and Throttler', () => {
     const throttler = new Throttler(clock, { writes: { capacity: 1, refillPerSecond: 0 } });
     throttler.configure({ enabled: false });
     expect([throttler.check('s', 'write').ok, throttler.check('s', 'write').ok]).toEqual([true, true]);
+  });
+});
+
+describe('SlidingWindow (rolling limits)', () => {
+  it.each([
+    // [max, windowMs, admission times (ms), expected ok per request]
+    [3, 1000, [0, 0, 0, 0], [true, true, true, false]],
+    [3, 1000, [0, 400, 800, 999, 1000], [true, true, true, false, true]],
+    [2, 1000, [0, 600, 1000, 1500, 1599, 1600], [true, true, true, false, false, true]],
+    [
+      60,
+      60_000,
+      [...Array<number>(60).fill(0), 30_000, 59_999, 60_000],
+      [...Array<boolean>(60).fill(true), false, false, true],
+    ],
+  ])('max %i per %i ms: admissions at %j', (max, windowMs, at, expected) => {
+    const { clock, tick } = manualClock(1);
+    const window = new SlidingWindow({ max, windowMs }, clock);
+    let now = 0;
+    const results = at.map((t) => {
+      tick(t - now);
+      now = t;
+      return window.take().ok;
+    });
+    expect(results).toEqual(expected);
+  });
+
+  it('reports what is left and how long until the oldest admission leaves the window', () => {
+    const { clock, tick } = manualClock(1);
+    const window = new SlidingWindow({ max: 2, windowMs: 60_000 }, clock);
+    expect(window.take()).toEqual({ ok: true, remaining: 1, retryAfterMs: 0 });
+    tick(20_000);
+    expect(window.take()).toEqual({ ok: true, remaining: 0, retryAfterMs: 0 });
+    expect(window.take()).toEqual({ ok: false, remaining: 0, retryAfterMs: 40_000 });
+    expect(window.peek()).toBe(0);
+    tick(40_000);
+    expect(window.peek()).toBe(1);
+  });
+
+  it('never admits more than max in any window, unlike a token bucket of the same size', () => {
+    const { clock, tick } = manualClock(1);
+    const window = new SlidingWindow({ max: 60, windowMs: 60_000 }, clock);
+    const bucket = new TokenBucket({ capacity: 60, refillPerSecond: 1 }, clock);
+    let windowOk = 0;
+    let bucketOk = 0;
+    // A request every 250 ms for one minute, after a full window/bucket.
+    for (let i = 0; i < 240; i++) {
+      if (window.take().ok) windowOk++;
+      if (bucket.take().ok) bucketOk++;
+      tick(250);
+    }
+    expect(windowOk).toBe(60);
+    expect(bucketOk).toBeGreaterThan(110);
+  });
+
+  it('runs on emulated time, so a faster clock opens the window sooner in real time', () => {
+    const { clock, tick } = manualClock(20);
+    const window = new SlidingWindow({ max: 1, windowMs: 60_000 }, clock);
+    expect(window.take().ok).toBe(true);
+    tick(2_999); // real ms: 59,980 emulated
+    expect(window.take().ok).toBe(false);
+    tick(1);
+    expect(window.take().ok).toBe(true);
+  });
+});
+
+describe('Throttler with window limits', () => {
+  it('replaces the subscription header with the limit header and names the refusing limit', () => {
+    const { clock } = manualClock(1);
+    const throttler = new Throttler(clock);
+    throttler.defineLimit('reads', { max: 2, windowMs: 300_000, header: 'x-resource-requests' });
+    const use = [{ limit: 'reads', key: 'sub' }];
+    expect(throttler.check('sub', 'read', use).headers).toEqual({ 'x-resource-requests': '1' });
+    expect(throttler.check('sub', 'read', use).headers).toEqual({ 'x-resource-requests': '0' });
+    const refused = throttler.check('sub', 'read', use);
+    expect(refused).toMatchObject({ ok: false, limitedBy: 'reads', retryAfterMs: 300_000 });
+    expect(refused.headers).toEqual({ 'x-resource-requests': '0' });
+    // Without the limit the request reports the subscription bucket as before.
+    expect(throttler.check('sub', 'read').headers).toEqual({
+      'x-ms-ratelimit-remaining-subscription-reads': '247',
+    });
+    expect(throttler.remaining('reads', 'sub')).toBe(0);
+    expect(throttler.remaining('reads', 'other')).toBe(2);
+  });
+});
+
+describe('latency model', () => {
+  it.each([[{ p50Ms: 60, p99Ms: 250 }], [{ p50Ms: 1000, p99Ms: 5000 }], [{ p50Ms: 10, p99Ms: 10 }]])(
+    'samples a log-normal distribution with the given median and 99th percentile: %j',
+    (spec) => {
+      const sample = logNormalSampler(spec, seededRandom(3));
+      const values = Array.from({ length: 20_000 }, () => sample()).sort((a, b) => a - b);
+      const at = (q: number) => values[Math.floor(q * values.length)] ?? NaN;
+      expect(at(0.5)).toBeGreaterThan(spec.p50Ms * 0.95);
+      expect(at(0.5)).toBeLessThan(spec.p50Ms * 1.05 + 0.001);
+      expect(at(0.99)).toBeGreaterThan(spec.p99Ms * 0.9);
+      expect(at(0.99)).toBeLessThan(spec.p99Ms * 1.1 + 0.001);
+      expect(values[0]).toBeGreaterThan(0);
+    },
+  );
+
+  it('caps samples and refuses a 99th percentile below the median', () => {
+    const sample = logNormalSampler({ p50Ms: 60, p99Ms: 250, maxMs: 100 }, seededRandom(1));
+    expect(Math.max(...Array.from({ length: 1000 }, () => sample()))).toBe(100);
+    expect(() => logNormalSampler({ p50Ms: 60, p99Ms: 50 }, Math.random)).toThrow(RangeError);
+  });
+
+  it("is off by default, 'azure' turns on Azure's figures, and a seed repeats the same samples", () => {
+    const model = new LatencyModel();
+    expect([model.active, model.sample('arm'), model.sample('eventGrid')]).toEqual([false, 0, 0]);
+    model.configure('azure');
+    expect(model.snapshot()).toEqual(AZURE_LATENCY);
+    const first = [model.sample('arm'), model.sample('eventGrid')];
+    model.configure('azure');
+    expect([model.sample('arm'), model.sample('eventGrid')]).toEqual(first);
+    model.configure({ arm: { p50Ms: 60, p99Ms: 250 } });
+    expect(model.sample('eventGrid')).toBe(0);
+    model.configure('off');
+    expect(model.active).toBe(false);
   });
 });
 
