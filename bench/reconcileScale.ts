@@ -272,10 +272,9 @@ async function appChild(ready: EmulatorReady): Promise<void> {
 // ---------------------------------------------------------------------------------------------------------------
 // Driver
 
-function child(args: string[], env: NodeJS.ProcessEnv = process.env): ChildProcess {
-  return spawn(process.execPath, ['--import', 'tsx', __filename, ...args], {
+function child(args: string[], nodeArgs: string[] = []): ChildProcess {
+  return spawn(process.execPath, [...nodeArgs, '--import', 'tsx', __filename, ...args], {
     cwd: ROOT,
-    env,
     stdio: ['ignore', 'pipe', 'inherit'],
   });
 }
@@ -309,7 +308,7 @@ async function control<T>(ready: EmulatorReady, method: string, route: string): 
   });
 }
 
-async function runSize(endpoints: number, subscriptions: number): Promise<SizeResult> {
+async function runSize(endpoints: number, subscriptions: number, profileDir?: string): Promise<SizeResult> {
   const caFile = path.join(ROOT, '.local-state', `reconcile-scale-ca-${process.pid}.pem`);
   fs.mkdirSync(path.dirname(caFile), { recursive: true });
   const emulator = child([
@@ -325,7 +324,10 @@ async function runSize(endpoints: number, subscriptions: number): Promise<SizeRe
     const ready = await lineFrom<EmulatorReady>(emulator, 'READY');
     process.stderr.write(`  seeded ${endpoints} endpoints in ${ready.seedSeconds.toFixed(1)} s\n`);
     await control(ready, 'DELETE', '/counters');
-    const app = child(['--app-child', JSON.stringify(ready)]);
+    const app = child(
+      ['--app-child', JSON.stringify(ready)],
+      profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [],
+    );
     const result = await lineFrom<AppResult>(app, 'RESULT');
     await new Promise((resolve) => app.once('exit', resolve));
     const counters = await control<{ total: number; byOperation: Record<string, number> }>(
@@ -432,6 +434,7 @@ async function main(): Promise<void> {
     .option('--label <name>', 'block of the result file to (re)write', 'current')
     .option('--out <file>', 'result file', 'bench/results/reconcile-scale.md')
     .option('--json', 'print one JSON object to stdout instead of the table')
+    .option('--profile <dir>', "write a V8 CPU profile of the app's process into this folder")
     .option('--emulator-child', 'internal: serve a seeded emulator')
     .option('--app-child <ready>', 'internal: run the app against the emulator described')
     .option('--ca-file <file>', 'internal: where the emulator child writes its CA')
@@ -442,6 +445,7 @@ async function main(): Promise<void> {
       label: string;
       out: string;
       json?: boolean;
+      profile?: string;
       emulatorChild?: boolean;
       appChild?: string;
       caFile?: string;
@@ -465,7 +469,7 @@ async function main(): Promise<void> {
   const results: SizeResult[] = [];
   for (const n of sizes) {
     process.stderr.write(`reconcile-scale: ${n} endpoints in ${subscriptions} subscriptions\n`);
-    const r = await runSize(n, subscriptions);
+    const r = await runSize(n, subscriptions, opts.profile);
     process.stderr.write(
       `  ${r.app.status}: CPU ${r.app.cpuSeconds.toFixed(2)} s, stall ${r.app.maxStallMs.toFixed(0)} ms, durable ${(r.app.historyJsonBytes / 1e6).toFixed(2)} MB, RSS ${r.app.peakRssMb.toFixed(0)} MB, requests ${r.requests}/${r.minimum}\n`,
     );

@@ -1,4 +1,6 @@
 import { sameIps, sortIps } from './ipv4';
+import { runSteps, sortSteps } from './steps';
+import type { Steps } from './steps';
 import { zoneForFqdn } from './zoneCatalogue';
 import type { Conflict, CurrentRecordSet, DesiredRecord, EndpointDnsEntry, Skip } from './types';
 
@@ -27,6 +29,14 @@ export function desiredRecords(
   entries: readonly EndpointDnsEntry[],
   current: readonly CurrentRecordSet[] = [],
 ): DesiredState {
+  return runSteps(desiredRecordsSteps(entries, current));
+}
+
+/** `desiredRecords` in steps (see core/steps.ts). */
+export function* desiredRecordsSteps(
+  entries: readonly EndpointDnsEntry[],
+  current: readonly CurrentRecordSet[] = [],
+): Steps<DesiredState> {
   const skips: Skip[] = [];
   // key → endpoint id → ips
   const claims = new Map<string, { zone: string; name: string; byEndpoint: Map<string, string[]> }>();
@@ -49,15 +59,21 @@ export function desiredRecords(
     }
     const endpointId = entry.endpointId.toLowerCase();
     claim.byEndpoint.set(endpointId, sortIps([...(claim.byEndpoint.get(endpointId) ?? []), entry.ip]));
+    yield;
   }
 
-  const standing = new Map(current.map((c) => [recordKey(c.zone, c.name), c]));
+  const standing = new Map<string, CurrentRecordSet>();
+  for (const c of current) {
+    standing.set(recordKey(c.zone, c.name), c);
+    yield;
+  }
   const records: DesiredRecord[] = [];
   const conflicts: Conflict[] = [];
   for (const [key, claim] of claims) {
     const endpointIds = [...claim.byEndpoint.keys()].sort();
     const ipSets = endpointIds.map((id) => claim.byEndpoint.get(id) ?? []);
     const first = ipSets[0] ?? [];
+    yield;
     if (ipSets.every((ips) => sameIps(ips, first))) {
       records.push({ zone: claim.zone, name: claim.name, ips: first, owners: endpointIds });
       continue;
@@ -78,9 +94,25 @@ export function desiredRecords(
       claims: endpointIds.map((owner) => ({ owner, ips: claim.byEndpoint.get(owner) ?? [] })),
     });
   }
-  records.sort(byZoneThenName);
-  conflicts.sort(byZoneThenName);
-  return { records, conflicts, skips };
+  return {
+    records: yield* sortSteps(records, byZoneThenName),
+    conflicts: yield* sortSteps(conflicts, byZoneThenName),
+    skips,
+  };
+}
+
+/**
+ * The zones `desiredRecords` would put these entries in (sorted), without building the records: what a
+ * reconcile must read before it can plan.
+ */
+export function* desiredZonesSteps(entries: readonly EndpointDnsEntry[]): Steps<string[]> {
+  const zones = new Set<string>();
+  for (const entry of entries) {
+    const lookup = zoneForFqdn(entry.fqdn);
+    if (lookup.ok) zones.add(lookup.zone);
+    yield;
+  }
+  return [...zones].sort();
 }
 
 export { byZoneThenName };

@@ -7,12 +7,14 @@ import type { InvocationContext } from '@azure/functions';
 import * as df from 'durable-functions';
 import { z } from 'zod';
 import { hubZoneGroups } from '../core/config';
-import { desiredRecords } from '../core/desiredState';
+import { desiredZonesSteps } from '../core/desiredState';
 import {
   dnsEntries,
   readEndpoint,
   readEndpoints,
+  readEndpointsSteps,
   splitResources,
+  splitResourcesSteps,
   BACKUP_V1_SIBLING_SUFFIXES,
 } from '../core/endpoint';
 import type { EndpointState } from '../core/endpoint';
@@ -22,7 +24,7 @@ import { SYNC_POLICIES } from '../core/plan';
 import type { PlanOptions } from '../core/plan';
 import { canonicalId } from '../core/resourceId';
 import { TELEMETRY_EVENTS, TELEMETRY_METRICS } from '../core/telemetry';
-import { planEndpoints } from '../core/pipeline';
+import { planEndpointsSteps } from '../core/pipeline';
 import type { Conflict, CurrentRecordSet, DesiredRecord, Plan, SyncPolicy } from '../core/types';
 import { applyWrites, toAzureError } from '../azure';
 import type { PendingWrite } from '../azure';
@@ -34,6 +36,7 @@ import { getOrchestrationDeps } from './deps';
 import { ACTIVITIES } from './names';
 import { GrantedSlotsPacer } from './pacing';
 import { listingScopeFor, planScopeFor, zonesToWrite } from './planning';
+import { runInSlices } from '../azure/slices';
 import type { WorkItem } from './planning';
 import { emitEvent, emitMetric } from './telemetry';
 
@@ -178,15 +181,16 @@ export async function planScope(raw: unknown): Promise<ScopePlan> {
   const listingScope = listingScopeFor(input.scope, config);
   if (!listingScope.ok) throw new Error(`reconcile scope refused: ${listingScope.message}`);
   const listing = await ports.endpoints.listScope(listingScope.scope);
-  const split = splitResources(listing.resources);
-  const endpoints = readEndpoints(split);
+  // The estate-wide work runs a slice at a time: a large scope must not hold the host's event loop.
+  const split = await runInSlices(splitResourcesSteps(listing.resources));
+  const endpoints = await runInSlices(readEndpointsSteps(split));
 
-  const wanted = desiredRecords(dnsEntries(endpoints)).records.map((r) => r.zone);
+  const wanted = await runInSlices(desiredZonesSteps(dnsEntries(endpoints)));
   const zones = [...new Set([...wanted, ...(await listHubZones())])].sort();
   const current: CurrentRecordSet[] = [];
   await forEachLimited(zones, ZONE_READ_CONCURRENCY, async (zone) => {
     try {
-      current.push(...(await ports.records.listRecordSets(locateZone(zone))));
+      for (const record of await ports.records.listRecordSets(locateZone(zone))) current.push(record);
     } catch (error) {
       // A zone that does not exist holds nothing; creates into it fail later with the Azure code.
       if (toAzureError(error, zone).statusCode !== 404) throw error;
@@ -205,12 +209,11 @@ export async function planScope(raw: unknown): Promise<ScopePlan> {
     ttl: config.recordTtlSeconds,
     ...(scope ? { scope } : {}),
   };
-  const planned = planEndpoints(endpoints, current, base, split.skips);
+  const planned = await runInSlices(planEndpointsSteps(endpoints, current, base, split.skips));
   const plan = input.includeUnchanged ? planned.plan : { ...planned.plan, unchanged: [] };
-  const desiredByZone: Record<string, DesiredRecord[]> = {};
-  for (const zone of zonesToWrite(plan)) {
-    desiredByZone[zone] = planned.desired.filter((r) => r.zone === zone);
-  }
+  const byZone = new Map<string, DesiredRecord[]>(zonesToWrite(plan).map((zone) => [zone, []]));
+  for (const record of planned.desired) byZone.get(record.zone)?.push(record);
+  const desiredByZone: Record<string, DesiredRecord[]> = Object.fromEntries(byZone);
   return {
     listing: {
       source: listing.source,
