@@ -379,7 +379,7 @@ function render(results: SizeResult[], label: string, command: string): string {
   } catch {
     // not a git checkout
   }
-  const mb = (b: number) => (b / 1e6).toFixed(2);
+  const kb = (b: number) => `${(b / 1e3).toFixed(1)} kB`;
   const lines = [
     `### ${label}`,
     '',
@@ -388,13 +388,13 @@ function render(results: SizeResult[], label: string, command: string): string {
       .map((l) => l.toFixed(2))
       .join(' ')}; recorded ${new Date().toISOString()}.`,
     '',
-    '| endpoints | subscriptions | records | status | app CPU s | wall s | longest stall ms | durable bytes (files / compact JSON, instances) | peak RSS MB | ARM requests / minimum | writes | problems |',
+    '| endpoints | subscriptions | records | status | app CPU s | wall s | longest stall ms | durable state of the run (files / compact JSON, instances) | peak RSS MB | ARM requests / minimum | writes | problems |',
     '|---|---|---|---|---|---|---|---|---|---|---|---|',
   ];
   for (const r of results) {
     const p = problemsOf(r);
     lines.push(
-      `| ${r.endpoints} | ${r.subscriptions} | ${r.records} | ${r.app.status} | **${r.app.cpuSeconds.toFixed(2)}** | ${r.app.wallSeconds.toFixed(2)} | **${r.app.maxStallMs.toFixed(0)}** | ${mb(r.app.stateFileBytes)} MB / **${mb(r.app.historyJsonBytes)} MB** (${r.app.instances}) | **${r.app.peakRssMb.toFixed(0)}** | ${r.requests} / ${r.minimum} = **${(r.requests / r.minimum).toFixed(2)}** | ${r.writes} | ${p.length === 0 ? 'none' : p.join('; ')} |`,
+      `| ${r.endpoints} | ${r.subscriptions} | ${r.records} | ${r.app.status} | **${r.app.cpuSeconds.toFixed(2)}** | ${r.app.wallSeconds.toFixed(2)} | **${r.app.maxStallMs.toFixed(0)}** | ${kb(r.app.stateFileBytes)} / **${kb(r.app.historyJsonBytes)}** (${r.app.instances}) | **${r.app.peakRssMb.toFixed(0)}** | ${r.requests} / ${r.minimum} = **${(r.requests / r.minimum).toFixed(2)}** | ${r.writes} | ${p.length === 0 ? 'none' : p.join('; ')} |`,
     );
   }
   lines.push('', 'Requests by operation:', '');
@@ -471,7 +471,7 @@ async function main(): Promise<void> {
     process.stderr.write(`reconcile-scale: ${n} endpoints in ${subscriptions} subscriptions\n`);
     const r = await runSize(n, subscriptions, opts.profile);
     process.stderr.write(
-      `  ${r.app.status}: CPU ${r.app.cpuSeconds.toFixed(2)} s, stall ${r.app.maxStallMs.toFixed(0)} ms, durable ${(r.app.historyJsonBytes / 1e6).toFixed(2)} MB, RSS ${r.app.peakRssMb.toFixed(0)} MB, requests ${r.requests}/${r.minimum}\n`,
+      `  ${r.app.status}: CPU ${r.app.cpuSeconds.toFixed(2)} s, stall ${r.app.maxStallMs.toFixed(0)} ms, durable ${(r.app.historyJsonBytes / 1e3).toFixed(1)} kB, RSS ${r.app.peakRssMb.toFixed(0)} MB, requests ${r.requests}/${r.minimum}\n`,
     );
     results.push(r);
   }
