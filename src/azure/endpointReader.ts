@@ -9,6 +9,7 @@ import type { AzureClients } from './clients';
 import { listAllPages, toAzureError, withRetry } from './errors';
 import type { RetryOptions } from './errors';
 import type { EndpointReader, EndpointScope, EndpointWithNics, ScopeListing } from './ports';
+import { breathe } from './slices';
 
 /** Rows per Resource Graph page (the service maximum). */
 export const RESOURCE_GRAPH_PAGE_SIZE = 1000;
@@ -125,14 +126,23 @@ export function filterScope<T extends PrivateEndpointResource>(
   endpoints: readonly T[],
   scope: EndpointScope,
 ): T[] {
+  return keepScopeRoots(endpoints.filter(inListingScope(scope)), scope);
+}
+
+/** The subscription / resource-group part of a scope, as a test on one endpoint. */
+function inListingScope(scope: EndpointScope): (pe: PrivateEndpointResource) => boolean {
   const subs = new Set(scope.subscriptionIds.map((s) => s.toLowerCase()));
   const groups = scope.resourceGroups ? new Set(scope.resourceGroups.map((g) => g.toLowerCase())) : undefined;
-  const inBase = endpoints.filter((pe) => {
+  return (pe) => {
     const id = parseResourceId(pe.id);
     if (!id || !subs.has(id.subscriptionId)) return false;
     if (scope.backupOnly && !isBackupResource(pe)) return false;
     return !groups || groups.has(`${id.subscriptionId}/${id.resourceGroup}`);
-  });
+  };
+}
+
+/** The vault / endpoint part of a scope: its endpoints and their Backup v1 siblings (all of `inBase` without). */
+function keepScopeRoots<T extends PrivateEndpointResource>(inBase: T[], scope: EndpointScope): T[] {
   if (!scope.vaultId && !scope.endpointId) return inBase;
   const vault = scope.vaultId ? canonicalId(scope.vaultId) : undefined;
   const roots = inBase.filter((pe) => {
@@ -245,6 +255,8 @@ export class ArmEndpointReader implements EndpointReader {
   private async listWithResourceGraph(scope: EndpointScope): Promise<ScopeListing> {
     const client = this.clients.resourceGraph();
     const query = scopeQuery(scope);
+    const inScope = inListingScope(scope);
+    // Thousands of rows are parsed a slice at a time, so a large listing does not hold the event loop.
     const endpoints: PrivateEndpointResource[] = [];
     const nics = new Map<string, NetworkInterfaceResource>();
     let skipToken: string | undefined;
@@ -267,6 +279,7 @@ export class ArmEndpointReader implements EndpointReader {
       requests++;
       const rows = Array.isArray(page.data) ? (page.data as GraphRow[]) : [];
       for (const row of rows) {
+        await breathe();
         const rawEndpoint = {
           id: row.id,
           name: row.name,
@@ -275,7 +288,8 @@ export class ArmEndpointReader implements EndpointReader {
           properties: row.properties,
         };
         if (!privateEndpointResource.safeParse(rawEndpoint).success) continue;
-        endpoints.push(rawEndpoint as PrivateEndpointResource);
+        if (inScope(rawEndpoint as PrivateEndpointResource))
+          endpoints.push(rawEndpoint as PrivateEndpointResource);
         if (typeof row.nicId === 'string' && row.nicId !== '') {
           const rawNic = {
             id: row.nicId,
@@ -291,7 +305,7 @@ export class ArmEndpointReader implements EndpointReader {
       }
       skipToken = page.skipToken || undefined;
     } while (skipToken);
-    const kept = filterScope(endpoints, scope);
+    const kept = keepScopeRoots(endpoints, scope);
     return { resources: [...kept, ...nicsOf(kept, nics)], source: 'resource-graph', requests };
   }
 
@@ -358,14 +372,17 @@ function nicsOf(
   endpoints: readonly PrivateEndpointResource[],
   nics: Map<string, NetworkInterfaceResource>,
 ): NetworkInterfaceResource[] {
-  const out: NetworkInterfaceResource[] = [];
+  const out = new Set<NetworkInterfaceResource>();
   for (const pe of endpoints) {
-    for (const ref of { ...pe, ...(pe.properties ?? {}) }.networkInterfaces ?? []) {
+    const props = pe.properties;
+    const refs =
+      props && Object.hasOwn(props, 'networkInterfaces') ? props.networkInterfaces : pe.networkInterfaces;
+    for (const ref of refs ?? []) {
       const nic = nics.get(canonicalId(ref.id));
-      if (nic && !out.includes(nic)) out.push(nic);
+      if (nic) out.add(nic);
     }
   }
-  return out;
+  return [...out];
 }
 
 function parseEndpoint(raw: unknown, id: string): PrivateEndpointResource {

@@ -2,6 +2,7 @@ import type { RecordSet } from '@azure/arm-privatedns';
 import { readRecordSet } from '../core/recordSets';
 import type { CurrentRecordSet } from '../core/types';
 import type { AzureClients } from './clients';
+import { breathe } from './slices';
 import { listAllPages, toAzureError, withRetry } from './errors';
 import type { RetryOptions } from './errors';
 import type { ListRecordSetsOptions, RecordSetContent, RecordSetStore, ZoneRef } from './ports';
@@ -54,7 +55,9 @@ export class PrivateDnsRecordStore implements RecordSetStore {
       this.retry,
     );
     const out: CurrentRecordSet[] = [];
+    // A zone may hold thousands of record sets: read them a slice at a time (see slices.ts).
     for (const rs of listed) {
+      await breathe();
       const read = readRecordSet(rs);
       if (!read.ok) continue;
       if (wanted && !wanted.has(read.recordSet.name)) continue;

@@ -1,5 +1,7 @@
 import type { AzureCloudName } from './clouds';
 import { sameIps, sortIps } from './ipv4';
+import { runSteps, sortSteps } from './steps';
+import type { Steps } from './steps';
 import { zoneForFqdn } from './zoneCatalogue';
 import type { Conflict, CurrentRecordSet, DesiredRecord, EndpointDnsEntry, Skip } from './types';
 
@@ -52,19 +54,41 @@ export function desiredRecords(
   current: readonly CurrentRecordSet[] = [],
   options: DesiredOptions = {},
 ): DesiredState {
-  const skips: Skip[] = [];
-  const hubZones = options.hubZones
+  return runSteps(desiredRecordsSteps(entries, current, options));
+}
+
+/** Options `zoneForFqdn` takes for one entry. */
+function lookupOptions(
+  options: DesiredOptions,
+  hubZones: ReadonlySet<string> | undefined,
+  entry: EndpointDnsEntry,
+): Parameters<typeof zoneForFqdn>[1] {
+  return {
+    ...(options.cloud ? { cloud: options.cloud } : {}),
+    ...(hubZones ? { hubZones } : {}),
+    ...(entry.groupId ? { groupId: entry.groupId } : {}),
+  };
+}
+
+function hubZoneSet(options: DesiredOptions): ReadonlySet<string> | undefined {
+  return options.hubZones
     ? new Set([...options.hubZones].map((z) => z.toLowerCase().replace(/\.$/, '')))
     : undefined;
+}
+
+/** `desiredRecords` in steps (see core/steps.ts). */
+export function* desiredRecordsSteps(
+  entries: readonly EndpointDnsEntry[],
+  current: readonly CurrentRecordSet[] = [],
+  options: DesiredOptions = {},
+): Steps<DesiredState> {
+  const skips: Skip[] = [];
+  const hubZones = hubZoneSet(options);
   const choices = new Map<string, ZoneChoice>();
   // key → endpoint id → ips
   const claims = new Map<string, { zone: string; name: string; byEndpoint: Map<string, string[]> }>();
   for (const entry of entries) {
-    const lookup = zoneForFqdn(entry.fqdn, {
-      ...(options.cloud ? { cloud: options.cloud } : {}),
-      ...(hubZones ? { hubZones } : {}),
-      ...(entry.groupId ? { groupId: entry.groupId } : {}),
-    });
+    const lookup = zoneForFqdn(entry.fqdn, lookupOptions(options, hubZones, entry));
     if (lookup.ok && lookup.basis !== 'only') {
       choices.set(entry.fqdn, {
         fqdn: entry.fqdn,
@@ -91,15 +115,21 @@ export function desiredRecords(
     }
     const endpointId = entry.endpointId.toLowerCase();
     claim.byEndpoint.set(endpointId, sortIps([...(claim.byEndpoint.get(endpointId) ?? []), entry.ip]));
+    yield;
   }
 
-  const standing = new Map(current.map((c) => [recordKey(c.zone, c.name), c]));
+  const standing = new Map<string, CurrentRecordSet>();
+  for (const c of current) {
+    standing.set(recordKey(c.zone, c.name), c);
+    yield;
+  }
   const records: DesiredRecord[] = [];
   const conflicts: Conflict[] = [];
   for (const [key, claim] of claims) {
     const endpointIds = [...claim.byEndpoint.keys()].sort();
     const ipSets = endpointIds.map((id) => claim.byEndpoint.get(id) ?? []);
     const first = ipSets[0] ?? [];
+    yield;
     if (ipSets.every((ips) => sameIps(ips, first))) {
       records.push({ zone: claim.zone, name: claim.name, ips: first, owners: endpointIds });
       continue;
@@ -120,10 +150,31 @@ export function desiredRecords(
       claims: endpointIds.map((owner) => ({ owner, ips: claim.byEndpoint.get(owner) ?? [] })),
     });
   }
-  records.sort(byZoneThenName);
-  conflicts.sort(byZoneThenName);
   const zoneChoices = [...choices.values()].sort((a, b) => (a.fqdn < b.fqdn ? -1 : a.fqdn > b.fqdn ? 1 : 0));
-  return { records, conflicts, skips, zoneChoices };
+  return {
+    records: yield* sortSteps(records, byZoneThenName),
+    conflicts: yield* sortSteps(conflicts, byZoneThenName),
+    skips,
+    zoneChoices,
+  };
+}
+
+/**
+ * The zones `desiredRecords` would put these entries in (sorted), without building the records: what a
+ * reconcile must read before it can plan.
+ */
+export function* desiredZonesSteps(
+  entries: readonly EndpointDnsEntry[],
+  options: DesiredOptions = {},
+): Steps<string[]> {
+  const hubZones = hubZoneSet(options);
+  const zones = new Set<string>();
+  for (const entry of entries) {
+    const lookup = zoneForFqdn(entry.fqdn, lookupOptions(options, hubZones, entry));
+    if (lookup.ok) zones.add(lookup.zone);
+    yield;
+  }
+  return [...zones].sort();
 }
 
 export { byZoneThenName };

@@ -4,10 +4,12 @@ import { canonicalId, parseResourceId } from './resourceId';
 import { displayText, quoted } from './safeText';
 import type { EndpointDnsEntry, Skip } from './types';
 import { isIpv4 } from './ipv4';
+import { mapSteps, runSteps, sortSteps } from './steps';
+import type { Steps } from './steps';
 
 /*
  * Private endpoints and their network interfaces as ARM returns them (the wire shape, `properties` nested).
- * The SDK-flattened shape (fields at the top level) is accepted too: `propertiesOf` looks in both places.
+ * The SDK-flattened shape (fields at the top level) is accepted too: `prop` looks in both places.
  */
 
 const subResource = z.object({ id: z.string() });
@@ -151,53 +153,63 @@ export interface EndpointState {
   readonly skips: Skip[];
 }
 
-type Props<T> = T extends { properties?: infer P } ? NonNullable<P> : never;
+function isNicList(
+  nics: readonly NetworkInterfaceResource[] | NicIndex,
+): nics is readonly NetworkInterfaceResource[] {
+  return Array.isArray(nics);
+}
 
-/** Wire shape keeps fields under `properties`; the SDK shape at the top. Prefer `properties` when present. */
-function propertiesOf<T extends { properties?: object }>(resource: T): Props<T> & T {
-  return { ...resource, ...(resource.properties ?? {}) } as Props<T> & T;
+type Props<T> = T extends { properties?: infer P } ? NonNullable<P> : never;
+type Merged<T> = Props<T> & T;
+
+/**
+ * One field of a resource in either shape: the wire shape keeps fields under `properties`, the SDK shape at the
+ * top; `properties` wins when it holds the key. Reads the field in place (no merged copy of the resource).
+ */
+function prop<T extends { properties?: object | null }, K extends keyof Merged<T>>(
+  resource: T,
+  key: K,
+): Merged<T>[K] {
+  const props = resource.properties;
+  const source = props !== undefined && props !== null && Object.hasOwn(props, key) ? props : resource;
+  return (source as Merged<T>)[key];
 }
 
 function readConnections(pe: PrivateEndpointResource): EndpointConnection[] {
-  const props = propertiesOf(pe);
   const read = (
     list: z.infer<typeof connection>[] | null | undefined,
     manual: boolean,
   ): EndpointConnection[] =>
-    (list ?? []).map((c) => {
-      const p = propertiesOf(c);
-      return {
-        name: c.name ?? '',
-        manual,
-        status: p.privateLinkServiceConnectionState?.status ?? '',
-        groupIds: p.groupIds ?? [],
-        privateLinkServiceId: p.privateLinkServiceId ?? '',
-      };
-    });
+    (list ?? []).map((c) => ({
+      name: c.name ?? '',
+      manual,
+      status: prop(c, 'privateLinkServiceConnectionState')?.status ?? '',
+      groupIds: prop(c, 'groupIds') ?? [],
+      privateLinkServiceId: prop(c, 'privateLinkServiceId') ?? '',
+    }));
   return [
-    ...read(props.privateLinkServiceConnections, false),
-    ...read(props.manualPrivateLinkServiceConnections, true),
+    ...read(prop(pe, 'privateLinkServiceConnections'), false),
+    ...read(prop(pe, 'manualPrivateLinkServiceConnections'), true),
   ];
 }
 
 /** Entries from the NICs: each ipConfiguration's FQDNs point at its private IP. */
 function entriesFromNics(
   endpointId: string,
-  nics: NetworkInterfaceResource[],
+  nics: readonly NetworkInterfaceResource[],
   skips: Skip[],
 ): EndpointDnsEntry[] {
-  const entries: EndpointDnsEntry[] = [];
+  const entries = new EntryList();
   for (const nic of nics) {
-    for (const ipc of propertiesOf(nic).ipConfigurations ?? []) {
-      const p = propertiesOf(ipc);
-      const link = p.privateLinkConnectionProperties;
+    for (const ipc of prop(nic, 'ipConfigurations') ?? []) {
+      const link = prop(ipc, 'privateLinkConnectionProperties');
       const fqdns = link?.fqdns ?? [];
       if (fqdns.length === 0) continue;
-      const ip = p.privateIPAddress ?? '';
-      for (const fqdn of fqdns) pushEntry(entries, skips, endpointId, fqdn, ip, link?.groupId ?? '');
+      const ip = prop(ipc, 'privateIPAddress') ?? '';
+      for (const fqdn of fqdns) entries.push(skips, endpointId, fqdn, ip, link?.groupId ?? '');
     }
   }
-  return entries;
+  return entries.entries;
 }
 
 function entriesFromCustomDnsConfigs(
@@ -206,35 +218,35 @@ function entriesFromCustomDnsConfigs(
   groupId: string,
   skips: Skip[],
 ): EndpointDnsEntry[] {
-  const entries: EndpointDnsEntry[] = [];
-  for (const config of propertiesOf(pe).customDnsConfigs ?? []) {
+  const entries = new EntryList();
+  for (const config of prop(pe, 'customDnsConfigs') ?? []) {
     if (!config.fqdn) continue;
-    for (const ip of config.ipAddresses ?? [])
-      pushEntry(entries, skips, endpointId, config.fqdn, ip, groupId);
+    for (const ip of config.ipAddresses ?? []) entries.push(skips, endpointId, config.fqdn, ip, groupId);
   }
-  return entries;
+  return entries.entries;
 }
 
-function pushEntry(
-  entries: EndpointDnsEntry[],
-  skips: Skip[],
-  endpointId: string,
-  fqdn: string,
-  ip: string,
-  groupId: string,
-): void {
-  const normalisedFqdn = fqdn.trim().toLowerCase().replace(/\.$/, '');
-  if (!isIpv4(ip)) {
-    skips.push({
-      code: 'invalid-ip',
-      message: `${displayText(normalisedFqdn)}: ${quoted(ip, 60)} is not an IPv4 address; only A records are managed`,
-      endpointId,
-      fqdn: normalisedFqdn,
-    });
-    return;
+/** An endpoint's DNS entries in the order found, each FQDN + IP once. */
+class EntryList {
+  readonly entries: EndpointDnsEntry[] = [];
+  private readonly seen = new Set<string>();
+
+  push(skips: Skip[], endpointId: string, fqdn: string, ip: string, groupId: string): void {
+    const normalisedFqdn = fqdn.trim().toLowerCase().replace(/\.$/, '');
+    if (!isIpv4(ip)) {
+      skips.push({
+        code: 'invalid-ip',
+        message: `${displayText(normalisedFqdn)}: ${quoted(ip, 60)} is not an IPv4 address; only A records are managed`,
+        endpointId,
+        fqdn: normalisedFqdn,
+      });
+      return;
+    }
+    const key = `${normalisedFqdn} ${ip}`;
+    if (this.seen.has(key)) return;
+    this.seen.add(key);
+    this.entries.push({ fqdn: normalisedFqdn, ip, endpointId, groupId });
   }
-  if (entries.some((e) => e.fqdn === normalisedFqdn && e.ip === ip)) return;
-  entries.push({ fqdn: normalisedFqdn, ip, endpointId, groupId });
 }
 
 function siblingKind(name: string): { kind: BackupSiblingKind; parentName: string } | undefined {
@@ -248,30 +260,76 @@ function siblingKind(name: string): { kind: BackupSiblingKind; parentName: strin
 }
 
 /**
- * Reads one private endpoint with the NICs it references (other NICs are ignored). Only Approved connections
- * publish records; an endpoint still provisioning or without FQDNs is reported not ready.
+ * The NICs of a listing, looked up by canonical id and by the endpoint they name in `privateEndpoint.id`. Built
+ * once per listing, so matching every endpoint to its NICs is one pass, and each NIC id is canonicalised once.
  */
-export function readEndpoint(pe: PrivateEndpointResource, nics: NetworkInterfaceResource[]): EndpointState {
+export interface NicIndex {
+  readonly nics: readonly NetworkInterfaceResource[];
+  /** Canonical id of `nics[i]`. */
+  readonly ids: readonly string[];
+  /** Canonical NIC id → positions in `nics` (a NIC listed twice is found twice, as a filter over the list would). */
+  readonly byId: ReadonlyMap<string, readonly number[]>;
+  /** Canonical endpoint id in the NIC's `privateEndpoint.id` → positions in `nics`. */
+  readonly byEndpoint: ReadonlyMap<string, readonly number[]>;
+}
+
+export function indexNics(nics: readonly NetworkInterfaceResource[]): NicIndex {
+  return runSteps(indexNicsSteps(nics));
+}
+
+export function* indexNicsSteps(nics: readonly NetworkInterfaceResource[]): Steps<NicIndex> {
+  const ids: string[] = [];
+  const byId = new Map<string, number[]>();
+  const byEndpoint = new Map<string, number[]>();
+  const add = (map: Map<string, number[]>, key: string, position: number): void => {
+    const list = map.get(key);
+    if (list) list.push(position);
+    else map.set(key, [position]);
+  };
+  for (let position = 0; position < nics.length; position++) {
+    const nic = nics[position] as NetworkInterfaceResource;
+    const id = canonicalId(nic.id);
+    ids.push(id);
+    add(byId, id, position);
+    const owner = prop(nic, 'privateEndpoint');
+    if (owner !== undefined && owner !== null) add(byEndpoint, canonicalId(owner.id), position);
+    yield;
+  }
+  return { nics, ids, byId, byEndpoint };
+}
+
+/**
+ * Reads one private endpoint with the NICs it references (other NICs are ignored): the NICs it lists in
+ * `networkInterfaces` and those naming it in their `privateEndpoint.id`, in the order of the NIC list. Only
+ * Approved connections publish records; an endpoint still provisioning or without FQDNs is reported not ready.
+ * Pass a `NicIndex` when reading many endpoints against one NIC list.
+ */
+export function readEndpoint(
+  pe: PrivateEndpointResource,
+  nics: readonly NetworkInterfaceResource[] | NicIndex,
+): EndpointState {
+  const index = isNicList(nics) ? indexNics(nics) : nics;
   const parsed = parseResourceId(pe.id);
   const id = canonicalId(pe.id);
-  const props = propertiesOf(pe);
   const skips: Skip[] = [];
   const connections = readConnections(pe);
   const groupIds = [...new Set(connections.flatMap((c) => c.groupIds))];
   const approved = connections.some((c) => c.status.toLowerCase() === 'approved');
-  const nicIds = (props.networkInterfaces ?? []).map((n) => canonicalId(n.id));
-  const ownNics = nics.filter((nic) => {
-    const nicProps = propertiesOf(nic);
-    return (
-      nicIds.includes(canonicalId(nic.id)) ||
-      (nicProps.privateEndpoint !== undefined &&
-        nicProps.privateEndpoint !== null &&
-        canonicalId(nicProps.privateEndpoint.id) === id)
-    );
-  });
-  for (const nic of ownNics) if (!nicIds.includes(canonicalId(nic.id))) nicIds.push(canonicalId(nic.id));
+  const nicIds = (prop(pe, 'networkInterfaces') ?? []).map((n) => canonicalId(n.id));
+  const positions = new Set<number>();
+  for (const nicId of nicIds) for (const position of index.byId.get(nicId) ?? []) positions.add(position);
+  for (const position of index.byEndpoint.get(id) ?? []) positions.add(position);
+  const own = [...positions].sort((a, b) => a - b);
+  const ownNics = own.map((position) => index.nics[position] as NetworkInterfaceResource);
+  const listed = new Set(nicIds);
+  for (const position of own) {
+    const nicId = index.ids[position] as string;
+    if (listed.has(nicId)) continue;
+    listed.add(nicId);
+    nicIds.push(nicId);
+  }
 
-  const provisioningState = props.provisioningState ?? '';
+  const provisioningState = prop(pe, 'provisioningState') ?? '';
   let entries: EndpointDnsEntry[] = [];
   let entrySource: EndpointState['entrySource'] = 'none';
   const fromNics = entriesFromNics(id, ownNics, skips);
@@ -373,48 +431,95 @@ export function jsonPath(index: number, path: readonly PropertyKey[] = []): stri
   return `$[${index}]${path.map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`)).join('')}`;
 }
 
+/** One resource of a mixed list, as `splitResources` sorts it. */
+export type ClassifiedResource =
+  | { readonly kind: 'endpoint'; readonly resource: PrivateEndpointResource }
+  | { readonly kind: 'nic'; readonly resource: NetworkInterfaceResource }
+  | { readonly kind: 'other' }
+  | { readonly kind: 'invalid'; readonly invalid: InvalidResource };
+
+/**
+ * Sorts one resource of a mixed list (item `index` of it): an endpoint, a NIC, another type (ignored), or a
+ * malformed endpoint or NIC with the JSON path and the reason.
+ */
+export function classifyResource(raw: unknown, index: number): ClassifiedResource {
+  const reject = (path: readonly PropertyKey[], message: string): ClassifiedResource => ({
+    kind: 'invalid',
+    invalid: { index, path: jsonPath(index, path), message },
+  });
+  // Well-formed endpoints and NICs, nearly all of any listing, are parsed once; anything else takes the steps
+  // below, which say what is wrong.
+  const quick = quickClassify(raw);
+  if (quick) return quick;
+  const base = resourceBase.safeParse(raw);
+  if (!base.success) {
+    const issue = base.error.issues[0];
+    return reject(issue?.path ?? [], issue?.message ?? 'not a resource');
+  }
+  const type = base.data.type.toLowerCase();
+  const isEndpoint = type === PRIVATE_ENDPOINT_TYPE.toLowerCase();
+  if (!isEndpoint && type !== NETWORK_INTERFACE_TYPE.toLowerCase()) return { kind: 'other' };
+  // The id and its names must follow ARM's rules (armNames.ts); the message echoes only a bounded piece.
+  const checked = checkResourceId(base.data.id, isEndpoint ? 'privateEndpoint' : 'networkInterface');
+  if (!checked.ok) return reject(['id'], checked.message);
+  if (isEndpoint) {
+    const parsed = privateEndpointResource.safeParse(raw);
+    if (parsed.success) return { kind: 'endpoint', resource: parsed.data };
+    return reject(parsed.error.issues[0]?.path ?? [], parsed.error.issues[0]?.message ?? 'invalid');
+  }
+  const parsed = networkInterfaceResource.safeParse(raw);
+  if (parsed.success) return { kind: 'nic', resource: parsed.data };
+  return reject(parsed.error.issues[0]?.path ?? [], parsed.error.issues[0]?.message ?? 'invalid');
+}
+
+/** A well-formed endpoint or NIC with a matching id, parsed once; `undefined` for everything else. */
+function quickClassify(raw: unknown): ClassifiedResource | undefined {
+  const type = typeof raw === 'object' && raw !== null ? (raw as { type?: unknown }).type : undefined;
+  if (typeof type !== 'string') return undefined;
+  const lower = type.toLowerCase();
+  if (lower === PRIVATE_ENDPOINT_TYPE.toLowerCase()) {
+    const parsed = privateEndpointResource.safeParse(raw);
+    return parsed.success && checkResourceId(parsed.data.id, 'privateEndpoint').ok
+      ? { kind: 'endpoint', resource: parsed.data }
+      : undefined;
+  }
+  if (lower === NETWORK_INTERFACE_TYPE.toLowerCase()) {
+    const parsed = networkInterfaceResource.safeParse(raw);
+    return parsed.success && checkResourceId(parsed.data.id, 'networkInterface').ok
+      ? { kind: 'nic', resource: parsed.data }
+      : undefined;
+  }
+  return undefined;
+}
+
+/** The resource set of a classified list, in list order; malformed entries are also `invalid-resource` skips. */
+export function collectResources(classified: readonly ClassifiedResource[]): ResourceSet {
+  const endpoints: PrivateEndpointResource[] = [];
+  const nics: NetworkInterfaceResource[] = [];
+  const invalid: InvalidResource[] = [];
+  const skips: Skip[] = [];
+  for (const item of classified) {
+    if (item.kind === 'endpoint') endpoints.push(item.resource);
+    else if (item.kind === 'nic') nics.push(item.resource);
+    else if (item.kind === 'invalid') {
+      invalid.push(item.invalid);
+      skips.push({ code: 'invalid-resource', message: `${item.invalid.path}: ${item.invalid.message}` });
+    }
+  }
+  return { endpoints, nics, invalid, skips };
+}
+
 /**
  * Splits a mixed list of ARM resources (as `az` or Resource Graph export them) into endpoints and NICs.
  * Resources of other types are ignored; malformed endpoints or NICs are listed in `invalid` with their JSON
  * path and reported as `invalid-resource` skips.
  */
 export function splitResources(resources: readonly unknown[]): ResourceSet {
-  const endpoints: PrivateEndpointResource[] = [];
-  const nics: NetworkInterfaceResource[] = [];
-  const invalid: InvalidResource[] = [];
-  const skips: Skip[] = [];
-  const reject = (index: number, path: readonly PropertyKey[], message: string): void => {
-    const where = jsonPath(index, path);
-    invalid.push({ index, path: where, message });
-    skips.push({ code: 'invalid-resource', message: `${where}: ${message}` });
-  };
-  resources.forEach((raw, index) => {
-    const base = resourceBase.safeParse(raw);
-    if (!base.success) {
-      const issue = base.error.issues[0];
-      reject(index, issue?.path ?? [], issue?.message ?? 'not a resource');
-      return;
-    }
-    const type = base.data.type.toLowerCase();
-    const isEndpoint = type === PRIVATE_ENDPOINT_TYPE.toLowerCase();
-    if (!isEndpoint && type !== NETWORK_INTERFACE_TYPE.toLowerCase()) return;
-    // The id and its names must follow ARM's rules (armNames.ts); the message echoes only a bounded piece.
-    const checked = checkResourceId(base.data.id, isEndpoint ? 'privateEndpoint' : 'networkInterface');
-    if (!checked.ok) {
-      reject(index, ['id'], checked.message);
-      return;
-    }
-    if (isEndpoint) {
-      const parsed = privateEndpointResource.safeParse(raw);
-      if (parsed.success) endpoints.push(parsed.data);
-      else reject(index, parsed.error.issues[0]?.path ?? [], parsed.error.issues[0]?.message ?? 'invalid');
-    } else {
-      const parsed = networkInterfaceResource.safeParse(raw);
-      if (parsed.success) nics.push(parsed.data);
-      else reject(index, parsed.error.issues[0]?.path ?? [], parsed.error.issues[0]?.message ?? 'invalid');
-    }
-  });
-  return { endpoints, nics, invalid, skips };
+  return runSteps(splitResourcesSteps(resources));
+}
+
+export function* splitResourcesSteps(resources: readonly unknown[]): Steps<ResourceSet> {
+  return collectResources(yield* mapSteps(resources, classifyResource));
 }
 
 /**
@@ -422,21 +527,36 @@ export function splitResources(resources: readonly unknown[]): ResourceSet {
  * endpoint, and a vault endpoint is marked v1 (it has siblings) or v2 (its own NIC carries storage FQDNs).
  */
 export function readEndpoints(resources: ResourceSet): EndpointState[] {
-  const states = resources.endpoints.map((pe) => readEndpoint(pe, resources.nics));
+  return runSteps(readEndpointsSteps(resources));
+}
+
+export function* readEndpointsSteps(resources: ResourceSet): Steps<EndpointState[]> {
+  const nics = yield* indexNicsSteps(resources.nics);
+  return yield* linkBackupFamiliesSteps(yield* mapSteps(resources.endpoints, (pe) => readEndpoint(pe, nics)));
+}
+
+/**
+ * The second half of `readEndpoints`, for endpoints read one by one with `readEndpoint`: marks each Backup vault
+ * endpoint v1 (its siblings are among `states`) or v2 (its own NIC carries storage FQDNs), sorted by id.
+ */
+export function linkBackupFamilies(states: readonly EndpointState[]): EndpointState[] {
+  return runSteps(linkBackupFamiliesSteps(states));
+}
+
+export function* linkBackupFamiliesSteps(states: readonly EndpointState[]): Steps<EndpointState[]> {
   const siblingParents = new Set(
     states.flatMap((s) => (s.backup?.kind === 'sibling' ? [s.backup.parentId] : [])),
   );
-  return states
-    .map((s): EndpointState => {
-      if (s.backup?.kind !== 'vault') return s;
-      const experience: 'v1' | 'v2' | 'unknown' = siblingParents.has(s.id)
-        ? 'v1'
-        : hasStorageEntries(s)
-          ? 'v2'
-          : 'unknown';
-      return { ...s, backup: { ...s.backup, experience } };
-    })
-    .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  const linked = yield* mapSteps(states, (s): EndpointState => {
+    if (s.backup?.kind !== 'vault') return s;
+    const experience: 'v1' | 'v2' | 'unknown' = siblingParents.has(s.id)
+      ? 'v1'
+      : hasStorageEntries(s)
+        ? 'v2'
+        : 'unknown';
+    return { ...s, backup: { ...s.backup, experience } };
+  });
+  return yield* sortSteps(linked, (a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
 }
 
 /** The DNS entries of a set of endpoints, for `desiredRecords`. */

@@ -6,11 +6,17 @@ export function isIpv4(value: string): boolean {
 
 /** Sorts IPv4 addresses numerically and removes duplicates. */
 export function sortIps(ips: readonly string[]): string[] {
+  // Most records hold one address: nothing to sort or merge.
+  if (ips.length < 2) return [...ips];
   const key = (ip: string): number => ip.split('.').reduce((acc, p) => acc * 256 + Number(p), 0);
-  return [...new Set(ips)].sort((a, b) => key(a) - key(b));
+  return [...new Set(ips)]
+    .map((ip) => ({ ip, key: key(ip) }))
+    .sort((a, b) => a.key - b.key)
+    .map((k) => k.ip);
 }
 
 export function sameIps(a: readonly string[], b: readonly string[]): boolean {
+  if (a.length === 1 && b.length === 1) return a[0] === b[0];
   const x = sortIps(a);
   const y = sortIps(b);
   return x.length === y.length && x.every((ip, i) => ip === y[i]);

@@ -9,14 +9,16 @@
  * Approved (Pending, Rejected, Disconnected) publishes nothing and keeps nothing: a record must never point at an
  * endpoint that is not approved. An endpoint that does not exist is simply absent from the input.
  */
-import { desiredRecords, recordKey } from './desiredState';
+import { desiredRecords, desiredRecordsSteps, recordKey } from './desiredState';
 import type { DesiredOptions, ZoneChoice } from './desiredState';
 import { dnsEntries } from './endpoint';
 import type { EndpointReadiness, EndpointState } from './endpoint';
 import { sameIps, sortIps } from './ipv4';
 import { decodeOwnership, encodeOwnership } from './ownership';
-import { assemblePlan, planChanges } from './plan';
+import { assemblePlan, planChangesSteps } from './plan';
 import type { PlanOptions } from './plan';
+import { runSteps, sortSteps } from './steps';
+import type { Steps } from './steps';
 import type { CurrentRecordSet, DesiredRecord, KeptRecord, Plan, Skip } from './types';
 
 type NotReady = Extract<EndpointReadiness, { ready: false }>;
@@ -63,23 +65,38 @@ export function planEndpoints(
   extraSkips: readonly Skip[] = [],
   zones: DesiredOptions = {},
 ): EndpointPlan {
+  return runSteps(planEndpointsSteps(endpoints, current, options, extraSkips, zones));
+}
+
+/** `planEndpoints` in steps (see core/steps.ts): the same plan, with room for other work in between. */
+export function* planEndpointsSteps(
+  endpoints: readonly EndpointState[],
+  current: readonly CurrentRecordSet[],
+  options: PipelineOptions,
+  extraSkips: readonly Skip[] = [],
+  zones: DesiredOptions = {},
+): Steps<EndpointPlan> {
   const keeping = new Map<string, KeepReason>();
   for (const endpoint of endpoints) {
     const reason = keepReason(endpoint);
     if (reason) keeping.set(endpoint.id.toLowerCase(), reason);
   }
-  const desired = desiredRecords(dnsEntries(endpoints), current, zones);
-  const preserveOwners = [...new Set([...(options.preserveOwners ?? []), ...keeping.keys()])].sort();
+  yield;
+  const desired = yield* desiredRecordsSteps(dnsEntries(endpoints), current, zones);
+  const preserveOwners = yield* sortSteps(
+    [...new Set([...(options.preserveOwners ?? []), ...keeping.keys()])],
+    byCodeUnits,
+  );
   const effective: PipelineOptions = {
     ...options,
     ...(preserveOwners.length > 0 ? { preserveOwners } : {}),
   };
-  const plan = planChanges(desired.records, current, {
+  const plan = yield* planChangesSteps(desired.records, current, {
     ...effective,
     conflicts: desired.conflicts,
     skips: [...extraSkips, ...endpoints.flatMap((e) => e.skips), ...desired.skips],
   });
-  const kept = keptRecords(current, options.ownerId, keeping, plan);
+  const kept = yield* keptRecordsSteps(current, options.ownerId, keeping, plan);
   return {
     desired: desired.records,
     plan: kept.length > 0 ? assemblePlan({ ...plan, kept }) : plan,
@@ -89,16 +106,17 @@ export function planEndpoints(
 }
 
 /** The owned records that stand only because an owner endpoint is caught mid-change, with its reason. */
-function keptRecords(
+function* keptRecordsSteps(
   current: readonly CurrentRecordSet[],
   ownerId: string,
   keeping: ReadonlyMap<string, KeepReason>,
   plan: Plan,
-): KeptRecord[] {
+): Steps<KeptRecord[]> {
   if (keeping.size === 0) return [];
   const deleted = new Set(plan.deletes.map((d) => `${d.zone}|${d.name}`.toLowerCase()));
   const out: KeptRecord[] = [];
   for (const record of current) {
+    yield;
     const ownership = decodeOwnership(record.metadata);
     if (ownership?.ownerId !== ownerId) continue;
     if (deleted.has(`${record.zone}|${record.name}`.toLowerCase())) continue;
@@ -115,7 +133,7 @@ function keptRecords(
       });
     }
   }
-  return out.sort((a, b) =>
+  return yield* sortSteps(out, (a, b) =>
     a.zone === b.zone
       ? a.name === b.name
         ? a.endpointId.localeCompare(b.endpointId)
@@ -123,6 +141,9 @@ function keptRecords(
       : a.zone.localeCompare(b.zone),
   );
 }
+
+/** The order of `Array.prototype.sort()` without a comparator, for strings. */
+const byCodeUnits = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 
 /** A record an endpoint's last sync left in the hub, as its endpoint → records index remembers it. */
 export interface IndexedRecord {

@@ -2,6 +2,8 @@ import { byZoneThenName, recordKey } from './desiredState';
 import { sameIps, sortIps } from './ipv4';
 import { decodeOwnership, encodeOwnership } from './ownership';
 import { parseResourceId } from './resourceId';
+import { runSteps, sortSteps } from './steps';
+import type { Steps } from './steps';
 import type {
   Conflict,
   CurrentRecordSet,
@@ -66,23 +68,34 @@ export interface PlanOptions {
 }
 
 export function endpointInScope(endpointId: string, scope: PlanScope | undefined): boolean {
-  if (!scope) return true;
-  const id = endpointId.toLowerCase();
-  if (scope.exclude?.some((e) => e.toLowerCase() === id)) return false;
-  if (scope.endpointIds && !scope.endpointIds.some((e) => e.toLowerCase() === id)) return false;
-  if (scope.subscriptionIds || scope.resourceGroups) {
-    const parsed = parseResourceId(id);
-    if (!parsed) return false;
-    if (
-      scope.subscriptionIds &&
-      !scope.subscriptionIds.some((s) => s.toLowerCase() === parsed.subscriptionId)
-    ) {
-      return false;
+  return scopeMatcher(scope)(endpointId);
+}
+
+/**
+ * `endpointInScope` for one scope and many endpoints: the scope's lists become sets once, so a plan over an
+ * estate asks in constant time per owner instead of scanning the lists.
+ */
+export function scopeMatcher(scope: PlanScope | undefined): (endpointId: string) => boolean {
+  if (!scope) return () => true;
+  const lower = (list: readonly string[] | undefined): Set<string> | undefined =>
+    list ? new Set(list.map((e) => e.toLowerCase())) : undefined;
+  const exclude = lower(scope.exclude);
+  const endpointIds = lower(scope.endpointIds);
+  const subscriptionIds = lower(scope.subscriptionIds);
+  const resourceGroups = lower(scope.resourceGroups);
+  return (endpointId) => {
+    const id = endpointId.toLowerCase();
+    if (exclude?.has(id)) return false;
+    if (endpointIds && !endpointIds.has(id)) return false;
+    if (subscriptionIds || resourceGroups) {
+      const parsed = parseResourceId(id);
+      if (!parsed) return false;
+      if (subscriptionIds && !subscriptionIds.has(parsed.subscriptionId)) return false;
+      const rg = `${parsed.subscriptionId}/${parsed.resourceGroup}`.toLowerCase();
+      if (resourceGroups && !resourceGroups.has(rg)) return false;
     }
-    const rg = `${parsed.subscriptionId}/${parsed.resourceGroup}`.toLowerCase();
-    if (scope.resourceGroups && !scope.resourceGroups.some((r) => r.toLowerCase() === rg)) return false;
-  }
-  return true;
+    return true;
+  };
 }
 
 function isPartialScope(scope: PlanScope | undefined): boolean {
@@ -111,13 +124,23 @@ export function planChanges(
   current: readonly CurrentRecordSet[],
   options: PlanOptions,
 ): Plan {
+  return runSteps(planChangesSteps(desired, current, options));
+}
+
+/** `planChanges` in steps (see core/steps.ts). */
+export function* planChangesSteps(
+  desired: readonly DesiredRecord[],
+  current: readonly CurrentRecordSet[],
+  options: PlanOptions,
+): Steps<Plan> {
   const policy = options.policy ?? 'sync';
   const { ownerId, ttl } = options;
   const preserved = new Set((options.preserveOwners ?? []).map((id) => id.toLowerCase()));
   const scope: PlanScope | undefined =
     preserved.size === 0 ? options.scope : { ...options.scope, exclude: [...preserved] };
-  const zoneFilter = scope?.zones?.map((z) => z.toLowerCase());
-  const inZones = (zone: string): boolean => !zoneFilter || zoneFilter.includes(zone.toLowerCase());
+  const zoneFilter = scope?.zones ? new Set(scope.zones.map((z) => z.toLowerCase())) : undefined;
+  const inZones = (zone: string): boolean => !zoneFilter || zoneFilter.has(zone.toLowerCase());
+  const inScope = scopeMatcher(scope);
 
   const creates: RecordChange[] = [];
   const updates: RecordChange[] = [];
@@ -142,13 +165,18 @@ export function planChanges(
   };
 
   const desiredByKey = new Map<string, DesiredRecord>();
-  for (const d of desired) if (inZones(d.zone)) desiredByKey.set(recordKey(d.zone, d.name), d);
+  for (const d of desired) {
+    if (inZones(d.zone)) desiredByKey.set(recordKey(d.zone, d.name), d);
+    yield;
+  }
   const currentByKey = new Map<string, CurrentRecordSet>();
   for (const c of current) {
     if (inZones(c.zone)) currentByKey.set(recordKey(c.zone.toLowerCase(), c.name.toLowerCase()), c);
+    yield;
   }
 
   for (const [key, d] of desiredByKey) {
+    yield;
     const c = currentByKey.get(key);
     const ips = sortIps(d.ips);
     if (!c) {
@@ -202,7 +230,7 @@ export function planChanges(
       continue;
     }
     // Ours. Owners outside the scope keep their claim.
-    const outside = ownership.endpointIds.filter((id) => !endpointInScope(id, scope));
+    const outside = ownership.endpointIds.filter((id) => !inScope(id));
     if (outside.length > 0 && !sameIps(currentIps, ips)) {
       conflicts.push({
         code: 'endpoints-disagree',
@@ -236,13 +264,14 @@ export function planChanges(
 
   // Owned records no desired record needs: drop the owners in scope; delete when none is left.
   for (const [key, c] of currentByKey) {
+    yield;
     if (desiredByKey.has(key)) continue;
     const ownership = decodeOwnership(c.metadata);
     if (ownership?.ownerId !== ownerId) continue;
     const zone = c.zone.toLowerCase();
     const name = c.name.toLowerCase();
     const currentIps = sortIps(c.ips);
-    const remaining = ownership.endpointIds.filter((id) => !endpointInScope(id, scope));
+    const remaining = ownership.endpointIds.filter((id) => !inScope(id));
     const partial = isPartialScope(scope);
     if (remaining.length > 0) {
       // Not touched by this run when none of its owners is in scope.
@@ -275,9 +304,17 @@ export function planChanges(
     });
   }
 
-  for (const list of [creates, updates, deletes, adoptions, unchanged]) list.sort(byZoneThenName);
-  conflicts.sort(byZoneThenName);
-  return assemblePlan({ policy, ownerId, creates, updates, deletes, adoptions, conflicts, unchanged, skips });
+  return assemblePlan({
+    policy,
+    ownerId,
+    creates: yield* sortSteps(creates, byZoneThenName),
+    updates: yield* sortSteps(updates, byZoneThenName),
+    deletes: yield* sortSteps(deletes, byZoneThenName),
+    adoptions: yield* sortSteps(adoptions, byZoneThenName),
+    conflicts: yield* sortSteps(conflicts, byZoneThenName),
+    unchanged: yield* sortSteps(unchanged, byZoneThenName),
+    skips,
+  });
 }
 
 /** A plan from its lists; the summary counts and `hasChanges` follow from them. */

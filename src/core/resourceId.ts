@@ -39,9 +39,23 @@ export function parseResourceId(raw: string): ResourceId | undefined {
   };
 }
 
-/** Lower-cased id without trailing slash: the key under which resources are compared and stored. */
+/**
+ * Lower-cased id without surrounding blanks or trailing slash: the key under which resources are compared and
+ * stored. Ids as ARM hands them out begin with `/` and end with a visible character other than `/`; those skip
+ * the trim and the pattern (the common case, met for every endpoint, NIC and record owner of an estate) and only
+ * pay for the lower-casing, which hands back the string itself when it is lower-case already.
+ */
 export function canonicalId(raw: string): string {
+  const last = raw.charCodeAt(raw.length - 1);
+  if (isVisibleAscii(raw.charCodeAt(0)) && isVisibleAscii(last) && last !== SLASH) return raw.toLowerCase();
   return raw.trim().replace(/\/+$/, '').toLowerCase();
+}
+
+const SLASH = 0x2f;
+
+/** Printable ASCII other than space: never removed by `trim` (NaN, for an empty string, is not). */
+function isVisibleAscii(code: number): boolean {
+  return code > 0x20 && code < 0x7f;
 }
 
 /** True when the parsed id is of `provider/type` (compared case-insensitively). */

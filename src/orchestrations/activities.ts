@@ -9,14 +9,14 @@ import { z } from 'zod';
 import type { AzureCloudName } from '../core/clouds';
 import { hubZoneGroups } from '../core/config';
 import type { HubLayout } from '../core/config';
-import { readEndpoint, readEndpoints, splitResources } from '../core/endpoint';
+import { readEndpoint, readEndpointsSteps, splitResourcesSteps } from '../core/endpoint';
 import type { EndpointState } from '../core/endpoint';
 import { decodeOwnership } from '../core/ownership';
 import { SYNC_POLICIES } from '../core/plan';
 import type { PlanOptions } from '../core/plan';
 import { canonicalId } from '../core/resourceId';
 import { TELEMETRY_EVENTS, TELEMETRY_METRICS } from '../core/telemetry';
-import { planEndpoints } from '../core/pipeline';
+import { planEndpointsSteps } from '../core/pipeline';
 import type { Conflict, CurrentRecordSet, DesiredRecord, Plan, SyncPolicy } from '../core/types';
 import { isPrivateLinkZoneName } from '../core/zoneCatalogue';
 import { applyWrites, toAzureError } from '../azure';
@@ -29,6 +29,7 @@ import { getOrchestrationDeps } from './deps';
 import { ACTIVITIES } from './names';
 import { GrantedSlotsPacer } from './pacing';
 import { listingScopeFor, planScopeFor, zonesToWrite } from './planning';
+import { runInSlices } from '../azure/slices';
 import type { WorkItem } from './planning';
 import { emitEvent, emitMetric } from './telemetry';
 
@@ -191,8 +192,9 @@ export async function planScope(raw: unknown): Promise<ScopePlan> {
   const listingScope = listingScopeFor(input.scope, config);
   if (!listingScope.ok) throw new Error(`reconcile scope refused: ${listingScope.message}`);
   const listing = await ports.endpoints.listScope(listingScope.scope);
-  const split = splitResources(listing.resources);
-  const endpoints = readEndpoints(split);
+  // The estate-wide work runs a slice at a time: a large scope must not hold the host's event loop.
+  const split = await runInSlices(splitResourcesSteps(listing.resources));
+  const endpoints = await runInSlices(readEndpointsSteps(split));
 
   // Every hub zone is read (owned orphans can be anywhere); zones the endpoints want that the hub does not hold
   // have nothing to read. The hub's zones also decide where several zones fit a name (ACR data endpoints, scm
@@ -202,7 +204,7 @@ export async function planScope(raw: unknown): Promise<ScopePlan> {
   const current: CurrentRecordSet[] = [];
   await forEachLimited(zones, ZONE_READ_CONCURRENCY, async (zone) => {
     try {
-      current.push(...(await hub.records.listRecordSets(locateZone(zone))));
+      for (const record of await hub.records.listRecordSets(locateZone(zone))) current.push(record);
     } catch (error) {
       // A zone that does not exist holds nothing; creates into it fail later with the Azure code.
       if (toAzureError(error, zone).statusCode !== 404) throw error;
@@ -221,12 +223,11 @@ export async function planScope(raw: unknown): Promise<ScopePlan> {
     ttl: config.recordTtlSeconds,
     ...(scope ? { scope } : {}),
   };
-  const planned = planEndpoints(endpoints, current, base, split.skips, zoneOptions);
+  const planned = await runInSlices(planEndpointsSteps(endpoints, current, base, split.skips, zoneOptions));
   const plan = input.includeUnchanged ? planned.plan : { ...planned.plan, unchanged: [] };
-  const desiredByZone: Record<string, DesiredRecord[]> = {};
-  for (const zone of zonesToWrite(plan)) {
-    desiredByZone[zone] = planned.desired.filter((r) => r.zone === zone);
-  }
+  const byZone = new Map<string, DesiredRecord[]>(zonesToWrite(plan).map((zone) => [zone, []]));
+  for (const record of planned.desired) byZone.get(record.zone)?.push(record);
+  const desiredByZone: Record<string, DesiredRecord[]> = Object.fromEntries(byZone);
   return {
     listing: {
       source: listing.source,

@@ -38,6 +38,27 @@ export function workForZone(plan: Plan, zone: string): WorkItem[] {
   ];
 }
 
+/**
+ * `workForZone` for every zone of a plan at once (one pass over its changes): zone → writes, in the order
+ * `applyPlan` runs them. Zones without writes are absent.
+ */
+export function workByZone(plan: Plan): Map<string, WorkItem[]> {
+  const out = new Map<string, WorkItem[]>();
+  const add = (action: ChangeKind, list: readonly RecordChange[]): void => {
+    for (const change of list) {
+      const zone = change.zone.toLowerCase();
+      const items = out.get(zone);
+      if (items) items.push({ action, change });
+      else out.set(zone, [{ action, change }]);
+    }
+  };
+  add('create', plan.creates);
+  add('update', plan.updates);
+  add('adopt', plan.adoptions);
+  add('delete', plan.deletes);
+  return out;
+}
+
 /** Adds two apply totals. */
 export function addTotals(a: ApplyTotals, b: ApplyTotals): ApplyTotals {
   return {

@@ -17,7 +17,7 @@ import { ACTIVITY_RETRY } from './applyZone';
 import { parseInput, reconcileInputSchema } from './contracts';
 import type { ReconcileOutput, ReconcileStatus } from './contracts';
 import { ACTIVITIES, ORCHESTRATIONS } from './names';
-import { chunk, describeScope, listingScopeFor, sumTotals, workForZone, zonesToWrite } from './planning';
+import { chunk, describeScope, listingScopeFor, sumTotals, workByZone, zonesToWrite } from './planning';
 import { emitFinal, emitFinalMetric } from './telemetry';
 
 /** Zones applied at once. */
@@ -105,6 +105,7 @@ export function* reconcileOrchestrator(
       };
     } else {
       const toWrite = zonesToWrite(plan);
+      const work = workByZone(plan);
       const results: ApplyZoneOutput[] = [];
       status({
         phase: 'applying',
@@ -117,7 +118,7 @@ export function* reconcileOrchestrator(
         const tasks = group.map((zone) => {
           const child: ApplyZoneInput = {
             zone,
-            items: workForZone(plan, zone),
+            items: work.get(zone) ?? [],
             replan: { desired: scoped.desiredByZone[zone] ?? [], options: scoped.options },
             readBudget: { hub: settings.hub, hubDnsReadBudget: settings.hubDnsReadBudget },
           };

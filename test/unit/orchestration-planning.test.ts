@@ -22,6 +22,7 @@ import {
   namesByZone,
   planScopeFor,
   sumTotals,
+  workByZone,
   workForZone,
   zonesToWrite,
 } from '../../src/orchestrations/planning';
@@ -142,6 +143,9 @@ describe('plan slicing', () => {
       'delete:old',
     ]);
     expect(workForZone(plan, ZONE_B.toUpperCase()).map((w) => w.change.name)).toEqual(['b1']);
+    const byZone = workByZone(plan);
+    expect([...byZone.keys()].sort()).toEqual(zonesToWrite(plan));
+    for (const zone of zonesToWrite(plan)) expect(byZone.get(zone)).toEqual(workForZone(plan, zone));
   });
 
   it('groups record names by zone, lower-cased and unique', () => {

@@ -267,6 +267,13 @@ describe('planChanges', () => {
       [{ resourceGroups: [`${OTHER_SUB}/RG-OTHER`] }, X, true],
       [{ resourceGroups: [`${OTHER_SUB}/rg-else`] }, X, false],
       [{ subscriptionIds: [OTHER_SUB] }, 'not-an-id', false],
+      [{ exclude: [A.toUpperCase()] }, A, false],
+      [{ exclude: [], endpointIds: [A] }, A, true],
+      [{ endpointIds: [A], exclude: [A] }, A, false],
+      [{ endpointIds: [] }, A, false],
+      [{ subscriptionIds: [] }, X, false],
+      [{ subscriptionIds: [OTHER_SUB.toUpperCase()], resourceGroups: [`${OTHER_SUB}/rg-other`] }, X, true],
+      [{ zones: ['privatelink.blob.core.windows.net'] }, A, true],
       [undefined, A, true],
     ])('endpointInScope(%j, %s) = %s', (scope, id, expected) => {
       expect(endpointInScope(id, scope)).toBe(expected);
