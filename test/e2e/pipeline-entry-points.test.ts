@@ -12,11 +12,9 @@ import type { ArmResource } from '../../local/arm/store';
 import type { Plan } from '../../src/core/types';
 import { ORCHESTRATIONS } from '../../src/orchestrations';
 import type { ReconcileInput, ReconcileOutput, SyncEndpointOutput } from '../../src/orchestrations';
-import { runCli } from '../helpers/cli';
+import { emulatorFlags, runCli } from '../helpers/cli';
 import {
   BLOB_ZONE,
-  HUB_RG,
-  HUB_SUBSCRIPTION,
   SPOKE_RG,
   SPOKE_SUBNET_ID,
   SPOKE_SUBSCRIPTION,
@@ -41,18 +39,7 @@ beforeAll(async () => {
   const caFile = env.emu.writeCaFile(
     path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'plds-entry-')), 'ca.pem'),
   );
-  cliFlags = [
-    '--arm-endpoint',
-    env.emu.url,
-    '--arm-ca',
-    caFile,
-    '--subscription',
-    SPOKE_SUBSCRIPTION,
-    '--hub-subscription',
-    HUB_SUBSCRIPTION,
-    '--zone-resource-group',
-    HUB_RG,
-  ];
+  cliFlags = emulatorFlags(env.emu.url, caFile);
 });
 
 afterAll(async () => {

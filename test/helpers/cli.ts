@@ -34,24 +34,29 @@ export function operatorEnvironment(fx: Fixture): { flags: string[]; caFile: str
   delete process.env.ARM_ENDPOINT;
   delete process.env.ARM_CA_FILE;
   return {
-    flags: [
-      '--arm-endpoint',
-      fx.emu.url,
-      '--arm-ca',
-      caFile,
-      '--subscription',
-      SPOKE_SUBSCRIPTION,
-      '--hub-subscription',
-      HUB_SUBSCRIPTION,
-      '--zone-resource-group',
-      HUB_RG,
-    ],
+    flags: emulatorFlags(fx.emu.url, caFile),
     caFile,
     restore: () => {
       for (const key of Object.keys(process.env)) if (!(key in saved)) delete process.env[key];
       Object.assign(process.env, saved);
     },
   };
+}
+
+/** The flags that point the CLI at an emulator (`url`, trusting `caFile`) and the test estate's spoke and hub. */
+export function emulatorFlags(url: string, caFile: string): string[] {
+  return [
+    '--arm-endpoint',
+    url,
+    '--arm-ca',
+    caFile,
+    '--subscription',
+    SPOKE_SUBSCRIPTION,
+    '--hub-subscription',
+    HUB_SUBSCRIPTION,
+    '--zone-resource-group',
+    HUB_RG,
+  ];
 }
 
 /** The scope flags of `operatorEnvironment().flags`, as the CLI parses them (for the commands it suggests). */
