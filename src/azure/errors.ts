@@ -78,7 +78,9 @@ function safeJson(text: string): unknown {
 }
 
 /** Why a transient failure is retried, as the `reason` of `ArmRetried`. */
-export function retryReason(error: AzureOperationError): 'throttled' | 'server-error' | 'timeout' | 'connection' {
+export function retryReason(
+  error: AzureOperationError,
+): 'throttled' | 'server-error' | 'timeout' | 'connection' {
   const s = error.statusCode;
   if (s === 429) return 'throttled';
   if (s === 408) return 'timeout';

@@ -19,7 +19,14 @@
  */
 import { ManagedIdentityCredential } from '@azure/identity';
 import { useAzureMonitor, shutdownAzureMonitor } from '@azure/monitor-opentelemetry';
-import { metrics, type Attributes, type Counter, type Gauge, type Histogram, type Meter } from '@opentelemetry/api';
+import {
+  metrics,
+  type Attributes,
+  type Counter,
+  type Gauge,
+  type Histogram,
+  type Meter,
+} from '@opentelemetry/api';
 import { logs, SeverityNumber, type Logger } from '@opentelemetry/api-logs';
 import {
   LoggerProvider,
@@ -111,7 +118,9 @@ class OnDemandReader extends MetricReader {
 export class LocalTelemetry {
   private readonly exporter = new InMemoryEventExporter();
   private readonly reader = new OnDemandReader();
-  readonly loggerProvider = new LoggerProvider({ processors: [new SimpleLogRecordProcessor({ exporter: this.exporter })] });
+  readonly loggerProvider = new LoggerProvider({
+    processors: [new SimpleLogRecordProcessor({ exporter: this.exporter })],
+  });
   readonly meterProvider = new MeterProvider({ readers: [this.reader] });
 
   /** Custom events recorded so far (the last `LOCAL_EVENT_LIMIT`), optionally of one name. */

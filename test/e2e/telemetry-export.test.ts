@@ -51,7 +51,10 @@ async function totals(): Promise<(name: string, where?: Record<string, string | 
 }
 
 function eventsSince(mark: number, name: string): ExportedEvent[] {
-  return telemetry.events().slice(mark).filter((e) => e.name === name);
+  return telemetry
+    .events()
+    .slice(mark)
+    .filter((e) => e.name === name);
 }
 
 async function sync(endpointId: string): Promise<SyncEndpointOutput> {
@@ -128,7 +131,9 @@ describe('telemetry a sync emits, through the local exporter', () => {
     expect(await delta(TELEMETRY_METRICS.reconcileDriftCount, { trigger: 'test' })).toBe(1);
     expect(output).toBeDefined();
 
-    const pending = (await telemetry.metrics()).find((s) => s.name === TELEMETRY_METRICS.pendingApprovalCount);
+    const pending = (await telemetry.metrics()).find(
+      (s) => s.name === TELEMETRY_METRICS.pendingApprovalCount,
+    );
     expect(pending?.kind).toBe('gauge');
     expect(pending?.value).toBeGreaterThanOrEqual(1);
   });
