@@ -32,7 +32,9 @@ afterAll(async () => {
 });
 
 /** Metric totals now, to compare with totals after the step under test (the reader is cumulative). */
-async function totals(): Promise<(name: string, where?: Record<string, string | number>) => Promise<number>> {
+async function totals(): Promise<
+  (name: string, where?: Record<string, string | number | boolean>) => Promise<number>
+> {
   const before = new Map<string, number>();
   for (const series of await telemetry.metrics()) {
     const key = `${series.name}|${JSON.stringify(series.attributes)}`;
