@@ -11,10 +11,11 @@ module.exports = {
   moduleNameMapper: {
     '^@azure/functions-core$': '<rootDir>/local/host/functionsCore.ts',
   },
-  collectCoverageFrom: ['src/core/**/*.ts'],
+  // Every file of the app counts (bench/, local/ and test/ are not the app).
+  collectCoverageFrom: ['src/**/*.ts'],
   coverageReporters: ['text-summary', 'lcov'],
   coverageThreshold: {
-    './src/core/': { lines: 90 },
+    global: { lines: 90, branches: 80 },
   },
   testTimeout: 60000,
 };

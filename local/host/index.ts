@@ -30,7 +30,7 @@ import {
   type RpcTypedData,
 } from './functionsCore';
 import { FunctionInvoker, fromTypedData, triggerBinding, triggerType, type HostLog } from './invoker';
-import { parseSchedule } from './ncrontab';
+import { parseSchedule } from './schedule';
 import { compileRoute, type CompiledRoute } from './routes';
 import { close, listen } from '../net';
 

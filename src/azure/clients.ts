@@ -5,9 +5,12 @@ import { RecoveryServicesClient } from '@azure/arm-recoveryservices';
 import { RecoveryServicesBackupClient } from '@azure/arm-recoveryservicesbackup';
 import { ResourceGraphClient } from '@azure/arm-resourcegraph';
 import type { TokenCredential } from '@azure/core-auth';
-import { DefaultAzureCredential } from '@azure/identity';
+import type { PipelinePolicy } from '@azure/core-rest-pipeline';
+import { DefaultAzureCredential, ManagedIdentityCredential } from '@azure/identity';
 import { cloudProfile } from '../core/clouds';
 import type { AzureCloudName } from '../core/clouds';
+import { TELEMETRY_COUNTERS } from '../core/telemetry';
+import { recordCount } from './telemetry';
 
 /** The public cloud's token scope and endpoint (see `cloudProfile` for the others). */
 export const ARM_SCOPE = cloudProfile('AzureCloud').credentialScope;
@@ -15,8 +18,17 @@ export const PUBLIC_ARM_ENDPOINT = cloudProfile('AzureCloud').resourceManager;
 const USER_AGENT = 'privatelink-dns-sync';
 
 export interface AzureClientOptions {
-  /** Defaults to `DefaultAzureCredential` (with `managedIdentityClientId` when given). */
+  /**
+   * Defaults to the credential `identity` names, with `managedIdentityClientId` when given:
+   * `ManagedIdentityCredential` for the Function app, `DefaultAzureCredential` for the CLI.
+   */
   readonly credential?: TokenCredential;
+  /**
+   * `managed-identity` (the default: the Function app signs in only as its managed identity, through the host's
+   * IDENTITY_ENDPOINT / IDENTITY_HEADER, which `local/arm` serves too) or `default` (DefaultAzureCredential: the
+   * CLI on a workstation with `az login`, environment credentials, or a VM's identity).
+   */
+  readonly identity?: 'managed-identity' | 'default';
   /**
    * The Azure cloud (AZURE_CLOUD): its Resource Manager endpoint, token scope and sign-in authority. Default
    * AzureCloud.
@@ -45,7 +57,47 @@ export interface CommonClientOptions {
   readonly tlsOptions?: { ca: string };
   readonly retryOptions: { maxRetries: number };
   readonly userAgentOptions: { userAgentPrefix: string };
+  readonly additionalPolicies: { policy: PipelinePolicy; position: 'perRetry' }[];
 }
+
+/**
+ * The resource type an ARM request addresses: the segments after the last `providers/<namespace>/`, names
+ * dropped (`privateDnsZones/A` for a record set, `privateEndpoints` for an endpoint); `resources` for Resource
+ * Graph and other provider-level calls.
+ */
+export function armResourceType(url: string): string {
+  let path: string;
+  try {
+    path = new URL(url).pathname;
+  } catch {
+    return 'unknown';
+  }
+  const segments = path.split('/').filter((s) => s !== '');
+  const at = segments.map((s) => s.toLowerCase()).lastIndexOf('providers');
+  if (at < 0 || at + 2 >= segments.length) return 'resources';
+  const rest = segments.slice(at + 2);
+  const types = rest.filter((_, i) => i % 2 === 0);
+  return types.join('/') || 'resources';
+}
+
+/**
+ * Counts every 429 Azure Resource Manager answers (`ArmThrottled`), retried or not. It sits per retry, so a
+ * retry the SDK makes by itself is counted too.
+ */
+export const throttleTelemetryPolicy: PipelinePolicy = {
+  name: 'pldsThrottleTelemetry',
+  async sendRequest(request, next) {
+    const response = await next(request);
+    if (response.status === 429) {
+      recordCount(TELEMETRY_COUNTERS.armThrottled, {
+        method: request.method,
+        resourceType: armResourceType(request.url),
+        status: 429,
+      });
+    }
+    return response;
+  },
+};
 
 /**
  * Creates and caches the ARM clients. One instance per process (or per CLI run); clients are per subscription
@@ -64,14 +116,7 @@ export class AzureClients {
   constructor(options: AzureClientOptions = {}) {
     const profile = cloudProfile(options.cloud);
     this.cloud = profile.name;
-    this.credential =
-      options.credential ??
-      new DefaultAzureCredential({
-        authorityHost: profile.authorityHost,
-        ...(options.managedIdentityClientId
-          ? { managedIdentityClientId: options.managedIdentityClientId }
-          : {}),
-      });
+    this.credential = options.credential ?? defaultCredential(options, profile.authorityHost);
     this.endpoint = (options.armEndpoint ?? profile.resourceManager).replace(/\/+$/, '');
     // Resource Graph answers on Resource Manager's endpoint in every cloud; an override (local/arm) serves both.
     this.resourceGraphEndpoint = (options.armEndpoint ?? profile.resourceGraph).replace(/\/+$/, '');
@@ -84,6 +129,7 @@ export class AzureClients {
       ...(ca ? { tlsOptions: { ca } } : {}),
       retryOptions: { maxRetries: options.sdkRetries ?? 0 },
       userAgentOptions: { userAgentPrefix: USER_AGENT },
+      additionalPolicies: [{ policy: throttleTelemetryPolicy, position: 'perRetry' }],
     };
   }
 
@@ -144,6 +190,17 @@ export class AzureClients {
  */
 export function createAzureClients(options: AzureClientOptions = {}): AzureClients {
   return new AzureClients(options);
+}
+
+function defaultCredential(options: AzureClientOptions, authorityHost: string): TokenCredential {
+  const clientId = options.managedIdentityClientId;
+  if ((options.identity ?? 'managed-identity') === 'managed-identity') {
+    return clientId ? new ManagedIdentityCredential({ clientId }) : new ManagedIdentityCredential();
+  }
+  return new DefaultAzureCredential({
+    authorityHost,
+    ...(clientId ? { managedIdentityClientId: clientId } : {}),
+  });
 }
 
 function readCaFile(file: string): string {

@@ -1,5 +1,7 @@
 import { isRestError } from '@azure/core-rest-pipeline';
+import { TELEMETRY_COUNTERS } from '../core/telemetry';
 import { AzureOperationError, PreconditionFailedError, ThrottledError } from './ports';
+import { recordCount } from './telemetry';
 
 interface HeaderBag {
   get(name: string): string | undefined;
@@ -75,6 +77,16 @@ function safeJson(text: string): unknown {
   }
 }
 
+/** Why a transient failure is retried, as the `reason` of `ArmRetried`. */
+export function retryReason(
+  error: AzureOperationError,
+): 'throttled' | 'server-error' | 'timeout' | 'connection' {
+  const s = error.statusCode;
+  if (s === 429) return 'throttled';
+  if (s === 408) return 'timeout';
+  return s === undefined ? 'connection' : 'server-error';
+}
+
 /** True for failures worth another try: throttling, 5xx, 408, and no response at all (reset, refused). */
 export function isTransient(error: AzureOperationError): boolean {
   const s = error.statusCode;
@@ -143,6 +155,10 @@ export async function withRetry<T>(
         if (failures >= maxAttempts) throw error;
         delayMs = error.retryAfterMs ?? Math.min(cap, base * 2 ** (failures - 1));
       }
+      recordCount(TELEMETRY_COUNTERS.armRetried, {
+        reason: retryReason(error),
+        ...(error.statusCode !== undefined ? { status: error.statusCode } : {}),
+      });
       options.onRetry?.({ error, attempt, delayMs });
       await wait(delayMs);
     }

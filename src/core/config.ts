@@ -1,3 +1,4 @@
+import { Cron } from 'croner';
 import { z } from 'zod';
 import { isValidName } from './armNames';
 import { APP_SETTINGS } from './settings';
@@ -140,6 +141,29 @@ const subscriptionResourceGroup = z
   .refine((v) => RESOURCE_GROUP.test(v.split('/')[1] ?? ''), 'entries must end with a resource group name')
   .transform((v) => v.toLowerCase());
 
+/**
+ * Why `expression` is not a schedule the Functions timer trigger accepts, or undefined when it is: an NCRONTAB
+ * expression of six fields `{second} {minute} {hour} {day} {month} {day-of-week}`, parsed by `croner` (UTC; a day
+ * must match both day fields, as in NCRONTAB), that fires at least once.
+ */
+export function ncrontabProblem(expression: string): string | undefined {
+  const fields = expression.trim().split(/\s+/);
+  if (fields.length !== 6)
+    return `must be an NCRONTAB expression with six fields ({second} {minute} {hour} {day} {month} {day-of-week}), got ${fields.length}`;
+  try {
+    const cron = new Cron(expression.trim(), {
+      timezone: 'UTC',
+      mode: '6-part',
+      domAndDow: true,
+      paused: true,
+    });
+    if (!cron.nextRun(new Date(0))) return 'never fires';
+  } catch (error) {
+    return `is not a valid NCRONTAB expression: ${error instanceof Error ? error.message : String(error)}`;
+  }
+  return undefined;
+}
+
 /** An NCRONTAB expression (six fields), with its default. */
 function schedule(fallback: string) {
   return z.preprocess(
@@ -147,7 +171,10 @@ function schedule(fallback: string) {
     z
       .string()
       .trim()
-      .refine((s) => s.split(/\s+/).length === 6, 'must be an NCRONTAB expression with six fields')
+      .superRefine((s, ctx) => {
+        const problem = ncrontabProblem(s);
+        if (problem) ctx.addIssue({ code: 'custom', message: problem });
+      })
       .default(fallback),
   );
 }

@@ -159,7 +159,8 @@ export const APP_SETTINGS = [
     required: false,
     deployed: true,
     example: '',
-    description: 'Client id of the user-assigned managed identity; empty uses DefaultAzureCredential as is.',
+    description:
+      'Client id of the user-assigned managed identity the app signs in as (ManagedIdentityCredential; empty: the system-assigned identity). The CLI hands it to DefaultAzureCredential.',
   },
   {
     name: 'ARM_ENDPOINT',

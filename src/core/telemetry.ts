@@ -1,15 +1,15 @@
 /**
- * The telemetry vocabulary: every custom event, metric and property name the app emits, in one place.
- * The Azure Monitor workbook (infra/workbook.json), the alert queries in docs/operations.md and the app
- * all use these names; a test checks that every name the workbook queries is defined here.
+ * The telemetry vocabulary: every custom event, metric and property name the app emits, in one place, and how
+ * each becomes an OpenTelemetry instrument. The Azure Monitor workbook (infra/workbook.json), the alert rules
+ * (infra/alerts.json), the KQL in docs/operations.md and the app all use these names; a test checks that every
+ * name they query is defined here.
  *
- * Transport: the Node.js Functions worker forwards `context.log` lines to Application Insights as
- * `traces`, so the app writes one line per signal in the form produced by `formatTelemetryLine`:
+ * Transport (src/azure/telemetry.ts): each event is an OpenTelemetry log record that Application Insights stores
+ * in `customEvents`, and is also counted by a counter of the same name in `customMetrics`; each metric is a
+ * histogram or gauge in `customMetrics`. Metrics are pre-aggregated and never sampled. The app also writes each
+ * signal as a debug-level log line (`formatTelemetryLine`) for log streams and local tests:
  *
  *     plds <Name> <JSON object of properties>
- *
- * The workbook reads those lines from `traces` and also reads `customEvents` / `customMetrics` with the
- * same names, so moving to an SDK-based exporter later needs no change to the queries.
  */
 
 /** First word of every telemetry log line. */
@@ -44,14 +44,27 @@ export const TELEMETRY_EVENTS = {
   backupWatchCompleted: 'BackupWatchCompleted',
 } as const;
 
+/**
+ * Counted-only signals: too frequent to keep one by one, so only a counter (in `customMetrics`) records them. Every
+ * event above is counted the same way under its own name.
+ */
+export const TELEMETRY_COUNTERS = {
+  /** Azure Resource Manager answered 429 (throttled) to one of the app's requests. */
+  armThrottled: 'ArmThrottled',
+  /** The app retried an ARM request after a throttle, a 5xx or a dropped connection; `reason` says which. */
+  armRetried: 'ArmRetried',
+} as const;
+
 /** Custom metrics: numeric values with the `value` property holding the number. */
 export const TELEMETRY_METRICS = {
   /** Milliseconds from the ARM event time to the record write it caused. */
   eventToRecordLatencyMs: 'EventToRecordLatencyMs',
   /** Number of changes a reconcile run found necessary (creates + updates + deletes); 0 = no drift. */
   reconcileDriftCount: 'ReconcileDriftCount',
-  /** Private endpoint connections waiting for a decision, sampled by each reconcile run. */
+  /** Private endpoint connections waiting for a decision, sampled by each reconcile run and `GET /api/approvals`. */
   pendingApprovalCount: 'PendingApprovalCount',
+  /** Backup endpoints a watch run found changed (and synced again); 0 = nothing new from Backup. */
+  backupWatchChangedCount: 'BackupWatchChangedCount',
 } as const;
 
 /** Property (custom dimension) names used on the events and metrics above. */
@@ -97,19 +110,86 @@ export const TELEMETRY_PROPERTIES = {
   unchanged: 'unchanged',
   requests: 'requests',
   source: 'source',
+  /** ARM request: HTTP method, resource type (last provider segment, e.g. `privateDnsZones/A`), HTTP status. */
+  method: 'method',
+  resourceType: 'resourceType',
+  status: 'status',
   /** Numeric value of a metric. */
   value: 'value',
 } as const;
 
 export type TelemetryEventName = (typeof TELEMETRY_EVENTS)[keyof typeof TELEMETRY_EVENTS];
 export type TelemetryMetricName = (typeof TELEMETRY_METRICS)[keyof typeof TELEMETRY_METRICS];
+export type TelemetryCounterName = (typeof TELEMETRY_COUNTERS)[keyof typeof TELEMETRY_COUNTERS];
 export type TelemetryPropertyName = (typeof TELEMETRY_PROPERTIES)[keyof typeof TELEMETRY_PROPERTIES];
-export type TelemetryName = TelemetryEventName | TelemetryMetricName;
+export type TelemetryName = TelemetryEventName | TelemetryMetricName | TelemetryCounterName;
 export type TelemetryValue = string | number | boolean;
 export type TelemetryProperties = Partial<Record<TelemetryPropertyName, TelemetryValue>>;
 
+/** How a metric is recorded: a histogram (latency, counts per run) or a gauge (a level sampled now and then). */
+export type MetricInstrumentKind = 'histogram' | 'gauge';
+
+export interface MetricInstrument {
+  readonly kind: MetricInstrumentKind;
+  readonly unit: string;
+  readonly description: string;
+}
+
+/** The OpenTelemetry instrument behind each metric name. */
+export const METRIC_INSTRUMENTS: Readonly<Record<TelemetryMetricName, MetricInstrument>> = {
+  EventToRecordLatencyMs: {
+    kind: 'histogram',
+    unit: 'ms',
+    description: 'Milliseconds from the ARM event time to the record write it caused',
+  },
+  ReconcileDriftCount: {
+    kind: 'histogram',
+    unit: '{change}',
+    description: 'Changes a reconcile run found necessary (0 = no drift)',
+  },
+  PendingApprovalCount: {
+    kind: 'gauge',
+    unit: '{connection}',
+    description: 'Private endpoint connections waiting for an approval decision',
+  },
+  BackupWatchChangedCount: {
+    kind: 'histogram',
+    unit: '{endpoint}',
+    description: 'Backup endpoints a watch run found changed and synced again',
+  },
+};
+
+/**
+ * Properties that become metric dimensions (the counter of every event and the metrics above carry them). Only
+ * names with few values: a dimension per endpoint, record or instance would make every data point its own series.
+ */
+export const METRIC_DIMENSIONS: ReadonlySet<TelemetryPropertyName> = new Set<TelemetryPropertyName>([
+  'reason',
+  'zone',
+  'change',
+  'decision',
+  'trigger',
+  'dryRun',
+  'source',
+  'method',
+  'resourceType',
+  'status',
+]);
+
+/** The low-cardinality part of a signal's properties, as metric attributes. */
+export function metricDimensions(properties: TelemetryProperties): Record<string, TelemetryValue> {
+  const out: Record<string, TelemetryValue> = {};
+  for (const [key, value] of Object.entries(properties)) {
+    if (value !== undefined && METRIC_DIMENSIONS.has(key as TelemetryPropertyName)) out[key] = value;
+  }
+  return out;
+}
+
 const EVENT_NAMES: ReadonlySet<string> = new Set(Object.values(TELEMETRY_EVENTS));
-const METRIC_NAMES: ReadonlySet<string> = new Set(Object.values(TELEMETRY_METRICS));
+const METRIC_NAMES: ReadonlySet<string> = new Set([
+  ...Object.values(TELEMETRY_METRICS),
+  ...Object.values(TELEMETRY_COUNTERS),
+]);
 const PROPERTY_NAMES: ReadonlySet<string> = new Set(Object.values(TELEMETRY_PROPERTIES));
 
 export function isTelemetryName(name: string): name is TelemetryName {

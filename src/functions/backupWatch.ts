@@ -13,13 +13,13 @@ import type { DurableClient } from 'durable-functions';
 import { compareWithSynced, endpointFingerprint, isBackupEndpoint } from '../core/backupWatch';
 import { readEndpoints, splitResources } from '../core/endpoint';
 import { FUNCTION_NAMES } from '../core/functionNames';
-import { TELEMETRY_EVENTS } from '../core/telemetry';
+import { TELEMETRY_EVENTS, TELEMETRY_METRICS } from '../core/telemetry';
 import { backupWatchStateId } from '../orchestrations/backupWatchState';
 import type { BackupWatchState } from '../orchestrations/backupWatchState';
 import { requireRuntime } from './runtime';
 import type { AppRuntime } from './runtime';
 import { startOrSignalEndpoint } from './starters';
-import { trackEvent } from './telemetry';
+import { trackEvent, trackMetric } from './telemetry';
 
 export const DEFAULT_BACKUP_WATCH_SCHEDULE = '0 */5 * * * *';
 
@@ -77,6 +77,9 @@ export async function runBackupWatch(
     gone: outcome.gone.length,
     unchanged: outcome.unchanged,
     requests: outcome.requests,
+    source: listing.source,
+  });
+  trackMetric(context, TELEMETRY_METRICS.backupWatchChangedCount, outcome.changed.length, {
     source: listing.source,
   });
   context.log(

@@ -1,13 +1,15 @@
 /**
- * Telemetry from the triggers: one `plds <Name> {json}` line per signal through the invocation's logger (the
- * worker forwards it to Application Insights), plus in-process counters keyed by name and reason so tests,
- * the demo and `GET /api/health` can read them without a log pipeline.
+ * Telemetry from the triggers. Each signal goes to the OpenTelemetry pipeline (src/azure/telemetry.ts: a custom
+ * event and a counter, or a metric sample) and is echoed as a debug-level `plds <Name> {json}` line through the
+ * invocation's logger (log streams, local runs; host.json keeps debug lines out of Application Insights). In-process
+ * counters keyed by name and reason let tests, the demo and `GET /api/health` read them without an exporter.
  */
 import type { InvocationContext } from '@azure/functions';
+import { recordEvent, recordMetric } from '../azure/telemetry';
 import { formatMetricLine, formatTelemetryLine } from '../core/telemetry';
 import type { TelemetryEventName, TelemetryMetricName, TelemetryProperties } from '../core/telemetry';
 
-type Logger = Pick<InvocationContext, 'log'>;
+type Logger = Pick<InvocationContext, 'debug'>;
 
 const counts = new Map<string, number>();
 
@@ -15,7 +17,7 @@ function bump(key: string): void {
   counts.set(key, (counts.get(key) ?? 0) + 1);
 }
 
-/** Writes one custom event and counts it (`Name` and, with a reason, `Name:reason`). */
+/** Records one custom event and counts it (`Name` and, with a reason, `Name:reason`). */
 export function trackEvent(
   context: Logger,
   name: TelemetryEventName,
@@ -23,10 +25,11 @@ export function trackEvent(
 ): void {
   bump(name);
   if (typeof properties.reason === 'string') bump(`${name}:${properties.reason}`);
-  context.log(formatTelemetryLine(name, properties));
+  recordEvent(name, properties);
+  context.debug(formatTelemetryLine(name, properties));
 }
 
-/** Writes one metric sample. */
+/** Records one metric sample. */
 export function trackMetric(
   context: Logger,
   name: TelemetryMetricName,
@@ -35,7 +38,8 @@ export function trackMetric(
 ): void {
   if (!Number.isFinite(value)) return;
   bump(name);
-  context.log(formatMetricLine(name, value, properties));
+  recordMetric(name, value, properties);
+  context.debug(formatMetricLine(name, value, properties));
 }
 
 /** Counters since start (or the last reset), sorted by key. */

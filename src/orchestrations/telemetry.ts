@@ -1,7 +1,10 @@
 /**
- * The one way orchestrations, entities and activities emit telemetry: a `plds <Name> {json}` line (see
- * src/core/telemetry.ts) through the invocation context's logger. Orchestrators replay their code many times;
- * their lines are written only when the code runs for the first time (not replaying).
+ * The one way orchestrations, entities and activities emit telemetry: the OpenTelemetry pipeline of
+ * src/azure/telemetry.ts (custom events, counters, histograms and gauges exported to Application Insights), echoed
+ * as a debug-level `plds <Name> {json}` line (see src/core/telemetry.ts) through the invocation context's logger.
+ *
+ * Orchestrators replay their code many times; a signal is emitted only when the code runs for the first time (not
+ * replaying), so every event and metric sample is recorded once per thing that happened.
  *
  * One catch: durable-functions reports "replaying" while user code resumes from a task whose result was already
  * in history before this episode (e.g. an external event that arrived while the orchestrator waited for an
@@ -9,15 +12,32 @@
  * `return` / `continueAsNew` / `throw` runs in exactly one episode, so it uses `emitFinal`, which does not ask.
  */
 import type { InvocationContext } from '@azure/functions';
+import { recordEvent, recordMetric } from '../azure/telemetry';
 import { formatMetricLine, formatTelemetryLine } from '../core/telemetry';
 import type { TelemetryEventName, TelemetryMetricName, TelemetryProperties } from '../core/telemetry';
 
-/** Anything with `log` (InvocationContext, OrchestrationContext, EntityContext). */
-type LogContext = Pick<InvocationContext, 'log'> & { df?: unknown };
+/** Anything with `log`/`debug` (InvocationContext, OrchestrationContext, EntityContext). */
+type LogContext = Pick<InvocationContext, 'log' | 'debug'> & { df?: unknown };
 
 function replaying(context: LogContext): boolean {
   const df = context.df as { isReplaying?: unknown } | undefined;
   return typeof df?.isReplaying === 'boolean' && df.isReplaying;
+}
+
+function event(context: LogContext, name: TelemetryEventName, properties: TelemetryProperties): void {
+  recordEvent(name, properties);
+  context.debug(formatTelemetryLine(name, properties));
+}
+
+function metric(
+  context: LogContext,
+  name: TelemetryMetricName,
+  value: number,
+  properties: Omit<TelemetryProperties, 'value'>,
+): void {
+  if (!Number.isFinite(value)) return;
+  recordMetric(name, value, properties);
+  context.debug(formatMetricLine(name, value, properties));
 }
 
 /** Emits one custom event (skipped while an orchestrator replays). */
@@ -26,8 +46,7 @@ export function emitEvent(
   name: TelemetryEventName,
   properties: TelemetryProperties = {},
 ): void {
-  if (replaying(context)) return;
-  context.log(formatTelemetryLine(name, properties));
+  if (!replaying(context)) event(context, name, properties);
 }
 
 /**
@@ -39,7 +58,7 @@ export function emitFinal(
   name: TelemetryEventName,
   properties: TelemetryProperties = {},
 ): void {
-  context.log(formatTelemetryLine(name, properties));
+  event(context, name, properties);
 }
 
 /** Emits one metric sample (skipped while an orchestrator replays). */
@@ -49,8 +68,7 @@ export function emitMetric(
   value: number,
   properties: Omit<TelemetryProperties, 'value'> = {},
 ): void {
-  if (replaying(context) || !Number.isFinite(value)) return;
-  context.log(formatMetricLine(name, value, properties));
+  if (!replaying(context)) metric(context, name, value, properties);
 }
 
 /** Metric counterpart of `emitFinal`. */
@@ -60,7 +78,7 @@ export function emitFinalMetric(
   value: number,
   properties: Omit<TelemetryProperties, 'value'> = {},
 ): void {
-  if (Number.isFinite(value)) context.log(formatMetricLine(name, value, properties));
+  metric(context, name, value, properties);
 }
 
 /** A plain log line from orchestrator code, only when not replaying. */

@@ -5,8 +5,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import {
+  TELEMETRY_COUNTERS,
   TELEMETRY_EVENTS,
-  TELEMETRY_LOG_PREFIX,
   TELEMETRY_METRICS,
   TELEMETRY_PROPERTIES,
   isTelemetryName,
@@ -65,12 +65,19 @@ describe('workbook queries use only telemetry.ts names', () => {
     },
   );
 
-  it('reads the log lines by the telemetry prefix as well as customEvents/customMetrics', () => {
+  it('reads the OpenTelemetry tables (customEvents/customMetrics), never the sampled traces', () => {
     for (const { query } of queries) {
-      expect(query).toContain(`startswith "${TELEMETRY_LOG_PREFIX} "`);
       expect(query).toContain('customEvents');
       expect(query).toContain('customMetrics');
+      expect(query).not.toMatch(/\btraces\b/);
     }
+  });
+
+  it('counts from customMetrics (never sampled) and takes details from customEvents', () => {
+    const counting = queries.filter((q) => /sum\(total\)/.test(q.query));
+    expect(counting.length).toBeGreaterThanOrEqual(5);
+    for (const q of counting) expect(q.query).toMatch(/\nmetrics\n/);
+    for (const q of queries.filter((x) => /count\(\)/.test(x.query))) expect(q.query).toMatch(/\nevents\n/);
   });
 
   it('charts what operators asked for', () => {
@@ -84,6 +91,9 @@ describe('workbook queries use only telemetry.ts names', () => {
       TELEMETRY_EVENTS.orchestrationFailed,
       TELEMETRY_METRICS.reconcileDriftCount,
       TELEMETRY_EVENTS.reconcileCompleted,
+      TELEMETRY_METRICS.backupWatchChangedCount,
+      TELEMETRY_COUNTERS.armThrottled,
+      TELEMETRY_COUNTERS.armRetried,
     ]) {
       expect(used).toContain(required);
     }
@@ -129,7 +139,8 @@ describe('alert rules use only telemetry.ts names', () => {
     expect(names.length).toBeGreaterThan(0);
     for (const n of names) expect([n, isTelemetryName(n)]).toEqual([n, true]);
     for (const p of properties) expect([p, isTelemetryProperty(p)]).toEqual([p, true]);
-    expect(query).toContain(`startswith "${TELEMETRY_LOG_PREFIX} "`);
+    expect(query).toMatch(/customMetrics|customEvents/);
+    expect(query).not.toMatch(/\btraces\b/);
   });
 
   it('cover conflicts, failures, skips, drift, a stopped reconcile and waiting approvals', () => {

@@ -92,7 +92,23 @@ describe('AppConfig', () => {
       { ...minimal, APPROVAL_MODE: 'auto' },
       'APPROVAL_WEBHOOK_SECRET: is required when APPROVAL_MODE is auto',
     ],
-    [{ ...minimal, RECONCILE_SCHEDULE: '*/5 * * * *' }, 'RECONCILE_SCHEDULE'],
+    [
+      { ...minimal, RECONCILE_SCHEDULE: '*/5 * * * *' },
+      'RECONCILE_SCHEDULE: must be an NCRONTAB expression with six fields',
+    ],
+    [
+      { ...minimal, RECONCILE_SCHEDULE: 'a b c d e f' },
+      'RECONCILE_SCHEDULE: is not a valid NCRONTAB expression',
+    ],
+    [
+      { ...minimal, RECONCILE_SCHEDULE: '0 61 * * * *' },
+      'RECONCILE_SCHEDULE: is not a valid NCRONTAB expression',
+    ],
+    [{ ...minimal, BACKUP_WATCH_SCHEDULE: '0 0 0 31 2 *' }, 'BACKUP_WATCH_SCHEDULE'],
+    [
+      { ...minimal, BACKUP_WATCH_SCHEDULE: '0 */0 * * * *' },
+      'BACKUP_WATCH_SCHEDULE: is not a valid NCRONTAB expression',
+    ],
     [{ ...minimal, OWNER_ID: 'x'.repeat(300) }, 'OWNER_ID'],
     [{ ...minimal, ARM_ENDPOINT: 'not a url' }, 'ARM_ENDPOINT'],
     [{ ...minimal, AZURE_CLOUD: 'AzureGermanCloud' }, 'AZURE_CLOUD: must be one of AzureCloud'],

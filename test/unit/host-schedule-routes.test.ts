@@ -1,4 +1,4 @@
-import { parseSchedule } from '../../local/host/ncrontab';
+import { parseSchedule } from '../../local/host/schedule';
 import { compileRoute } from '../../local/host/routes';
 import { HostClock } from '../../local/host/clock';
 
@@ -14,6 +14,7 @@ describe('NCRONTAB schedules', () => {
     ['0 0 0 1 JAN *', '2026-03-01T00:00:00Z', '2027-01-01T00:00:00Z'],
     ['0 15,45 * * * *', '2026-01-01T10:20:00Z', '2026-01-01T10:45:00Z'],
     ['0 0 12 29 2 *', '2026-03-01T00:00:00Z', '2028-02-29T12:00:00Z'],
+    ['0 0 9 13 * FRI', '2026-01-01T00:00:00Z', '2026-02-13T09:00:00Z'], // day and weekday must both match
     ['30 9 * * *', '2026-01-01T10:00:00Z', '2026-01-02T09:30:00Z'], // five fields: second 0
     ['00:05:00', '2026-01-01T10:02:30Z', '2026-01-01T10:05:00Z'], // TimeSpan
   ])('%s after %s → %s', (expression, after, expected) => {

@@ -234,6 +234,7 @@ export function resolveLiveContext(flags: ScopeFlags, options: ContextOptions = 
     }
     try {
       clients = createAzureClients({
+        identity: 'default',
         cloud: config.cloud,
         ...(config.armEndpoint ? { armEndpoint: config.armEndpoint } : {}),
         ...(config.armCaFile ? { caFile: config.armCaFile } : {}),
