@@ -113,12 +113,71 @@ export const DEFECTS: readonly DefectScenario[] = [
   },
 ];
 
+/**
+ * Scenarios in which an invariant once blamed the app for what Azure's semantics and the app's documented design
+ * allow (docs/reliability.md, "What the harness found after the fixes"). Each converges; each broke `breaks`
+ * under the harness's earlier reading.
+ */
+export const HARNESS_CASES: readonly DefectScenario[] = [
+  {
+    name: 'kept-drift-at-reconcile',
+    what: 'an admin edits an owned record, then the endpoint’s NIC shows no FQDNs while the closing reconcile runs: the keep rule keeps the record as it stands',
+    breaks: '5',
+    scenario: {
+      slots: [{ kind: 'storageQueue', approval: 'owner' }],
+      ops: [{ op: 'create', slot: 0 }, { op: 'settle' }, { op: 'editOwned', pick: 0 }],
+      faults: {},
+      hiddenAtReconcile: [0],
+    },
+  },
+  {
+    name: 'reconcile-writes-for-deleted-endpoint',
+    what: 'a reconcile listed a Backup v2 endpoint whose events the event path had not handled yet, wrote its records, and the endpoint was deleted: the event path never wrote them, the next reconcile collects them',
+    breaks: '5a',
+    // The shrunk scenario of seed 634433469 (full profile): slow ARM, write errors and duplicated, delayed,
+    // reordered events keep the event path behind the reconcile.
+    scenario: {
+      slots: [
+        { kind: 'backupV2', approval: 'owner' },
+        { kind: 'keyVault', approval: 'owner' },
+        { kind: 'backupV2', approval: 'owner' },
+        { kind: 'backupV2', approval: 'manual' },
+        { kind: 'storageQueue', approval: 'owner' },
+        { kind: 'storageQueue', approval: 'owner' },
+      ],
+      ops: [
+        { op: 'create', slot: 0 },
+        { op: 'create', slot: 1 },
+        { op: 'create', slot: 2 },
+        { op: 'create', slot: 3 },
+        { op: 'create', slot: 4 },
+        { op: 'create', slot: 5 },
+        { op: 'resync', concurrent: 1 },
+        { op: 'reject', slot: 3 },
+        { op: 'delete', slot: 2 },
+        { op: 'pause', ms: 20 },
+        { op: 'settle' },
+        { op: 'hideDns', slot: 0 },
+        { op: 'pause', ms: 60 },
+      ],
+      faults: {
+        writes: { rate: 0.3, errors: ['reset', 429], maxErrors: 6 },
+        slowMeanMs: 5000,
+        recordDelayMs: 2000,
+        races: { touch: 0.2, delete: 0.2, max: 2 },
+        eventGrid: { duplicateRate: 1, dropRate: 0.1, delayMs: 80, reorderWindowMs: 30 },
+      },
+      hiddenAtReconcile: [],
+    },
+  },
+];
+
 async function main(): Promise<void> {
   const only = process.argv[2];
   const repeats = Number(process.argv[3] ?? 1);
   const world = await startChaosWorld();
   try {
-    for (const defect of DEFECTS.filter((d) => !only || d.name === only)) {
+    for (const defect of [...DEFECTS, ...HARNESS_CASES].filter((d) => !only || d.name === only)) {
       for (let i = 0; i < repeats; i++) {
         const result = await runScenario(world, defect.scenario, i + 1);
         const hit = result.violations.filter((v) => v.invariant === defect.breaks);

@@ -4,11 +4,11 @@
  * pipeline, bounded re-plans, the race-free starter) and passes since.
  */
 import { runScenario } from './harness';
-import { DEFECTS, type DefectScenario } from './defects';
+import { DEFECTS, HARNESS_CASES, type DefectScenario } from './defects';
 import { startChaosWorld, type ChaosWorld } from './world';
 
 function defect(name: string): DefectScenario {
-  const found = DEFECTS.find((d) => d.name === name);
+  const found = [...DEFECTS, ...HARNESS_CASES].find((d) => d.name === name);
   if (!found) throw new Error(`no defect scenario named ${name}`);
   return found;
 }
@@ -53,4 +53,15 @@ describe('chaos regressions (issue 9)', () => {
   it('item 4: duplicate deliveries racing a start are never answered 5xx (7)', async () => {
     expect(await broken(defect('duplicate-delivery-500'), 5)).toEqual([]);
   }, 180_000);
+
+  // What the harness once blamed on the app (see HARNESS_CASES): these runs converge, nothing breaks.
+  it('the keep rule keeps an admin-edited owned record as it stands at the closing reconcile', async () => {
+    const result = await runScenario(world, defect('kept-drift-at-reconcile').scenario, 1);
+    expect(result.violations).toEqual([]);
+  }, 120_000);
+
+  it('records a reconcile wrote for an endpoint deleted later are the closing reconcile’s to collect', async () => {
+    const result = await runScenario(world, defect('reconcile-writes-for-deleted-endpoint').scenario, 1);
+    expect(result.violations).toEqual([]);
+  }, 120_000);
 });
