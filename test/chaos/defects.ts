@@ -1,7 +1,7 @@
 /**
- * Focused scenarios, one per defect the chaos harness found in the app (issue 9, items 1–4), each with the
- * invariant it breaks. The regression tests run them; `npx tsx test/chaos/defects.ts [name] [repeats]` runs them
- * by hand and prints what broke.
+ * Focused scenarios, one per defect the chaos harness found in the app (issue 9, items 1–4, and what the full
+ * profile found after them), each with the invariant it breaks. The regression tests run them;
+ * `npx tsx test/chaos/defects.ts [name] [repeats]` runs them by hand and prints what broke.
  */
 import { runScenario } from './harness';
 import type { InvariantId } from './invariants';
@@ -108,6 +108,27 @@ export const DEFECTS: readonly DefectScenario[] = [
         { op: 'create', slot: 1 },
       ],
       faults: { eventGrid: { duplicateRate: 1, dropRate: 0, delayMs: 0, reorderWindowMs: 0 } },
+      hiddenAtReconcile: [],
+    },
+  },
+  {
+    name: 'recreated-pending-keeps-approved-records',
+    what: 'an approved manual connection’s endpoint is deleted and created again (Pending) while its orchestration runs: the new wait inherits the old one and the old records stay',
+    breaks: '5a',
+    scenario: {
+      slots: [{ kind: 'storageBlob', approval: 'manual' }],
+      ops: [
+        { op: 'create', slot: 0 },
+        { op: 'settle' },
+        // The storage account's owner approves: the wait ends on the endpoint's event, not on a decision.
+        { op: 'approve', slot: 0 },
+        { op: 'awaitPhase', slot: 0, phase: 'applying' },
+        { op: 'delete', slot: 0 },
+        { op: 'create', slot: 0 },
+        { op: 'settle' },
+      ],
+      // Record-set calls take 400 ms (real): the sync still applies when the endpoint comes back Pending.
+      faults: { recordDelayMs: 80_000 },
       hiddenAtReconcile: [],
     },
   },

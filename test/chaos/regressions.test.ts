@@ -1,7 +1,8 @@
 /**
- * One focused chaos scenario per defect the harness found in the app (issue 9, items 1–4; see defects.ts), each
- * asserting the invariant the defect broke. Each failed for that reason before the fix (the mailbox, the one
- * pipeline, bounded re-plans, the race-free starter) and passes since.
+ * One focused chaos scenario per defect the harness found in the app (issue 9, items 1–4, and the full profile's
+ * finds after them; see defects.ts), each asserting the invariant the defect broke. Each failed for that reason
+ * before the fix (the mailbox, the one pipeline, bounded re-plans, the race-free starter; an approval wait that
+ * ends with its connection) and passes since. Then the cases the harness once blamed on the app, which converge.
  */
 import { runScenario } from './harness';
 import { DEFECTS, HARNESS_CASES, type DefectScenario } from './defects';
@@ -52,6 +53,10 @@ describe('chaos regressions (issue 9)', () => {
 
   it('item 4: duplicate deliveries racing a start are never answered 5xx (7)', async () => {
     expect(await broken(defect('duplicate-delivery-500'), 5)).toEqual([]);
+  }, 180_000);
+
+  it('an endpoint created again as Pending while its orchestration runs loses the records of its approved past (5a)', async () => {
+    expect(await broken(defect('recreated-pending-keeps-approved-records'), 2)).toEqual([]);
   }, 180_000);
 
   // What the harness once blamed on the app (see HARNESS_CASES): these runs converge, nothing breaks.
