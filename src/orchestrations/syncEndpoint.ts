@@ -108,6 +108,26 @@ export function notReadyReason(main: EndpointState, carry: SyncCarry): string | 
   return main.readiness.message;
 }
 
+/**
+ * The carry without its approval wait once the endpoint shows no `Pending` connection: the wait (its deadline,
+ * challenge, decision, auto-approval) belonged to the connection that was pending and is over. A connection that is
+ * `Pending` again later — the endpoint deleted and created anew under the same id while this instance ran, so no
+ * read saw it gone — starts a wait of its own, whose first pass removes what the earlier, approved connection
+ * published.
+ */
+export function afterApprovalWait(endpoint: EndpointState, carry: SyncCarry): SyncCarry {
+  if (endpoint.connections.some((c) => c.status.toLowerCase() === 'pending')) return carry;
+  const {
+    approvalDeadline: _deadline,
+    approvalRequestedAt: _requestedAt,
+    approvalChallenge: _challenge,
+    decision: _decision,
+    autoApproved: _autoApproved,
+    ...rest
+  } = carry;
+  return rest;
+}
+
 export function* syncEndpointOrchestrator(
   context: OrchestrationContext,
 ): Generator<Task, SyncEndpointOutput | undefined, unknown> {
@@ -117,7 +137,7 @@ export function* syncEndpointOrchestrator(
     ORCHESTRATIONS.syncEndpoint,
   );
   const endpointId = input.endpointId;
-  const carry: SyncCarry = input.carry ?? { generation: 0 };
+  let carry: SyncCarry = input.carry ?? { generation: 0 };
   const nowMs = (): number => context.df.currentUtcDateTime.getTime();
   const iso = (ms: number): string => new Date(ms).toISOString();
   let written = carry.written ?? 0;
@@ -278,6 +298,7 @@ export function* syncEndpointOrchestrator(
         );
       }
       main = read.endpoint;
+      carry = afterApprovalWait(main, carry);
       const waiting = notReadyReason(main, carry);
       if (!waiting) break;
       const elapsed = nowMs() - readStarted;

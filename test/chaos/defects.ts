@@ -1,7 +1,7 @@
 /**
- * Focused scenarios, one per defect the chaos harness found in the app (issue 9, items 1–4), each with the
- * invariant it breaks. The regression tests run them; `npx tsx test/chaos/defects.ts [name] [repeats]` runs them
- * by hand and prints what broke.
+ * Focused scenarios, one per defect the chaos harness found in the app (issue 9, items 1–4, and what the full
+ * profile found after them), each with the invariant it breaks. The regression tests run them;
+ * `npx tsx test/chaos/defects.ts [name] [repeats]` runs them by hand and prints what broke.
  */
 import { runScenario } from './harness';
 import type { InvariantId } from './invariants';
@@ -111,6 +111,86 @@ export const DEFECTS: readonly DefectScenario[] = [
       hiddenAtReconcile: [],
     },
   },
+  {
+    name: 'recreated-pending-keeps-approved-records',
+    what: 'an approved manual connection’s endpoint is deleted and created again (Pending) while its orchestration runs: the new wait inherits the old one and the old records stay',
+    breaks: '5a',
+    scenario: {
+      slots: [{ kind: 'storageBlob', approval: 'manual' }],
+      ops: [
+        { op: 'create', slot: 0 },
+        { op: 'settle' },
+        // The storage account's owner approves: the wait ends on the endpoint's event, not on a decision.
+        { op: 'approve', slot: 0 },
+        { op: 'awaitPhase', slot: 0, phase: 'applying' },
+        { op: 'delete', slot: 0 },
+        { op: 'create', slot: 0 },
+        { op: 'settle' },
+      ],
+      // Record-set calls take 400 ms (real): the sync still applies when the endpoint comes back Pending.
+      faults: { recordDelayMs: 80_000 },
+      hiddenAtReconcile: [],
+    },
+  },
+];
+
+/**
+ * Scenarios in which an invariant once blamed the app for what Azure's semantics and the app's documented design
+ * allow (docs/reliability.md, "What the harness found after the fixes"). Each converges; each broke `breaks`
+ * under the harness's earlier reading.
+ */
+export const HARNESS_CASES: readonly DefectScenario[] = [
+  {
+    name: 'kept-drift-at-reconcile',
+    what: 'an admin edits an owned record, then the endpoint’s NIC shows no FQDNs while the closing reconcile runs: the keep rule keeps the record as it stands',
+    breaks: '5',
+    scenario: {
+      slots: [{ kind: 'storageQueue', approval: 'owner' }],
+      ops: [{ op: 'create', slot: 0 }, { op: 'settle' }, { op: 'editOwned', pick: 0 }],
+      faults: {},
+      hiddenAtReconcile: [0],
+    },
+  },
+  {
+    name: 'reconcile-writes-for-deleted-endpoint',
+    what: 'a reconcile listed a Backup v2 endpoint whose events the event path had not handled yet, wrote its records, and the endpoint was deleted: the event path never wrote them, the next reconcile collects them',
+    breaks: '5a',
+    // The shrunk scenario of seed 634433469 (full profile): slow ARM, write errors and duplicated, delayed,
+    // reordered events keep the event path behind the reconcile.
+    scenario: {
+      slots: [
+        { kind: 'backupV2', approval: 'owner' },
+        { kind: 'keyVault', approval: 'owner' },
+        { kind: 'backupV2', approval: 'owner' },
+        { kind: 'backupV2', approval: 'manual' },
+        { kind: 'storageQueue', approval: 'owner' },
+        { kind: 'storageQueue', approval: 'owner' },
+      ],
+      ops: [
+        { op: 'create', slot: 0 },
+        { op: 'create', slot: 1 },
+        { op: 'create', slot: 2 },
+        { op: 'create', slot: 3 },
+        { op: 'create', slot: 4 },
+        { op: 'create', slot: 5 },
+        { op: 'resync', concurrent: 1 },
+        { op: 'reject', slot: 3 },
+        { op: 'delete', slot: 2 },
+        { op: 'pause', ms: 20 },
+        { op: 'settle' },
+        { op: 'hideDns', slot: 0 },
+        { op: 'pause', ms: 60 },
+      ],
+      faults: {
+        writes: { rate: 0.3, errors: ['reset', 429], maxErrors: 6 },
+        slowMeanMs: 5000,
+        recordDelayMs: 2000,
+        races: { touch: 0.2, delete: 0.2, max: 2 },
+        eventGrid: { duplicateRate: 1, dropRate: 0.1, delayMs: 80, reorderWindowMs: 30 },
+      },
+      hiddenAtReconcile: [],
+    },
+  },
 ];
 
 async function main(): Promise<void> {
@@ -118,7 +198,7 @@ async function main(): Promise<void> {
   const repeats = Number(process.argv[3] ?? 1);
   const world = await startChaosWorld();
   try {
-    for (const defect of DEFECTS.filter((d) => !only || d.name === only)) {
+    for (const defect of [...DEFECTS, ...HARNESS_CASES].filter((d) => !only || d.name === only)) {
       for (let i = 0; i < repeats; i++) {
         const result = await runScenario(world, defect.scenario, i + 1);
         const hit = result.violations.filter((v) => v.invariant === defect.breaks);

@@ -122,6 +122,27 @@ export function metadataOf(recordSet: ArmResource | undefined): Record<string, s
   return (recordSet?.properties as { metadata?: Record<string, string> | null } | undefined)?.metadata ?? {};
 }
 
+/**
+ * Endpoints an owned record set names, as `<subscription>/<resource group>/<name>` (lower-case): the app lists each
+ * endpoint that wants the record under `pldsep0`, `pldsep1`, … (src/core/ownership.ts, the metadata format).
+ */
+export function ownerEndpoints(recordSet: ArmResource | undefined): Set<string> {
+  return new Set(
+    Object.entries(metadataOf(recordSet))
+      .filter(([k]) => /^pldsep\d+$/.test(k))
+      .map(([, v]) => v.toLowerCase()),
+  );
+}
+
+/** An endpoint id in the compact form `ownerEndpoints` gives. */
+export function compactEndpointId(endpointId: string): string {
+  const m =
+    /^\/subscriptions\/([^/]+)\/resourcegroups\/([^/]+)\/providers\/microsoft\.network\/privateendpoints\/([^/]+)$/i.exec(
+      endpointId,
+    );
+  return m ? `${m[1]}/${m[2]}/${m[3]}`.toLowerCase() : endpointId.toLowerCase();
+}
+
 /** True when the record set carries the app's owner id. */
 export function ownedBy(recordSet: ArmResource | undefined, ownerId: string): boolean {
   return metadataOf(recordSet)[OWNER_KEY] === ownerId;

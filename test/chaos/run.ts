@@ -1,7 +1,7 @@
 /**
  * `npm run chaos -- --runs N [--seed S] [--path P] [--profile quick|full] [--shrink-seconds T] [--shrink-max K]`
  *
- * Runs N seeded chaos scenarios (or the one seed given) on one local stack, prints one summary line per run and a
+ * Runs N seeded chaos scenarios from a random first seed (or the one seed given; with both, N seeds from S) on one local stack, prints one summary line per run and a
  * final `N runs, K diverged` line. Exits 1 when any run diverged, after printing each diverging seed with a
  * shrunk reproduction (fast-check shrinking, bounded by time) and the commands that replay it.
  */
@@ -12,6 +12,8 @@ import { startChaosWorld } from './world';
 
 interface Args {
   runs: number;
+  /** True when `--runs` was given (with `--seed`: that many seeds from S). */
+  runsGiven: boolean;
   seed?: number;
   path?: string;
   profile: 'quick' | 'full';
@@ -20,7 +22,7 @@ interface Args {
 }
 
 function parseArgs(argv: string[]): Args {
-  const args: Args = { runs: 20, profile: 'full', shrinkSeconds: 120, shrinkMax: 3 };
+  const args: Args = { runs: 20, runsGiven: false, profile: 'full', shrinkSeconds: 120, shrinkMax: 3 };
   for (let i = 0; i < argv.length; i++) {
     const flag = argv[i];
     const value = argv[i + 1];
@@ -34,6 +36,7 @@ function parseArgs(argv: string[]): Args {
     switch (flag) {
       case '--runs':
         args.runs = number('a run count');
+        args.runsGiven = true;
         break;
       case '--seed':
         args.seed = number('a seed (non-negative integer)');
@@ -71,9 +74,11 @@ function parseArgs(argv: string[]): Args {
 async function main(): Promise<number> {
   const args = parseArgs(process.argv.slice(2));
   const profile = args.profile === 'full' ? FULL_PROFILE : QUICK_PROFILE;
+  // Without --seed the first seed is random (crypto), so two runs cover different seed ranges; --seed S alone
+  // replays S, and with --runs N it runs S..S+N-1 (the runs before a seed shape the names it sees).
   const first = args.seed ?? randomInt(1, 2 ** 31 - args.runs);
-  const seeds =
-    args.seed !== undefined ? [args.seed] : Array.from({ length: args.runs }, (_, i) => first + i);
+  const count = args.seed !== undefined && !args.runsGiven ? 1 : args.runs;
+  const seeds = Array.from({ length: count }, (_, i) => first + i);
   const print = (line: string) => process.stdout.write(`${line}\n`);
   print(
     `chaos: ${seeds.length} run(s), profile ${args.profile}, seeds ${seeds[0]}${seeds.length > 1 ? `..${seeds[seeds.length - 1]}` : ''}`,
@@ -97,16 +102,19 @@ async function main(): Promise<number> {
       });
       lost += outcome.result.lost;
       if (outcome.result.ok) continue;
+      for (const v of outcome.result.violations.slice(0, 4)) print(`    (${v.invariant}) ${v.message}`);
       const signature = [...new Set(outcome.result.violations.map((v) => v.invariant))].sort().join(',');
       let shown = outcome;
       if (args.shrinkSeconds > 0 && !signatures.has(signature) && signatures.size < args.shrinkMax) {
         signatures.add(signature);
         print(`  shrinking seed ${seed} (up to ${args.shrinkSeconds} s)...`);
-        shown = await runSeed(world, seed, {
+        const shrunk = await runSeed(world, seed, {
           profile,
           shrinkTimeMs: args.shrinkSeconds * 1000,
           ...(args.path !== undefined ? { path: args.path } : {}),
         });
+        // The run that diverged stays the one reported, whatever the timing of the shrinking runs gave.
+        shown = { ...shrunk, result: outcome.result };
       }
       diverged.push(shown);
     }

@@ -16,12 +16,14 @@ import type { ArmResource } from '../../local/arm/store';
 import type { FaultPlan, Operation, Scenario, Slot } from './scenario';
 import {
   aRecordIps,
+  compactEndpointId,
   desiredRecords,
   endpointApproved,
   metadataOf,
   nicEntries,
   nicIdOf,
   ownedBy,
+  ownerEndpoints,
   recordKey,
   zoneOf,
 } from './oracle';
@@ -73,8 +75,8 @@ export interface SlotState {
   endpointId?: string;
   /**
    * NIC entries saved when the harness hid the endpoint's FQDNs (its true DNS data). `expected`: the part of them
-   * the app can still be asked to keep — all of them during the run; only the records that stood when the DNS data
-   * disappeared for the closing reconcile (a reconcile that sees empty DNS data cannot create what it never saw).
+   * the app can still be asked to keep — all of them during the run; for the closing reconcile, the owned records
+   * that stood when the DNS data disappeared, as they stood (`standingEntries`).
    */
   hidden?: { members: EndpointMember[]; entries: NicEntry[]; expected: NicEntry[]; fromSeq: number };
 }
@@ -462,6 +464,26 @@ export function restoreDns(ctx: RunContext, s: SlotState): void {
 }
 
 /**
+ * What the keep rule leaves of an endpoint whose NIC shows no FQDNs while the closing reconcile runs: each of its
+ * names that holds a record the app owns, with the IPs that record holds — as it stands. The reconcile sees no
+ * FQDN, so it can neither create a name that does not stand nor tell which of the NIC's addresses a name should
+ * carry; a record an admin edited before the DNS data disappeared (drift the event path leaves to the reconcile)
+ * therefore keeps the admin's address. Names without a record the app owns for this endpoint expect nothing.
+ */
+function standingEntries(ctx: RunContext, endpointId: string, entries: readonly NicEntry[]): NicEntry[] {
+  const hub = ctx.hubRecords();
+  const byIp = new Map<string, Set<string>>();
+  const self = compactEndpointId(endpointId);
+  for (const fqdn of entries.flatMap((e) => e.fqdns)) {
+    const key = zoneOf(fqdn);
+    const rs = key ? hub.get(recordKey(key.zone, key.name)) : undefined;
+    if (!rs || !ownedBy(rs, OWNER_ID) || !ownerEndpoints(rs).has(self)) continue;
+    for (const ip of aRecordIps(rs)) byIp.set(ip, (byIp.get(ip) ?? new Set<string>()).add(fqdn));
+  }
+  return [...byIp].map(([ip, fqdns]) => ({ ip, fqdns: [...fqdns] }));
+}
+
+/**
  * Hides the FQDNs of a live, approved endpoint's NIC (a real NIC write); false when it does not apply. With
  * `standingOnly`, the records the app is still expected to hold are those that stood when the FQDNs disappeared.
  */
@@ -474,15 +496,7 @@ export function hideDns(ctx: RunContext, s: SlotState, standingOnly = false): bo
   const entries = nicEntries(nicId ? ctx.stack.emu.store.get(nicId) : undefined);
   const fromSeq = ctx.stack.emu.writes.lastSeq + 1;
   let expected = entries;
-  if (standingOnly) {
-    const hub = ctx.hubRecords();
-    const stands = (fqdn: string, ip: string): boolean => {
-      const key = zoneOf(fqdn);
-      const rs = key ? hub.get(recordKey(key.zone, key.name)) : undefined;
-      return rs !== undefined && ownedBy(rs, OWNER_ID) && aRecordIps(rs).includes(ip);
-    };
-    expected = entries.map((e) => ({ ip: e.ip, fqdns: e.fqdns.filter((f) => stands(f, e.ip)) }));
-  }
+  if (standingOnly) expected = standingEntries(ctx, s.endpointId, entries);
   s.hidden = { members, entries, expected, fromSeq };
   ctx.hiddenIntervals.push({ endpointId: s.endpointId, entries, fromSeq });
   ctx.stack.network.setMembers(
