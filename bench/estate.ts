@@ -82,17 +82,19 @@ export function spokeNetwork(
 
 /**
  * Zone and record for a FQDN the way Microsoft's scripts and the zone docs name them — a few well-known suffixes,
- * enough for the benchmark estates (blob, queue, Key Vault, Backup); the app's own catalogue is not used.
+ * enough for the benchmark estates (blob, queue, Key Vault, Backup); the app's own catalogue is not used. A Backup
+ * vault endpoint shows its FQDNs with `.privatelink.` inside (`<id>-ab-pod01-rec2.privatelink.eus.backup...`), as
+ * today's DNS configuration does, or without it, as older v1 screenshots do: both name the same record.
  */
 export function zoneRecordFor(fqdn: string): { zone: string; recordName: string } | undefined {
   const lower = fqdn.toLowerCase().replace(/\.$/, '');
-  const backup = /^([^.]+)\.([a-z0-9]+)\.backup\.windowsazure\.com$/.exec(lower);
+  const backup = /^([^.]+)\.(?:privatelink\.)?([a-z0-9]+)\.backup\.windowsazure\.com$/.exec(lower);
   if (backup)
     return { zone: `privatelink.${backup[2]}.backup.windowsazure.com`, recordName: backup[1] as string };
-  const storage = /^([^.]+)\.(blob|queue|table|file)\.core\.windows\.net$/.exec(lower);
+  const storage = /^([^.]+)\.(?:privatelink\.)?(blob|queue|table|file)\.core\.windows\.net$/.exec(lower);
   if (storage)
     return { zone: `privatelink.${storage[2]}.core.windows.net`, recordName: storage[1] as string };
-  const vault = /^([^.]+)\.vault\.azure\.net$/.exec(lower);
+  const vault = /^([^.]+)\.(?:privatelink\.)?vault\.azure\.net$/.exec(lower);
   if (vault) return { zone: KEY_VAULT_ZONE, recordName: vault[1] as string };
   return undefined;
 }

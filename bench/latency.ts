@@ -28,6 +28,7 @@ import {
   writeGenerated,
   type RunInfo,
 } from './report';
+import { BEFORE, improvement } from './before';
 
 export interface Spread {
   p50: number;
@@ -193,6 +194,29 @@ export function renderLatency(r: LatencyResult): string {
         row('**event delivered → record resolving** (emulated)', r.deliveryToResolvingMs),
         row('event delivered → record resolving (real ms on this machine)', r.deliveryToResolvingRealMs),
         row('endpoint created → record resolving (emulated, includes Event Grid)', r.creationToResolvingMs),
+      ],
+    ),
+    '',
+    `Before (commit ${BEFORE.commit}) and now, event delivered → record resolving (emulated); target (issue 10): p99 ≤ 2 s while unthrottled:`,
+    '',
+    ...table(
+      ['', 'p50 ms', 'p95 ms', 'p99 ms', 'target'],
+      [
+        ['before', BEFORE.latency.p50, BEFORE.latency.p95, BEFORE.latency.p99, ''],
+        [
+          'now',
+          fmt(r.deliveryToResolvingMs.p50, 0),
+          fmt(r.deliveryToResolvingMs.p95, 0),
+          `**${fmt(r.deliveryToResolvingMs.p99, 0)}**`,
+          r.deliveryToResolvingMs.p99 <= 2000 && r.throttled === 0 ? 'met' : '**not met**',
+        ],
+        [
+          'change',
+          improvement(BEFORE.latency.p50, r.deliveryToResolvingMs.p50),
+          improvement(BEFORE.latency.p95, r.deliveryToResolvingMs.p95),
+          improvement(BEFORE.latency.p99, r.deliveryToResolvingMs.p99),
+          '',
+        ],
       ],
     ),
     '',

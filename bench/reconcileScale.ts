@@ -6,6 +6,9 @@
  *
  *   npx tsx bench/reconcileScale.ts [--endpoints 1000,5000,10000] [--subscriptions 200] [--label after] [--json]
  *
+ * `npm run bench -- reconcile` runs one size of it (`runReconcileScaleSize`, bench/reconcile.ts) and reports it with
+ * the other scenarios.
+ *
  * Three processes per size, so each figure belongs to one party:
  * - the ARM emulator (`--emulator-child`): seeded in process, serves HTTPS; its own CPU is not counted;
  * - the app (`--app-child`): the in-process host running src/index.ts, which runs the reconcile orchestration.
@@ -29,6 +32,7 @@ import { Command } from 'commander';
 import { startArmEmulator } from '../local/arm/server';
 import type { NetworkService } from '../local/arm/providers/network';
 import type { PrivateDnsService } from '../local/arm/providers/privateDns';
+import type { PrivateLinkTargetsService } from '../local/arm/providers/privateLinkTargets';
 import { startLocalHost } from '../local/host';
 import { encodeOwnership } from '../src/core/ownership';
 
@@ -89,7 +93,7 @@ interface EmulatorReady {
 }
 
 /** What the app child reports. */
-interface AppResult {
+export interface AppResult {
   status: string;
   wallSeconds: number;
   cpuSeconds: number;
@@ -103,7 +107,7 @@ interface AppResult {
   error?: string;
 }
 
-interface SizeResult {
+export interface SizeResult {
   endpoints: number;
   subscriptions: number;
   records: number;
@@ -125,6 +129,7 @@ async function emulatorChild(endpoints: number, subscriptions: number, caFile: s
   const emu = await startArmEmulator({ logCapacity: 1000 });
   const network = emu.service<NetworkService>('network');
   const dns = emu.service<PrivateDnsService>('privateDns');
+  const targets = emu.service<PrivateLinkTargetsService>('privateLinkTargets');
   const zoneIds = new Map(ZONES.map((z) => [z, dns.createZone(HUB, HUB_RG, z).id]));
   const subs = Array.from({ length: subscriptions }, (_, i) => spokeId(i));
   const recordsByZone: Record<string, number> = Object.fromEntries(ZONES.map((z) => [z, 0]));
@@ -144,6 +149,9 @@ async function emulatorChild(endpoints: number, subscriptions: number, caFile: s
     const kind = KINDS[i % KINDS.length] as (typeof KINDS)[number];
     const name = `res${String(i).padStart(6, '0')}`;
     const records = kind.records(name);
+    // The emulator refuses an endpoint to a resource that does not exist (storage accounts and key vaults aside).
+    if (kind.type === 'Microsoft.Web/sites')
+      targets.createResource({ subscriptionId: sub, resourceGroup: SPOKE_RG, type: kind.type, name });
     const pe = network.createPrivateEndpoint({
       subscriptionId: sub,
       resourceGroup: SPOKE_RG,
@@ -211,7 +219,6 @@ async function appChild(ready: EmulatorReady): Promise<void> {
       RECORD_TTL_SECONDS: String(TTL),
       SYNC_POLICY: 'sync',
       APPROVAL_MODE: 'off',
-      BACKUP_WATCH_WINDOW_HOURS: '0',
     },
     timeMode: 'real',
     runTimerTriggers: false,
@@ -308,7 +315,16 @@ async function control<T>(ready: EmulatorReady, method: string, route: string): 
   });
 }
 
-async function runSize(endpoints: number, subscriptions: number, profileDir?: string): Promise<SizeResult> {
+/**
+ * One estate size, in three processes (see the file comment): the emulator child seeds and serves, the app child
+ * runs one applied reconcile, this process counts the requests.
+ */
+export async function runReconcileScaleSize(
+  endpoints: number,
+  subscriptions: number,
+  profileDir?: string,
+  log: (line: string) => void = (line) => void process.stderr.write(`${line}\n`),
+): Promise<SizeResult> {
   const caFile = path.join(ROOT, '.local-state', `reconcile-scale-ca-${process.pid}.pem`);
   fs.mkdirSync(path.dirname(caFile), { recursive: true });
   const emulator = child([
@@ -322,7 +338,7 @@ async function runSize(endpoints: number, subscriptions: number, profileDir?: st
   ]);
   try {
     const ready = await lineFrom<EmulatorReady>(emulator, 'READY');
-    process.stderr.write(`  seeded ${endpoints} endpoints in ${ready.seedSeconds.toFixed(1)} s\n`);
+    log(`  seeded ${endpoints} endpoints in ${ready.seedSeconds.toFixed(1)} s`);
     await control(ready, 'DELETE', '/counters');
     const app = child(
       ['--app-child', JSON.stringify(ready)],
@@ -359,7 +375,8 @@ async function runSize(endpoints: number, subscriptions: number, profileDir?: st
   }
 }
 
-function problemsOf(r: SizeResult): string[] {
+/** What makes a run not count: not completed, anything planned or written, endpoints or records missed. */
+export function problemsOf(r: SizeResult): string[] {
   const p: string[] = [];
   if (r.app.status !== 'Completed') p.push(`status ${r.app.status}${r.app.error ? `: ${r.app.error}` : ''}`);
   const s = r.app.summary;
@@ -469,7 +486,7 @@ async function main(): Promise<void> {
   const results: SizeResult[] = [];
   for (const n of sizes) {
     process.stderr.write(`reconcile-scale: ${n} endpoints in ${subscriptions} subscriptions\n`);
-    const r = await runSize(n, subscriptions, opts.profile);
+    const r = await runReconcileScaleSize(n, subscriptions, opts.profile);
     process.stderr.write(
       `  ${r.app.status}: CPU ${r.app.cpuSeconds.toFixed(2)} s, stall ${r.app.maxStallMs.toFixed(0)} ms, durable ${(r.app.historyJsonBytes / 1e3).toFixed(1)} kB, RSS ${r.app.peakRssMb.toFixed(0)} MB, requests ${r.requests}/${r.minimum}\n`,
     );
@@ -488,9 +505,12 @@ async function main(): Promise<void> {
   if (results.some((r) => problemsOf(r).length > 0)) process.exitCode = 1;
 }
 
-main().catch((err: unknown) => {
-  process.stderr.write(
-    `reconcile-scale failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`,
-  );
-  process.exit(1);
-});
+// Run as a script (the driver, or one of its children); imported, it only lends `runReconcileScaleSize`.
+if (require.main === module) {
+  main().catch((err: unknown) => {
+    process.stderr.write(
+      `reconcile-scale failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`,
+    );
+    process.exit(1);
+  });
+}

@@ -14,7 +14,7 @@ import { runLatency } from '../../bench/latency';
 import { runReconcile } from '../../bench/reconcile';
 import { runWatch } from '../../bench/watch';
 
-jest.setTimeout(120_000);
+jest.setTimeout(180_000);
 
 describe('benchmark scenarios (smoke runs)', () => {
   it('economy: blob and Key Vault endpoints, cold and warm, beside the scripts', async () => {
@@ -26,6 +26,9 @@ describe('benchmark scenarios (smoke runs)', () => {
       expect([k.minimum, k.writes, k.warm.minimum, k.warm.writes]).toEqual([3, 1, 2, 0]);
       expect(k.requests).toBe(k.reads + k.writes);
       expect(k.ratio).toBeCloseTo(k.requests / k.minimum, 2);
+      // Event Grid announced both changes: no Backup watch run.
+      expect(k.watchRuns).toBe(0);
+      expect(k.byOperation.Resources).toBeUndefined();
       // The scripts: one list page, one NIC read, one unconditional write — each run.
       expect([k.scripts.requests, k.scripts.writes, k.scripts.warm.writes]).toEqual([3, 1, 1]);
       expect(k.scripts.byOperation).toEqual({
@@ -36,17 +39,51 @@ describe('benchmark scenarios (smoke runs)', () => {
     }
   });
 
-  it('burst: a few vault endpoints at once, every record resolvable through the DNS server', async () => {
-    const r = await runBurst(
-      { sizes: [2], timeScale: 50, latency: true, watchHours: 0, slackMs: 60_000 },
-      'test',
-    );
-    const [size] = r.sizes;
+  it('economy: the Backup v1 family, its registration found by one run of the Backup watch', async () => {
+    const r = await runEconomy({ timeScale: 20, timeoutMs: 60_000, kinds: ['backupV1Family'] }, 'test');
     expect(r.problems).toEqual([]);
-    expect(size).toMatchObject({ endpoints: 2, records: 16, lost: 0, lowerBoundSeconds: 0 });
-    expect(size?.written).toHaveLength(16);
-    expect(size?.writes).toBeGreaterThanOrEqual(16);
+    const k = r.kinds.backupV1Family;
+    // Created: endpoint + NIC + rec2, id1 (4). Registration: the vault endpoint + NIC + six roles (8), _ecs_blob and
+    // _ecs_queue with one record each (3 + 3). First backup: _prot_blob (3).
+    expect(k.minimum).toBe(21);
+    expect(k.writes).toBe(11);
+    // Backup's six roles raise no event: the watch ran once, for one Resource Graph request.
+    expect(k.watchRuns).toBe(1);
+    expect(k.byOperation.Resources).toBe(1);
+    expect([k.warm.minimum, k.warm.writes]).toEqual([2, 0]);
+    // The scripts write every record the vault needs after each phase: 2, then 10, then 11.
+    expect([k.scripts.minimum, k.scripts.writes]).toEqual([21, 23]);
   });
+
+  it.each([
+    // [registered, records, storage endpoints, records in the Backup zone]
+    [true, 20, 4, 16],
+    [false, 4, 0, 4],
+  ])(
+    'burst: two vault endpoints at once (registered: %s), every record resolvable through the DNS server',
+    async (discover, records, siblings, inBackupZone) => {
+      const r = await runBurst(
+        {
+          sizes: [2],
+          timeScale: 50,
+          latency: true,
+          discover,
+          serviceEvents: false,
+          intervalMinutes: 5,
+          slackMs: 60_000,
+        },
+        'test',
+      );
+      const [size] = r.sizes;
+      expect(r.problems).toEqual([]);
+      expect(size).toMatchObject({ endpoints: 2, records, siblings, lost: 0, lowerBoundSeconds: 0 });
+      expect(size?.busiestZone).toBe('privatelink.eus.backup.windowsazure.com');
+      expect(size?.recordsByZone['privatelink.eus.backup.windowsazure.com']).toBe(inBackupZone);
+      expect(size?.written).toHaveLength(records);
+      expect(size?.writtenInBusiestZone).toHaveLength(inBackupZone);
+      expect(size?.writes).toBeGreaterThanOrEqual(records);
+    },
+  );
 
   it('latency: delivery to resolving, per endpoint, unthrottled', async () => {
     const r = await runLatency({ endpoints: 3, timeScale: 20, spacingSeconds: 0 }, 'test');
@@ -56,11 +93,12 @@ describe('benchmark scenarios (smoke runs)', () => {
     expect(r.creationToResolvingMs.max).toBeGreaterThanOrEqual(r.deliveryToResolvingMs.max);
   });
 
-  it('watch: late FQDNs with Event Grid silent, minimum per v1 family as defined', async () => {
+  it('watch: late FQDNs with Event Grid silent, found by the Backup watch; minimum per v1 vault as defined', async () => {
     const r = await runWatch(
       {
         vaults: 1,
-        timeScale: 2000,
+        timeScale: 500,
+        intervalMinutes: 5,
         discoverHours: 0.1,
         backupHours: 0.2,
         experiences: ['v1'],
@@ -68,28 +106,33 @@ describe('benchmark scenarios (smoke runs)', () => {
       },
       'test',
     );
+    expect(r.problems).toEqual([]);
     const [run] = r.runs;
-    // Vault endpoint 1 + 1 + 8 writes; discovery 2 × (1 + 1 + 1); first backup 1 + 1 + 1.
-    expect(run).toMatchObject({ experience: 'v1', vaults: 1, minimumPerVault: 19, lateRecords: 3 });
-    expect(run?.requests.requests).toBeGreaterThan(0);
+    // Phases: 4 (created) + 14 (registration) + 3 (first backup); the six roles, _ecs_blob, _ecs_queue and
+    // _prot_blob come late; the vault endpoint and its three storage endpoints are the Backup endpoints.
+    expect(run).toMatchObject({ experience: 'v1', vaults: 1, backupEndpoints: 4, lateRecords: 9, missed: 0 });
+    expect(run?.minimum.changes).toBe(21);
+    // One Resource Graph page per watch run in the hour: twelve runs (thirteen when the hour spans one more tick).
+    expect([12, 13]).toContain(run?.minimum.watchPages);
+    expect(run?.minimum.perVault).toBe(
+      (run?.minimum.changes ?? 0) + (run?.minimum.watchPages ?? 0) + (run?.minimum.reconcilePages ?? 0),
+    );
+    // Nothing but the Backup watch (and a reconcile, if its tick fell in the hour) could find them.
+    expect(run?.resourceGraphRequests).toBeGreaterThan(0);
+    expect(run?.requests.byOperation.Resources).toBe(run?.resourceGraphRequests);
   });
 
-  it.each(['reconcile', 'cli'] as const)(
-    'reconcile: an in-sync estate (brought in step by %s), requests against the minimum pages',
-    async (setup) => {
-      const r = await runReconcile(
-        { endpoints: 20, subscriptions: 2, timeScale: 1000, timeoutMs: 60_000, setup },
-        'test',
-      );
-      expect(r.problems).toEqual([]);
-      if (setup === 'reconcile') expect(r.setup?.writes).toBe(20);
-      else expect(r.setup).toBeUndefined();
-      // One Resource Graph page, one zone listing, one page for each of the six hub zones.
-      expect(r.inSync).toMatchObject({ status: 'Completed', writes: 0, minimumPages: 8 });
-      expect(r.inSync.historyBytes).toBeGreaterThan(0);
-      expect(r.inSync.peakRssMiB).toBeGreaterThan(0);
-    },
-  );
+  it('reconcile: an in-sync estate in separate processes, requests against the minimum pages', async () => {
+    const r = await runReconcile({ endpoints: 20, subscriptions: 2 }, 'test');
+    expect(r.problems).toEqual([]);
+    // One Resource Graph page, one zone listing, one record page for each of the four hub zones.
+    expect(r).toMatchObject({ status: 'Completed', writes: 0, minimumPages: 6, records: 25 });
+    expect(r.ratio).toBeCloseTo(r.requests / r.minimumPages, 2);
+    expect(r.historyBytes).toBeGreaterThan(0);
+    expect(r.instances).toBeGreaterThan(0);
+    expect(r.peakRssMiB).toBeGreaterThan(0);
+    expect(r.appCpuSeconds).toBeGreaterThan(0);
+  });
 
   it('prints exactly one JSON object with --json and writes only between its markers', async () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'bench-json-'));

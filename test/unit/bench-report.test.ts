@@ -6,6 +6,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { burstLowerBound } from '../../bench/burst';
+import { improvement } from '../../bench/before';
 import { zoneRecordFor } from '../../bench/estate';
 import { percentile, ratio, svgLineChart, writeGenerated } from '../../bench/report';
 
@@ -20,17 +21,29 @@ const entries = (zone: string, n: number) =>
 
 describe('burst lower bound', () => {
   it.each([
-    // [case, records per zone, endpoints, seconds, limit that sets it]
-    ['16 records in one zone', [['z1', 16]], 2, 0, 'Private DNS writes in z1'],
-    ['60 records in one zone', [['z1', 60]], 8, 0, 'Private DNS writes in z1'],
-    ['61 records in one zone', [['z1', 61]], 8, 60, 'Private DNS writes in z1'],
-    ['100 vault endpoints', [['z1', 800]], 100, 780, 'Private DNS writes in z1'],
-    ['300 vault endpoints', [['z1', 2400]], 300, 2340, 'Private DNS writes in z1'],
+    // [case, records per zone, endpoint and NIC reads in the spoke, seconds, limit that sets it]
+    ['16 records in one zone', [['z1', 16]], 4, 0, 'Private DNS writes in z1'],
+    ['60 records in one zone', [['z1', 60]], 16, 0, 'Private DNS writes in z1'],
+    ['61 records in one zone', [['z1', 61]], 16, 60, 'Private DNS writes in z1'],
+    ['100 vault endpoints', [['z1', 800]], 200, 780, 'Private DNS writes in z1'],
+    ['300 vault endpoints', [['z1', 2400]], 600, 2340, 'Private DNS writes in z1'],
+    // 100 registered v1 vaults: 8 roles each in the Backup zone, one record each in the blob and queue zones.
+    [
+      '100 registered vaults',
+      [
+        ['backup', 800],
+        ['blob', 100],
+        ['queue', 100],
+      ],
+      800,
+      780,
+      'Private DNS writes in backup',
+    ],
     // Spread over zones, the hub's ARM write bucket (200 + 10/s) is the tighter limit.
     [
       '50 zones of 60 records',
       Array.from({ length: 50 }, (_, i) => [`z${i}`, 60] as const),
-      10,
+      20,
       280,
       'ARM write bucket',
     ],
@@ -41,15 +54,15 @@ describe('burst lower bound', () => {
         ['z1', 10],
         ['z2', 10],
       ],
-      5000,
+      10_000,
       390,
       'ARM read bucket',
     ],
   ] as Array<[string, ReadonlyArray<readonly [string, number]>, number, number, string]>)(
-    '%s → %i s',
-    (_case, zones, endpoints, seconds, by) => {
+    '%s',
+    (_case, zones, spokeReads, seconds, by) => {
       const all = zones.flatMap(([zone, n]) => entries(zone, n));
-      const bound = burstLowerBound(all, endpoints);
+      const bound = burstLowerBound(all, spokeReads);
       expect(bound.seconds).toBe(seconds);
       expect(bound.by).toContain(by);
     },
@@ -66,6 +79,13 @@ describe('zone and record names the scripts use', () => {
       'privatelink.eus.backup.windowsazure.com',
       '123-ab-pod01-fc1',
     ],
+    // A vault endpoint's FQDNs as its DNS configuration shows them today.
+    [
+      '123-ab-pod01-rec2.privatelink.eus.backup.windowsazure.com',
+      'privatelink.eus.backup.windowsazure.com',
+      '123-ab-pod01-rec2',
+    ],
+    ['acct.privatelink.blob.core.windows.net', 'privatelink.blob.core.windows.net', 'acct'],
   ])('%s → %s / %s', (fqdn, zone, recordName) => {
     expect(zoneRecordFor(fqdn)).toEqual({ zone, recordName });
   });
@@ -76,6 +96,19 @@ describe('zone and record names the scripts use', () => {
 });
 
 describe('report arithmetic and files', () => {
+  it.each([
+    // [before, after, reads]
+    [37 / 19, 34 / 21, '1.20× better'],
+    [165_356, 93, '1778× better'],
+    [1.67, 2, '1.20× worse'],
+    [2, 2, 'same'],
+    [866, 0, 'to 0'],
+    [0, 0, 'same'],
+    [Number.NaN, 1, '–'],
+  ])('improvement %p → %p reads "%s"', (before, after, text) => {
+    expect(improvement(before, after)).toBe(text);
+  });
+
   it('ratio and percentile', () => {
     expect(ratio(37, 19)).toBe(1.95);
     expect(ratio(5, 0)).toBeNaN();
