@@ -203,7 +203,7 @@ export const appSettingsSchema = z.object({
   APPROVAL_WEBHOOK_SECRET: approvalSecret,
   RECONCILE_SCHEDULE: schedule('0 0 */6 * * *'),
   DNS_READY_MAX_WAIT_MINUTES: integer(30, 1, 24 * 60),
-  BACKUP_WATCH_SCHEDULE: schedule('0 */5 * * * *'),
+  BACKUP_WATCH_SCHEDULE: schedule('0 2-59/5 * * * *'),
   HUB_DNS_READ_BUDGET: integer(500, 10, 500),
   AZURE_CLOUD: z.preprocess(
     blankToUndefined,

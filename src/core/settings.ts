@@ -134,7 +134,7 @@ export const APP_SETTINGS = [
     name: 'BACKUP_WATCH_SCHEDULE',
     required: false,
     deployed: true,
-    example: '0 */5 * * * *',
+    example: '0 2-59/5 * * * *',
     description:
       'NCRONTAB schedule of the Backup watch: one Resource Graph query over the Backup endpoints in scope, syncing those whose FQDNs changed since the app last synced them.',
   },

@@ -18,10 +18,12 @@ import { backupWatchStateId } from '../orchestrations/backupWatchState';
 import type { BackupWatchState } from '../orchestrations/backupWatchState';
 import { requireRuntime } from './runtime';
 import type { AppRuntime } from './runtime';
-import { startOrSignalEndpoint } from './starters';
+import { findInstance, isActive, startOrSignalEndpoint } from './starters';
+import { syncInstanceId } from '../orchestrations/contracts';
 import { trackEvent, trackMetric } from './telemetry';
 
-export const DEFAULT_BACKUP_WATCH_SCHEDULE = '0 */5 * * * *';
+/** Every five minutes, two minutes past the reconcile's ticks (which fall on the hour), so the two never race. */
+export const DEFAULT_BACKUP_WATCH_SCHEDULE = '0 2-59/5 * * * *';
 
 /** Starts or signals at once (each costs a few task-hub calls, no Azure reads). */
 const SIGNAL_CONCURRENCY = 8;
@@ -32,6 +34,8 @@ export interface BackupWatchOutcome {
   readonly changed: string[];
   readonly gone: string[];
   readonly unchanged: number;
+  /** Changed or gone endpoints left alone because their instance is at work already. */
+  readonly busy: number;
   /** Resource Graph pages (or ARM list calls) made. */
   readonly requests: number;
 }
@@ -56,9 +60,16 @@ export async function runBackupWatch(
 
   const todo = [...comparison.changed, ...comparison.gone];
   let next = 0;
+  let busy = 0;
   const worker = async (): Promise<void> => {
     while (next < todo.length) {
       const endpointId = todo[next++] as string;
+      // An instance at work (reading, writing, waiting for DNS data or a decision) reads again before it is
+      // done, and records what it read: signalling it would only buy a second read. The next run looks again.
+      if (isActive(await findInstance(client, syncInstanceId(endpointId)))) {
+        busy++;
+        continue;
+      }
       await startOrSignalEndpoint(client, { endpointId, trigger: 'watch' });
     }
   };
@@ -69,6 +80,7 @@ export async function runBackupWatch(
     changed: comparison.changed,
     gone: comparison.gone,
     unchanged: comparison.unchanged,
+    busy,
     requests: listing.requests,
   };
   trackEvent(context, TELEMETRY_EVENTS.backupWatchCompleted, {
@@ -83,7 +95,7 @@ export async function runBackupWatch(
     source: listing.source,
   });
   context.log(
-    `backup watch: ${seen.size} Backup endpoint(s), ${comparison.changed.length} changed, ${comparison.gone.length} gone (${listing.requests} ${listing.source} request(s))`,
+    `backup watch: ${seen.size} Backup endpoint(s), ${comparison.changed.length} changed, ${comparison.gone.length} gone, ${busy} at work already (${listing.requests} ${listing.source} request(s))`,
   );
   return outcome;
 }

@@ -30,13 +30,37 @@ export type ResourceEventOutcome =
       readonly instanceId: string;
     };
 
-/** Which endpoint a sync request is about: the event's own id, or the endpoint its NIC belongs to. */
+/**
+ * The endpoint a NIC most likely belongs to, from its name: Azure names an endpoint's NIC
+ * `<endpoint name>.nic.<id>` unless `customNetworkInterfaceName` says otherwise (Microsoft's
+ * PrivateEndpointGet example: `testPe.nic.abcd1234`), in the same resource group.
+ */
+export function endpointByNicName(nicId: string): string | undefined {
+  const nic = checkResourceId(nicId, 'networkInterface');
+  if (!nic.ok) return undefined;
+  const match = /^(.+)\.nic\.[^.]+$/i.exec(nic.id.name);
+  if (!match) return undefined;
+  const endpoint = `/subscriptions/${nic.id.subscriptionId}/resourceGroups/${nic.id.resourceGroup}/providers/Microsoft.Network/privateEndpoints/${match[1] ?? ''}`;
+  const checked = checkResourceId(endpoint, 'privateEndpoint');
+  return checked.ok ? canonicalId(checked.id.id) : undefined;
+}
+
+/**
+ * Which endpoint a sync request is about: the event's own id, or the endpoint its NIC belongs to. A NIC named the
+ * way Azure names an endpoint's NIC maps to that endpoint without reading the NIC: an endpoint's creation raises a
+ * NIC event next to its own, and reading the NIC for it would cost one ARM request more per endpoint. (A NIC
+ * given a custom name that happens to look like another endpoint's costs that endpoint's instance one read that
+ * finds nothing; the Backup watch and the reconcile cover what the real endpoint's NIC changed.) Any other NIC
+ * is read to find its endpoint.
+ */
 async function endpointFor(
   request: SyncRequest,
   endpoints: EndpointReader,
 ): Promise<{ endpointId: string } | { reason: string; message: string }> {
   if (request.endpointId !== undefined) return { endpointId: request.endpointId };
   const nicId = request.nicId ?? '';
+  const byName = endpointByNicName(nicId);
+  if (byName) return { endpointId: byName };
   const nic = await endpoints.getNetworkInterface(nicId);
   if (!nic) {
     return { reason: 'nic-not-found', message: `network interface ${nicId} no longer exists` };

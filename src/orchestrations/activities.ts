@@ -89,12 +89,14 @@ export function readSyncSettings(): SyncSettings {
 // readEndpoint
 
 export type EndpointRead =
-  | { readonly found: false; readonly endpointId: string }
+  | { readonly found: false; readonly endpointId: string; readonly readAt: string }
   | {
       readonly found: true;
       readonly endpointId: string;
       /** The endpoint as the engine reads it (its NICs read in parallel). */
       readonly endpoint: EndpointState;
+      /** When the read began (this host's wall clock, ISO): changes stamped well before it are in it. */
+      readonly readAt: string;
     };
 
 const endpointInput = z.object({ endpointId: z.string().min(1) });
@@ -106,10 +108,11 @@ const endpointInput = z.object({ endpointId: z.string().min(1) });
 export async function readEndpointState(raw: unknown): Promise<EndpointRead> {
   const { endpointId } = parse(endpointInput, raw, ACTIVITIES.readEndpoint);
   const id = canonicalId(endpointId);
-  const { ports } = getOrchestrationDeps();
+  const { ports, now } = getOrchestrationDeps();
+  const readAt = new Date(now()).toISOString();
   const found = await ports.endpoints.getEndpoint(id);
-  if (!found) return { found: false, endpointId: id };
-  return { found: true, endpointId: id, endpoint: readEndpoint(found.endpoint, found.nics) };
+  if (!found) return { found: false, endpointId: id, readAt };
+  return { found: true, endpointId: id, endpoint: readEndpoint(found.endpoint, found.nics), readAt };
 }
 
 // ---------------------------------------------------------------------------------------------------------------

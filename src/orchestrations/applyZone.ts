@@ -161,6 +161,14 @@ export function* applyZonePaced(
       reportExtraHubReads(context, input.readBudget, new Map(Object.entries(result.reads ?? {})), new Map());
     }
 
+    if (result.writesUsed > 0) {
+      // The batch's writes count from now, when they are surely done, not from the slot they were granted.
+      context.df.signalEntity(pacer, 'settle', {
+        grantedAtMs: grant.notBeforeMs,
+        count: result.writesUsed,
+        nowMs: context.df.currentUtcDateTime.getTime(),
+      });
+    }
     if (result.retryAfterMs !== undefined) {
       // Azure throttled the zone: every writer to it waits, not just this one.
       context.df.signalEntity(pacer, 'penalize', {

@@ -215,6 +215,38 @@ export function reserveWrites(
 }
 
 /**
+ * A batch granted at `grantedAtMs` has finished at `nowMs`: its `count` writes are counted from then on, not from
+ * the slot they were granted. Between the grant and the writes lie the entity's answer, the activity's dispatch
+ * and the requests themselves; a window counted from the grant alone lets the next batch start early by that much,
+ * and Private DNS counts when the writes arrived. Counting from the batch's end is the safe side (the CLI's pacer
+ * does the same per write, from each answer).
+ */
+export function settleWrites(
+  current: ZonePacerState | undefined,
+  request: { readonly grantedAtMs: number; readonly count: number; readonly nowMs: number },
+  limits: ZoneBucketLimits = ZONE_WRITE_LIMITS,
+): ZonePacerState {
+  if (!Number.isFinite(request.nowMs) || !(request.count >= 1))
+    return current ?? initialZonePacerState(0, limits);
+  const state = rebase(loadState(current, request.nowMs, limits), request.nowMs);
+  let left = Math.floor(request.count);
+  const recent = recentWrites(state, limits).map((t) => {
+    if (left > 0 && t === request.grantedAtMs && request.nowMs > t) {
+      left--;
+      return request.nowMs;
+    }
+    return t;
+  });
+  recent.sort((a, b) => a - b);
+  return {
+    ...state,
+    atMs: Math.max(state.atMs, request.nowMs),
+    recent,
+    tokens: freeAt(recent, request.nowMs, limits),
+  };
+}
+
+/**
  * Counts `count` uses that happened at `nowMs` without a reservation (reads a list turned out to need beyond the
  * pages reserved), so later reservations wait for them to leave the window too.
  */

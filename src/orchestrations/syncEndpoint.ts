@@ -73,6 +73,31 @@ export function* waitForChange(
 }
 
 /**
+ * Takes every change the mailbox holds now, in one look (a zero-length timer closes it); returns the latest, or
+ * undefined when it held none. Called just before a generation reads the endpoint: whatever it takes was raised
+ * before that read was scheduled, so the read sees the change behind it.
+ */
+export function* takeCoveredChanges(
+  context: OrchestrationContext,
+  gatherMs = 0,
+): Generator<Task, EndpointChangedEvent | undefined, unknown> {
+  let latest: EndpointChangedEvent | undefined;
+  for (let first = true; ; first = false) {
+    const changed = yield* waitForChange(context, first ? gatherMs : 0);
+    if (!changed) return latest;
+    latest = changed;
+  }
+}
+
+/**
+ * How long a generation started by an event waits for the events that come with it before it reads: Azure
+ * announces an endpoint's creation or update twice, once for the endpoint and once for its NIC, a moment apart;
+ * one read after both costs half of a read after each. Short enough to stay well inside the latency the app
+ * promises (event to record, p99 ≤ 2 s).
+ */
+export const GATHER_MS = 300;
+
+/**
  * Looks at the mailbox this many times, each a zero-length timer round, before an instance completes. Two looks,
  * because the first episode's commit is what makes phase `finishing` visible to starters: an event raised before
  * a starter could see that phase is in the queue ahead of the second look's timer.
@@ -80,17 +105,39 @@ export function* waitForChange(
 export const MAILBOX_LOOKS = 2;
 
 /**
+ * How much earlier than a read an ARM change must be stamped for the read to count as having seen it: room for
+ * the clocks of Resource Manager (the event's `eventTime`) and of the Functions host to differ. Azure keeps both
+ * in step with time servers, well within this (an assumption, not a documented bound).
+ */
+export const READ_COVERS_MARGIN_MS = 1_000;
+
+/**
+ * True when a read made at `readAt` (the host's wall clock, ISO) saw the change behind `change`: the change is
+ * stamped (ARM's `eventTime`) at least READ_COVERS_MARGIN_MS before the read started. Without either time, false.
+ */
+export function readCovers(readAt: string | undefined, change: EndpointChangedEvent): boolean {
+  const read = readAt ? Date.parse(readAt) : Number.NaN;
+  const changed = change.eventTime ? Date.parse(change.eventTime) : Number.NaN;
+  return Number.isFinite(read) && Number.isFinite(changed) && changed + READ_COVERS_MARGIN_MS <= read;
+}
+
+/**
  * Takes a buffered `endpointChanged` event, if the mailbox holds one. An event raised before the look completes
  * the wait at once (the library hands buffered events to the first matching wait); otherwise a timer due now
- * closes the look.
+ * closes the look. Events whose change the generation's read already saw (`readCovers`, e.g. the NIC event that
+ * an endpoint's creation raises next to its own, delivered after the read began) are taken and passed over.
  */
 export function* drainMailbox(
   context: OrchestrationContext,
   looks: number = MAILBOX_LOOKS,
+  readAt?: string,
 ): Generator<Task, EndpointChangedEvent | undefined, unknown> {
   for (let look = 0; look < looks; look++) {
-    const changed = yield* waitForChange(context, 0);
-    if (changed) return changed;
+    for (;;) {
+      const changed = yield* waitForChange(context, 0);
+      if (!changed) break;
+      if (!readCovers(readAt, changed)) return changed;
+    }
   }
   return undefined;
 }
@@ -144,6 +191,8 @@ export function* syncEndpointOrchestrator(
   let lastApply: ApplyTotals | undefined;
   let lastPlan: SyncEndpointOutput['lastPlan'];
   let eventTime = input.eventTime;
+  /** When this generation last read the endpoint (host wall clock), for `readCovers`. */
+  let lastReadAt: string | undefined;
   const eventFields = (): Partial<SyncEndpointInput> => (eventTime ? { eventTime } : {});
 
   const status = (phase: SyncPhase, message: string, extra: Partial<SyncEndpointStatus> = {}): void => {
@@ -185,7 +234,7 @@ export function* syncEndpointOrchestrator(
     fields: Partial<SyncEndpointInput>,
     emit?: () => void,
   ): Generator<Task, undefined, unknown> {
-    const change = yield* drainMailbox(context, 1);
+    const change = yield* drainMailbox(context, 1, lastReadAt);
     // After the last yield: runs in exactly one episode.
     emit?.();
     return continueWith({ ...carry, ...next }, change ? fromChange(change) : fields);
@@ -202,7 +251,7 @@ export function* syncEndpointOrchestrator(
     extra: { decision?: SyncEndpointOutput['decision']; emit?: () => void } = {},
   ): Generator<Task, SyncEndpointOutput | undefined, unknown> {
     status('finishing', message, { outcome });
-    const change = yield* drainMailbox(context);
+    const change = yield* drainMailbox(context, MAILBOX_LOOKS, lastReadAt);
     extra.emit?.();
     if (change) {
       logOnce(
@@ -266,7 +315,11 @@ export function* syncEndpointOrchestrator(
       );
     }
 
-    // 1. Read; wait with back-off while the endpoint has no DNS data yet.
+    // 1. Read; wait with back-off while the endpoint has no DNS data yet. Changes already in the mailbox are
+    // taken first: they were raised before the read is even scheduled, so the read covers them, and they must not
+    // cost a second generation (an endpoint's creation raises an endpoint and a NIC event within a moment).
+    const covered = yield* takeCoveredChanges(context, input.trigger === 'event' ? GATHER_MS : 0);
+    if (covered?.eventTime) eventTime = covered.eventTime;
     const readStarted = nowMs();
     const maxWaitMs = settings.dnsReadyMaxWaitMinutes * 60_000;
     let main: EndpointState;
@@ -275,6 +328,7 @@ export function* syncEndpointOrchestrator(
       const read = (yield context.df.callActivityWithRetry(ACTIVITIES.readEndpoint, ACTIVITY_RETRY, {
         endpointId,
       })) as EndpointRead;
+      lastReadAt = read.readAt;
       if (!read.found) {
         status('reading', 'endpoint not found: removing the records it owned');
         const removal: RemoveEndpointInput = {

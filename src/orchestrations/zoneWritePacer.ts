@@ -4,6 +4,7 @@
  *
  * - `reserve` `{ count, nowMs }` → `ReserveGrant` `{ granted, notBeforeMs }`
  * - `penalize` `{ retryAfterMs, nowMs }` → the zone takes no writes before `nowMs + retryAfterMs`
+ * - `settle` `{ grantedAtMs, count, nowMs }` → a batch's writes count from its end, not from its grant
  * - `get` → the state (`ZonePacerState`) or null
  *
  * Entities run one operation at a time, so concurrent orchestrations get distinct slots.
@@ -12,11 +13,16 @@ import * as df from 'durable-functions';
 import type { EntityContext } from 'durable-functions';
 import { z } from 'zod';
 import { ENTITIES } from './names';
-import { penalizeZone, reserveWrites } from './pacing';
+import { penalizeZone, reserveWrites, settleWrites } from './pacing';
 import type { ZonePacerState } from './pacing';
 
 const reserveInput = z.object({ count: z.number().int().min(0), nowMs: z.number() });
 const penalizeInput = z.object({ retryAfterMs: z.number().min(0), nowMs: z.number() });
+const settleInput = z.object({
+  grantedAtMs: z.number(),
+  count: z.number().int().min(0),
+  nowMs: z.number(),
+});
 
 /** The entity id of a zone's pacer. */
 export function zonePacerId(zone: string): df.EntityId {
@@ -42,6 +48,11 @@ export function zoneWritePacerEntity(context: EntityContext<ZonePacerState>): vo
     case 'penalize': {
       const input = penalizeInput.safeParse(context.df.getInput());
       if (input.success) context.df.setState(penalizeZone(state, input.data));
+      return;
+    }
+    case 'settle': {
+      const input = settleInput.safeParse(context.df.getInput());
+      if (input.success) context.df.setState(settleWrites(state, input.data));
       return;
     }
     case 'get':

@@ -7,6 +7,7 @@
  * 3. a write that meets a 412 and needs a second write gets its own slot, instead of looping on the stale write;
  * 4. duplicate deliveries racing the start of an instance are all acknowledged.
  */
+import { NetworkManagementClient } from '@azure/arm-network';
 import { PrivateDnsManagementClient } from '@azure/arm-privatedns';
 import {
   HUB,
@@ -133,6 +134,79 @@ describe('the mailbox: a change delivered while an orchestration runs leads to a
       () => stack.host.durable.getStatus(instanceId)?.runtimeStatus === 'Completed',
     );
     expect(stack.hubRecord(BLOB_ZONE, 'stmbxre')).toEqual([newIp]);
+  });
+});
+
+describe('the cost of one change', () => {
+  it("an endpoint's creation raises an endpoint and a NIC event, and costs one read of each and one write", async () => {
+    const before = stack.emu.log.lastSeq;
+    // The SDK's own calls (the create, its polls and its final read) are counted apart from the app's.
+    const own: Record<string, number> = {};
+    const client = new NetworkManagementClient(stack.emu.credential(), SPOKE, {
+      ...stack.emu.clientOptions(),
+      additionalPolicies: [
+        {
+          position: 'perCall',
+          policy: {
+            name: 'count-own-requests',
+            sendRequest: (request, next) => {
+              const path = new URL(request.url).pathname;
+              const what = /networkInterfaces/i.test(path)
+                ? 'nic'
+                : /\/privateEndpoints\/[^/]+$/i.test(path)
+                  ? 'endpoint'
+                  : 'other';
+              const kind = `${request.method} ${what}`;
+              own[kind] = (own[kind] ?? 0) + 1;
+              return next(request);
+            },
+          },
+        },
+      ],
+    });
+    const created = await client.privateEndpoints.beginCreateOrUpdateAndWait(
+      SPOKE_RG,
+      'pe-mbx-cost',
+      {
+        location: LOCATION,
+        subnet: { id: SPOKE_SUBNET_ID },
+        privateLinkServiceConnections: [
+          { name: 'pe-mbx-cost-conn', privateLinkServiceId: storageId('stmbxcost'), groupIds: ['blob'] },
+        ],
+      },
+      { updateIntervalInMs: 10 },
+    );
+    const endpointId = created.id ?? '';
+    const ip = endpointIp(endpointId);
+    await waitUntil('the record', () => stack.hubRecord(BLOB_ZONE, 'stmbxcost')?.includes(ip));
+    await stack.eventGrid.idle();
+    const instanceId = syncInstanceId(endpointId);
+    await waitUntil(
+      'the instance to settle',
+      () => stack.host.durable.getStatus(instanceId)?.runtimeStatus === 'Completed',
+    );
+    const subjects = stack.eventGrid.delivery
+      .deliveries()
+      .filter((d) => d.outcome === 'delivered' && d.subject.toLowerCase().includes('pe-mbx-cost'))
+      .map((d) => d.subject.split('/').slice(-2, -1)[0]);
+    expect(new Set(subjects)).toEqual(new Set(['privateEndpoints', 'networkInterfaces']));
+    const appCalls = stack.emu.log
+      .list({ sinceSeq: before })
+      .filter(
+        (e) => e.path.toLowerCase().includes('pe-mbx-cost') || e.path.toLowerCase().includes('/stmbxcost'),
+      )
+      .filter((e) => e.method !== 'PUT' || e.operationId === 'RecordSets_CreateOrUpdate')
+      .filter((e) => e.operationId !== 'AsyncOperation_Get');
+    const counts: Record<string, number> = {};
+    for (const e of appCalls) counts[e.operationId ?? ''] = (counts[e.operationId ?? ''] ?? 0) + 1;
+    // The SDK read the endpoint once at the end of its create (and polled the operation, left out above).
+    expect(own['GET nic'] ?? 0).toBe(0);
+    const ownEndpointReads = own['GET endpoint'] ?? 0;
+    expect(counts).toEqual({
+      PrivateEndpoints_Get: 1 + ownEndpointReads,
+      NetworkInterfaces_Get: 1,
+      RecordSets_CreateOrUpdate: 1,
+    });
   });
 });
 

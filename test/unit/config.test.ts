@@ -64,7 +64,7 @@ describe('AppConfig', () => {
       approvalTimeoutHours: 72,
       reconcileSchedule: '0 0 */6 * * *',
       dnsReadyMaxWaitMinutes: 30,
-      backupWatchSchedule: '0 */5 * * * *',
+      backupWatchSchedule: '0 2-59/5 * * * *',
       hubDnsReadBudget: 500,
       cloud: 'AzureCloud',
     });

@@ -10,7 +10,9 @@ import { recordsToRead } from '../../src/core/pipeline';
 import type { IndexedRecord } from '../../src/core/pipeline';
 import { SlidingWindowBudget } from '../../src/azure/pacer';
 import { hubReadLimits, readsBySubscription } from '../../src/orchestrations/hubReadBudget';
-import { recordUse, reserveWrites } from '../../src/orchestrations/pacing';
+import { recordUse, reserveWrites, settleWrites } from '../../src/orchestrations/pacing';
+import { readCovers } from '../../src/orchestrations/syncEndpoint';
+import { endpointByNicName } from '../../src/functions/eventGridSync';
 
 const ID =
   '/subscriptions/00000000-0000-4000-8000-0000000000b1/resourcegroups/rg/providers/microsoft.network/privateendpoints/pe-a';
@@ -216,5 +218,79 @@ describe('the CLI read window', () => {
     await budget.acquire();
     await budget.acquire();
     expect(waits).toEqual([1_000]);
+  });
+});
+
+describe('a read covers a change stamped well before it', () => {
+  const at = (iso: string) => ({ eventTime: iso });
+  it.each<[string, string | undefined, { eventTime?: string }, boolean]>([
+    ['stamped 2 s before the read', '2026-01-01T10:00:02.000Z', at('2026-01-01T10:00:00.000Z'), true],
+    ['stamped exactly the margin before', '2026-01-01T10:00:01.000Z', at('2026-01-01T10:00:00.000Z'), true],
+    [
+      'stamped within the margin (clock skew could hide its order)',
+      '2026-01-01T10:00:00.500Z',
+      at('2026-01-01T10:00:00.000Z'),
+      false,
+    ],
+    ['stamped after the read', '2026-01-01T10:00:00.000Z', at('2026-01-01T10:00:05.000Z'), false],
+    ['without an event time (the Backup watch, a resync)', '2026-01-01T10:00:02.000Z', {}, false],
+    ['without a read', undefined, at('2026-01-01T10:00:00.000Z'), false],
+  ])('%s', (_what, readAt, change, covered) => {
+    expect(readCovers(readAt, change)).toBe(covered);
+  });
+});
+
+describe("a NIC event's endpoint, from Azure's NIC naming", () => {
+  const rg =
+    '/subscriptions/00000000-0000-4000-8000-0000000000b1/resourceGroups/rg-app/providers/Microsoft.Network';
+  it.each<[string, string, string | undefined]>([
+    [
+      'the default name',
+      `${rg}/networkInterfaces/pe-db.nic.0f6a8c1e-0000-4000-8000-000000000004`,
+      `${rg}/privateEndpoints/pe-db`.toLowerCase(),
+    ],
+    [
+      "Microsoft's example name",
+      `${rg}/networkInterfaces/testPe.nic.abcd1234`,
+      `${rg}/privateEndpoints/testpe`.toLowerCase(),
+    ],
+    [
+      'an endpoint name with dots',
+      `${rg}/networkInterfaces/pe.db.nic.1234`,
+      `${rg}/privateEndpoints/pe.db`.toLowerCase(),
+    ],
+    ['a custom name', `${rg}/networkInterfaces/my-endpoint-nic`, undefined],
+    ['a VM NIC', `${rg}/networkInterfaces/vm01-nic-01`, undefined],
+    ['not a NIC id', `${rg}/privateEndpoints/pe-db`, undefined],
+  ])('%s', (_what, nicId, endpointId) => {
+    expect(endpointByNicName(nicId)).toBe(endpointId);
+  });
+});
+
+describe('a zone write batch counts from its end', () => {
+  it('moves the batch from its grant to when it finished, so the next batch waits for the writes as they were', () => {
+    const first = reserveWrites(undefined, { count: 20, nowMs: 0 });
+    expect(first.grant).toEqual({ granted: 20, notBeforeMs: 0 });
+    const full = reserveWrites(reserveWrites(first.state, { count: 20, nowMs: 0 }).state, {
+      count: 20,
+      nowMs: 0,
+    });
+    // 60 granted at 0; the first 20 only finished 4 s later.
+    const settled = settleWrites(full.state, { grantedAtMs: 0, count: 20, nowMs: 4_000 });
+    const grants: number[] = [];
+    let state = settled;
+    for (let i = 0; i < 3; i++) {
+      const next = reserveWrites(state, { count: 20, nowMs: 5_000 });
+      grants.push(next.grant.notBeforeMs);
+      state = next.state;
+    }
+    // The 40 counted from 0 leave the window at 63 s; the 20 that finished at 4 s, only at 67 s.
+    expect(grants).toEqual([63_000, 63_000, 67_000]);
+  });
+
+  it('leaves the window alone for a batch that wrote nothing or finished at once', () => {
+    const first = reserveWrites(undefined, { count: 5, nowMs: 1_000 }).state;
+    expect(settleWrites(first, { grantedAtMs: 1_000, count: 0, nowMs: 2_000 })).toBe(first);
+    expect(settleWrites(first, { grantedAtMs: 1_000, count: 5, nowMs: 1_000 }).recent).toEqual(first.recent);
   });
 });
