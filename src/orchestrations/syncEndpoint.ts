@@ -56,19 +56,52 @@ import { emitEvent, emitFinal, logOnce } from './telemetry';
 
 type Outcome = SyncEndpointOutput['outcome'];
 
-/** Waits `delayMs` on a durable timer or until `endpointChanged` arrives (then returns its payload). */
-export function* waitForChange(
-  context: OrchestrationContext,
-  delayMs: number,
-): Generator<Task, EndpointChangedEvent | undefined, unknown> {
-  const timer: TimerTask = context.df.createTimer(
-    new Date(context.df.currentUtcDateTime.getTime() + Math.max(0, delayMs)),
-  );
-  const changed = context.df.waitForExternalEvent(EXTERNAL_EVENTS.endpointChanged);
-  const winner = yield context.df.Task.any([timer, changed]);
-  if (winner === timer) return undefined;
-  timer.cancel();
-  const payload = endpointChangedEventSchema.safeParse(changed.result ?? {});
+/**
+ * The `endpointChanged` events of one execution. A wait for the event that lost its race against a timer stays
+ * open in Durable Functions: the library hands the next event raised to the most recent open wait, whether or not
+ * the orchestrator still yields it, so an event that arrives while the instance reads or writes would land in a
+ * wait nobody looks at. The mailbox keeps those waits and checks them first: a change they caught meanwhile is
+ * taken like a buffered one. (History replays events in the same order, so what they caught is deterministic.)
+ */
+export class Mailbox {
+  private readonly open: Task[] = [];
+
+  constructor(private readonly context: OrchestrationContext) {}
+
+  /** A change an earlier, lost wait caught since, if any (oldest wait first). */
+  private caught(): EndpointChangedEvent | undefined {
+    const index = this.open.findIndex((task) => task.isCompleted || task.isFaulted);
+    if (index < 0) return undefined;
+    const [task] = this.open.splice(index, 1);
+    return parseChange(task?.isCompleted ? task.result : undefined);
+  }
+
+  /** Keeps a wait for `endpointChanged` that another task won a race against (see the class comment). */
+  keep(task: Task): void {
+    this.open.push(task);
+  }
+
+  /** Waits `delayMs` on a durable timer or until `endpointChanged` arrives (then returns its payload). */
+  *wait(delayMs: number): Generator<Task, EndpointChangedEvent | undefined, unknown> {
+    const earlier = this.caught();
+    if (earlier) return earlier;
+    const context = this.context;
+    const timer: TimerTask = context.df.createTimer(
+      new Date(context.df.currentUtcDateTime.getTime() + Math.max(0, delayMs)),
+    );
+    const changed = context.df.waitForExternalEvent(EXTERNAL_EVENTS.endpointChanged);
+    const winner = yield context.df.Task.any([timer, changed]);
+    if (winner === timer) {
+      this.open.push(changed);
+      return undefined;
+    }
+    timer.cancel();
+    return parseChange(changed.result);
+  }
+}
+
+function parseChange(raw: unknown): EndpointChangedEvent {
+  const payload = endpointChangedEventSchema.safeParse(raw ?? {});
   return payload.success ? payload.data : {};
 }
 
@@ -78,12 +111,12 @@ export function* waitForChange(
  * before that read was scheduled, so the read sees the change behind it.
  */
 export function* takeCoveredChanges(
-  context: OrchestrationContext,
+  mailbox: Mailbox,
   gatherMs = 0,
 ): Generator<Task, EndpointChangedEvent | undefined, unknown> {
   let latest: EndpointChangedEvent | undefined;
   for (let first = true; ; first = false) {
-    const changed = yield* waitForChange(context, first ? gatherMs : 0);
+    const changed = yield* mailbox.wait(first ? gatherMs : 0);
     if (!changed) return latest;
     latest = changed;
   }
@@ -128,13 +161,13 @@ export function readCovers(readAt: string | undefined, change: EndpointChangedEv
  * an endpoint's creation raises next to its own, delivered after the read began) are taken and passed over.
  */
 export function* drainMailbox(
-  context: OrchestrationContext,
+  mailbox: Mailbox,
   looks: number = MAILBOX_LOOKS,
   readAt?: string,
 ): Generator<Task, EndpointChangedEvent | undefined, unknown> {
   for (let look = 0; look < looks; look++) {
     for (;;) {
-      const changed = yield* waitForChange(context, 0);
+      const changed = yield* mailbox.wait(0);
       if (!changed) break;
       if (!readCovers(readAt, changed)) return changed;
     }
@@ -184,6 +217,9 @@ export function* syncEndpointOrchestrator(
     ORCHESTRATIONS.syncEndpoint,
   );
   const endpointId = input.endpointId;
+  const mailbox = new Mailbox(context);
+  /** The approval decision this generation started with, kept after the wait it belonged to is over. */
+  let decided: SyncCarry['decision'];
   let carry: SyncCarry = input.carry ?? { generation: 0 };
   const nowMs = (): number => context.df.currentUtcDateTime.getTime();
   const iso = (ms: number): string => new Date(ms).toISOString();
@@ -234,7 +270,7 @@ export function* syncEndpointOrchestrator(
     fields: Partial<SyncEndpointInput>,
     emit?: () => void,
   ): Generator<Task, undefined, unknown> {
-    const change = yield* drainMailbox(context, 1, lastReadAt);
+    const change = yield* drainMailbox(mailbox, 1, lastReadAt);
     // After the last yield: runs in exactly one episode.
     emit?.();
     return continueWith({ ...carry, ...next }, change ? fromChange(change) : fields);
@@ -251,7 +287,7 @@ export function* syncEndpointOrchestrator(
     extra: { decision?: SyncEndpointOutput['decision']; emit?: () => void } = {},
   ): Generator<Task, SyncEndpointOutput | undefined, unknown> {
     status('finishing', message, { outcome });
-    const change = yield* drainMailbox(context, MAILBOX_LOOKS, lastReadAt);
+    const change = yield* drainMailbox(mailbox, MAILBOX_LOOKS, lastReadAt);
     extra.emit?.();
     if (change) {
       logOnce(
@@ -318,7 +354,7 @@ export function* syncEndpointOrchestrator(
     // 1. Read; wait with back-off while the endpoint has no DNS data yet. Changes already in the mailbox are
     // taken first: they were raised before the read is even scheduled, so the read covers them, and they must not
     // cost a second generation (an endpoint's creation raises an endpoint and a NIC event within a moment).
-    const covered = yield* takeCoveredChanges(context, input.trigger === 'event' ? GATHER_MS : 0);
+    const covered = yield* takeCoveredChanges(mailbox, input.trigger === 'event' ? GATHER_MS : 0);
     if (covered?.eventTime) eventTime = covered.eventTime;
     const readStarted = nowMs();
     const maxWaitMs = settings.dnsReadyMaxWaitMinutes * 60_000;
@@ -352,6 +388,7 @@ export function* syncEndpointOrchestrator(
         );
       }
       main = read.endpoint;
+      decided = carry.decision ?? decided;
       carry = afterApprovalWait(main, carry);
       const waiting = notReadyReason(main, carry);
       if (!waiting) break;
@@ -368,7 +405,7 @@ export function* syncEndpointOrchestrator(
       }
       const delay = Math.min(dnsReadyBackoffMs(attempt), maxWaitMs - elapsed);
       status('waiting-for-dns', waiting, { until: iso(nowMs() + delay) });
-      const changed = yield* waitForChange(context, delay);
+      const changed = yield* mailbox.wait(delay);
       if (changed?.eventTime) eventTime = changed.eventTime;
     }
 
@@ -379,6 +416,15 @@ export function* syncEndpointOrchestrator(
         const pass = yield* syncPass(context, main, settings, eventTime ? { eventTime } : {});
         recordPass(pass, main);
         const states = main.connections.map((c) => c.status || 'unknown').join(', ') || 'no connection';
+        const rejected = main.connections.some((c) => c.status.toLowerCase() === 'rejected');
+        if (rejected && decided?.decision === 'Rejected') {
+          // The connection shows the decision this instance carried out: say who made it.
+          return yield* end(
+            'rejected',
+            `rejected by ${decided.approver}${decided.reason ? `: ${decided.reason}` : ''}; no records`,
+            { decision: decided },
+          );
+        }
         return yield* end('rejected', `connection is ${states}: no records are published`);
       }
       // A pending connection publishes nothing either: records an earlier approval left go now (the index
@@ -455,7 +501,17 @@ export function* syncEndpointOrchestrator(
       const timer: TimerTask = context.df.createTimer(new Date(deadlineMs));
       const decisionTask = context.df.waitForExternalEvent(EXTERNAL_EVENTS.approvalDecision);
       const changedTask = context.df.waitForExternalEvent(EXTERNAL_EVENTS.endpointChanged);
-      const winner = yield context.df.Task.any([decisionTask, changedTask, timer]);
+      let winner = yield context.df.Task.any([decisionTask, changedTask, timer]);
+      if (winner === changedTask) {
+        // The webhook decides the connection in the vault, then raises its decision: the endpoint's change
+        // (its connection's new state) can arrive a moment before the decision that caused it. Give the
+        // decision that moment, so the outcome can say who decided.
+        const grace: TimerTask = context.df.createTimer(new Date(nowMs() + GATHER_MS));
+        if ((yield context.df.Task.any([decisionTask, grace])) === decisionTask) {
+          grace.cancel();
+          winner = decisionTask;
+        }
+      } else mailbox.keep(changedTask);
       if (winner === timer) {
         return yield* end(
           'approval-timed-out',
@@ -532,7 +588,7 @@ export function* syncEndpointOrchestrator(
     );
   } catch (error) {
     // A failed generation still answers its mailbox: a change that arrived meanwhile gets a fresh read.
-    const change = yield* drainMailbox(context);
+    const change = yield* drainMailbox(mailbox);
     const message = error instanceof Error ? error.message : String(error);
     if (change) {
       logOnce(context, `syncEndpoint ${endpointId}: failed (${message}); a change arrived, reading again`);

@@ -18,10 +18,17 @@ import {
 } from './orchestration-helpers';
 import type { OrchestrationTestEnv } from './orchestration-helpers';
 
-async function awaitingApproval(env: OrchestrationTestEnv, instanceId: string): Promise<SyncEndpointStatus> {
+async function awaitingApproval(
+  env: OrchestrationTestEnv,
+  instanceId: string,
+  fromGeneration = 0,
+): Promise<SyncEndpointStatus> {
   const status = await env.host.durable.waitForStatus(
     instanceId,
-    (s) => (s?.customStatus as SyncEndpointStatus | undefined)?.phase === 'awaiting-approval',
+    (s) => {
+      const custom = s?.customStatus as SyncEndpointStatus | undefined;
+      return custom?.phase === 'awaiting-approval' && (custom.generation ?? 0) >= fromGeneration;
+    },
     30_000,
   );
   if (!status) throw new Error(`${instanceId} is not awaiting approval`);
@@ -103,9 +110,11 @@ describe('approval of pending connections (APPROVAL_MODE=webhook)', () => {
     const { vaultId, endpointId, connectionName } = createVaultWithEndpoint(env, 'rej', { pending: true });
     const instanceId = await startSyncEndpoint(env, endpointId);
     await awaitingApproval(env, instanceId);
-    // A malformed decision is ignored; the wait goes on.
+    // A malformed decision is ignored; the wait goes on (in the next generation).
+    const first = await awaitingApproval(env, instanceId);
     env.host.durable.raiseEvent(instanceId, EXTERNAL_EVENTS.approvalDecision, { decision: 'Maybe' });
-    const waiting = await awaitingApproval(env, instanceId);
+    const waiting = await awaitingApproval(env, instanceId, (first.generation ?? 0) + 1);
+    expect(waiting.approval?.challengeId).toBe(first.approval?.challengeId);
     await env.testPorts.vaults.decideConnection(
       `${vaultId}/privateEndpointConnections/${connectionName}`,
       'Rejected',
