@@ -380,6 +380,8 @@ const applyInput = z.object({
   items: z.array(workItemSchema),
   /** Write slots the zone entity granted for this batch. */
   granted: z.number().int().min(0),
+  /** No write starts after this time (the grant's lease); absent in batches scheduled by earlier versions. */
+  notAfterMs: z.number().optional(),
   replan: replanSchema,
   /** For telemetry: what caused the writes. */
   eventTime: z.string().optional(),
@@ -416,7 +418,10 @@ export async function applyZoneChanges(raw: unknown, context: InvocationContext)
   const input = parse(applyInput, raw, ACTIVITIES.applyZoneChanges);
   const deps = getOrchestrationDeps();
   const items = input.items as WorkItem[];
-  const pacer = new GrantedSlotsPacer(input.granted);
+  const pacer = new GrantedSlotsPacer(
+    input.granted,
+    input.notAfterMs !== undefined ? { notAfterMs: input.notAfterMs, now: deps.now } : undefined,
+  );
   const options: Omit<PlanOptions, 'conflicts' | 'skips'> = {
     policy: input.replan.options.policy,
     ownerId: input.replan.options.ownerId,

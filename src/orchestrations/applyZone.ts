@@ -31,6 +31,7 @@ import { replanSchema } from './activities';
 import type { ApplyTotals } from './contracts';
 import { EMPTY_TOTALS, parseInput } from './contracts';
 import { ACTIVITIES, ORCHESTRATIONS } from './names';
+import { GRANT_LEASE_MS } from './pacing';
 import type { ReserveGrant } from './pacing';
 import { addTotals, transientRetryDelayMs } from './planning';
 import type { WorkItem } from './planning';
@@ -146,6 +147,7 @@ export function* applyZonePaced(
       zone,
       items,
       granted,
+      notAfterMs: grant.notBeforeMs + GRANT_LEASE_MS,
       replan: input.replan,
       ...(input.eventTime ? { eventTime: input.eventTime } : {}),
       ...(input.endpointId ? { endpointId: input.endpointId } : {}),
@@ -161,11 +163,12 @@ export function* applyZonePaced(
       reportExtraHubReads(context, input.readBudget, new Map(Object.entries(result.reads ?? {})), new Map());
     }
 
-    if (result.writesUsed > 0) {
-      // The batch's writes count from now, when they are surely done, not from the slot they were granted.
+    if (result.writesUsed < granted) {
+      // Slots the batch did not use (lease ran out, 429, nothing left to write) go back to the zone.
       context.df.signalEntity(pacer, 'settle', {
         grantedAtMs: grant.notBeforeMs,
         count: result.writesUsed,
+        granted,
         nowMs: context.df.currentUtcDateTime.getTime(),
       });
     }

@@ -16,6 +16,12 @@
  * number of writes through; a 429 or an exhausted grant defers the remaining writes back to the orchestrator,
  * which reports the `Retry-After` to the entity and asks for new slots, waiting on durable timers, not in the
  * activity.
+ *
+ * A grant is a lease: its writes may start from `notBeforeMs` until `GRANT_LEASE_MS` later, and the window is as
+ * much longer than Azure's minute (plus a margin for the request to arrive). Between a grant and its writes lie the
+ * durable timer, the activity's dispatch (seconds when a Functions host is busy or starting) and the requests; a
+ * batch that started late would otherwise land in the next grant's minute. Writes the lease no longer covers go
+ * back to the orchestrator for a new grant, and the unused slots are given back (`settleWrites`).
  */
 import { WriteDeferredError } from '../azure/ports';
 import type { PaceKey, WritePacer } from '../azure/ports';
@@ -33,15 +39,21 @@ export interface ZoneBucketLimits {
   readonly windowMs?: number;
 }
 
+/** How long after its `notBeforeMs` a grant's writes may start. */
+export const GRANT_LEASE_MS = 5_000;
+
+/** Time allowed for a write started inside its lease to reach Azure (request latency, clocks of two hosts). */
+export const ARRIVAL_MARGIN_MS = 3_000;
+
 /**
- * Private DNS: 60 create/update/delete per zone per minute. The window is 5% longer than a minute (as the CLI's
- * pacer), so writes that reach Azure a little later than their slot still fit its own count.
+ * Private DNS: 60 create/update/delete per zone per minute. The window is the minute plus a grant's lease plus the
+ * arrival margin, so writes that start anywhere in their lease still fit Azure's own count.
  */
 export const ZONE_WRITE_LIMITS: ZoneBucketLimits = {
   capacity: 60,
   refillPerSecond: 1,
   maxBatch: 20,
-  windowMs: 63_000,
+  windowMs: 60_000 + GRANT_LEASE_MS + ARRIVAL_MARGIN_MS,
 };
 
 function windowOf(limits: ZoneBucketLimits): number {
@@ -215,35 +227,35 @@ export function reserveWrites(
 }
 
 /**
- * A batch granted at `grantedAtMs` has finished at `nowMs`: its `count` writes are counted from then on, not from
- * the slot they were granted. Between the grant and the writes lie the entity's answer, the activity's dispatch
- * and the requests themselves; a window counted from the grant alone lets the next batch start early by that much,
- * and Private DNS counts when the writes arrived. Counting from the batch's end is the safe side (the CLI's pacer
- * does the same per write, from each answer).
+ * A batch granted at `grantedAtMs` has finished: `count` of its `granted` slots were used. The used ones stay where
+ * they were granted (their writes started inside the lease, which the window covers); the slots it did not use —
+ * the lease ran out, a 429 stopped it, a re-plan needed no write — leave the window, so the next batch need not wait
+ * for writes that never happened. A message without `granted` (sent by an earlier version) gives nothing back.
  */
 export function settleWrites(
   current: ZonePacerState | undefined,
-  request: { readonly grantedAtMs: number; readonly count: number; readonly nowMs: number },
+  request: {
+    readonly grantedAtMs: number;
+    readonly count: number;
+    readonly granted?: number;
+    readonly nowMs: number;
+  },
   limits: ZoneBucketLimits = ZONE_WRITE_LIMITS,
 ): ZonePacerState {
-  if (!Number.isFinite(request.nowMs) || !(request.count >= 1))
+  const used = Math.max(0, Math.floor(request.count));
+  const granted = request.granted === undefined ? used : Math.floor(request.granted);
+  if (!Number.isFinite(request.nowMs) || !Number.isFinite(used) || !(granted > used))
     return current ?? initialZonePacerState(0, limits);
   const state = rebase(loadState(current, request.nowMs, limits), request.nowMs);
-  let left = Math.floor(request.count);
-  const recent = recentWrites(state, limits).map((t) => {
-    if (left > 0 && t === request.grantedAtMs && request.nowMs > t) {
-      left--;
-      return request.nowMs;
+  let unused = granted - used;
+  const recent = recentWrites(state, limits).filter((t) => {
+    if (unused > 0 && t === request.grantedAtMs) {
+      unused--;
+      return false;
     }
-    return t;
+    return true;
   });
-  recent.sort((a, b) => a - b);
-  return {
-    ...state,
-    atMs: Math.max(state.atMs, request.nowMs),
-    recent,
-    tokens: freeAt(recent, request.nowMs, limits),
-  };
+  return { ...state, recent, tokens: freeAt(recent, request.nowMs, limits) };
 }
 
 /**
@@ -296,15 +308,31 @@ export function penalizeZone(
   };
 }
 
+/** The lease of a grant as the activity sees it: no write starts after `notAfterMs` by `now()`. */
+export interface GrantLease {
+  readonly notAfterMs: number;
+  readonly now: () => number;
+}
+
 /**
- * `WritePacer` for one apply activity: lets `granted` writes through (the slots the zone entity reserved) and
- * defers everything after a 429 or beyond the grant. `retryAfterMs` is the longest `Retry-After` seen.
+ * `WritePacer` for one apply activity: lets `granted` writes through (the slots the zone entity reserved) while
+ * the grant's lease lasts, and defers everything after a 429, beyond the grant or after the lease.
+ * `retryAfterMs` is the longest `Retry-After` seen.
  */
 export class GrantedSlotsPacer implements WritePacer {
   private used = 0;
   private penalty: number | undefined;
+  private lapsedCount = 0;
 
-  constructor(private readonly granted: number) {}
+  constructor(
+    private readonly granted: number,
+    private readonly lease?: GrantLease,
+  ) {}
+
+  /** Writes refused because the lease had run out. */
+  get lapsed(): number {
+    return this.lapsedCount;
+  }
 
   get retryAfterMs(): number | undefined {
     return this.penalty;
@@ -325,6 +353,12 @@ export class GrantedSlotsPacer implements WritePacer {
     }
     if (this.used >= this.granted) {
       return Promise.reject(new WriteDeferredError(key, `the ${this.granted} granted write slots are used`));
+    }
+    if (this.lease && this.lease.now() > this.lease.notAfterMs) {
+      this.lapsedCount++;
+      return Promise.reject(
+        new WriteDeferredError(key, "the grant's lease ran out before this write started"),
+      );
     }
     this.used++;
     // The zone entity's grant already counts this write; nothing to do when it is answered.

@@ -4,7 +4,7 @@
  *
  * - `reserve` `{ count, nowMs }` → `ReserveGrant` `{ granted, notBeforeMs }`
  * - `penalize` `{ retryAfterMs, nowMs }` → the zone takes no writes before `nowMs + retryAfterMs`
- * - `settle` `{ grantedAtMs, count, nowMs }` → a batch's writes count from its end, not from its grant
+ * - `settle` `{ grantedAtMs, count, granted, nowMs }` → the slots a batch did not use leave the window
  * - `get` → the state (`ZonePacerState`) or null
  *
  * Entities run one operation at a time, so concurrent orchestrations get distinct slots.
@@ -21,6 +21,7 @@ const penalizeInput = z.object({ retryAfterMs: z.number().min(0), nowMs: z.numbe
 const settleInput = z.object({
   grantedAtMs: z.number(),
   count: z.number().int().min(0),
+  granted: z.number().int().min(0).optional(),
   nowMs: z.number(),
 });
 
