@@ -7,8 +7,8 @@ import {
   penalizeZone,
   reserveWrites,
   ZONE_WRITE_LIMITS,
-} from '../../src/orchestrations/pacing';
-import type { ZonePacerState } from '../../src/orchestrations/pacing';
+} from '../../src/durable/zonePacing';
+import type { ZonePacerState } from '../../src/durable/zonePacing';
 import { AzureOperationError } from '../../src/azure/ports';
 
 const T0 = Date.UTC(2026, 0, 1);

@@ -12,7 +12,7 @@ import {
   removeInstanceId,
   syncEndpointInputSchema,
   syncInstanceId,
-} from '../../src/orchestrations/contracts';
+} from '../../src/durable/contracts';
 import {
   addTotals,
   chunk,
@@ -25,7 +25,7 @@ import {
   workByZone,
   workForZone,
   zonesToWrite,
-} from '../../src/orchestrations/planning';
+} from '../../src/durable/planning';
 
 const SUB = '00000000-0000-4000-8000-00000000c0d2';
 const OTHER_SUB = '00000000-0000-4000-8000-00000000c0d3';

@@ -13,14 +13,14 @@
  */
 import { app } from '@azure/functions';
 import type { HttpRequest, HttpResponseInit, InvocationContext } from '@azure/functions';
-import { zoneLocation } from '../core/config';
-import { FUNCTION_NAMES } from '../core/functionNames';
-import { cloudProfile } from '../core/clouds';
-import { displayText } from '../core/safeText';
-import { PrivateDnsZoneReader } from '../azure';
-import { toAzureError } from '../azure/errors';
-import { loadRuntime } from './runtime';
-import type { AppRuntime } from './runtime';
+import { zoneLocation } from '../../core/config';
+import { FUNCTION_NAMES } from '../../core/functionNames';
+import { cloudProfile } from '../../core/clouds';
+import { displayText } from '../../core/safeText';
+import { PrivateDnsZoneReader } from '../../azure';
+import { toAzureError } from '../../azure/errors';
+import { loadRuntime } from '../../durable/runtime';
+import type { AppRuntime } from '../../durable/runtime';
 
 /** Zones every Backup private endpoint needs besides its regional Backup zone, in the public cloud. */
 export const HEALTH_ZONES = [

@@ -7,10 +7,10 @@
 import type { HttpRequest, HttpResponseInit } from '@azure/functions';
 import * as df from 'durable-functions';
 import type { DurableClient } from 'durable-functions';
-import { FUNCTION_NAMES } from '../core/functionNames';
-import { ORCHESTRATIONS } from '../orchestrations/names';
-import { errorResponse } from './http';
-import { findInstance } from './starters';
+import { FUNCTION_NAMES } from '../../core/functionNames';
+import { ORCHESTRATIONS } from '../../durable/names';
+import { errorResponse } from '../../durable/http';
+import { findInstance } from '../sync/starter';
 
 const RESYNC_ID = /^resync-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 

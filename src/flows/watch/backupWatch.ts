@@ -10,17 +10,17 @@
 import type { InvocationContext, Timer } from '@azure/functions';
 import * as df from 'durable-functions';
 import type { DurableClient } from 'durable-functions';
-import { compareWithSynced, endpointFingerprint, isBackupEndpoint } from '../core/backupWatch';
-import { readEndpoints, splitResources } from '../core/endpoint';
-import { FUNCTION_NAMES } from '../core/functionNames';
-import { TELEMETRY_EVENTS, TELEMETRY_METRICS } from '../core/telemetry';
-import { backupWatchStateId } from '../orchestrations/backupWatchState';
-import type { BackupWatchState } from '../orchestrations/backupWatchState';
-import { requireRuntime } from './runtime';
-import type { AppRuntime } from './runtime';
-import { findInstance, isActive, startOrSignalEndpoint } from './starters';
-import { syncInstanceId } from '../orchestrations/contracts';
-import { trackEvent, trackMetric } from './telemetry';
+import { compareWithSynced, endpointFingerprint, isBackupEndpoint } from '../../core/backupWatch';
+import { readEndpoints, splitResources } from '../../core/endpoint';
+import { FUNCTION_NAMES } from '../../core/functionNames';
+import { TELEMETRY_EVENTS, TELEMETRY_METRICS } from '../../core/telemetry';
+import { backupWatchStateId } from './backupWatchState';
+import type { BackupWatchState } from './backupWatchState';
+import { requireRuntime } from '../../durable/runtime';
+import type { AppRuntime } from '../../durable/runtime';
+import { findInstance, isActive, startOrSignalEndpoint } from '../sync/starter';
+import { syncInstanceId } from '../../durable/contracts';
+import { trackEvent, trackMetric } from '../../durable/telemetry';
 
 /** Every five minutes, two minutes past the reconcile's ticks (which fall on the hour), so the two never race. */
 export const DEFAULT_BACKUP_WATCH_SCHEDULE = '0 2-59/5 * * * *';

@@ -12,7 +12,7 @@
 import * as df from 'durable-functions';
 import type { EntityContext } from 'durable-functions';
 import { z } from 'zod';
-import { ENTITIES } from './names';
+import { ENTITIES } from '../../durable/names';
 
 export interface BackupWatchState {
   /** Canonical endpoint id → fingerprint of what the app last synced. */

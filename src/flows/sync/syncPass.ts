@@ -6,19 +6,19 @@
  * it. Orchestrator code: deterministic, I/O only through activities and entities.
  */
 import type { OrchestrationContext, Task } from 'durable-functions';
-import { desiredRecords } from '../core/desiredState';
-import type { EndpointState } from '../core/endpoint';
-import { planEndpoints, recordsToRead } from '../core/pipeline';
-import { TELEMETRY_EVENTS } from '../core/telemetry';
-import type { Conflict, KeptRecord, PlanSummary, Skip } from '../core/types';
-import type { ReplanInput, SyncSettings } from './activities';
-import { applyZonePaced, listHubZonesWithinBudget, readHubRecords } from './applyZone';
-import type { ApplyTotals } from './contracts';
-import { EMPTY_TOTALS } from './contracts';
-import { endpointRecordsId } from './endpointRecords';
-import type { EndpointRecordsState } from './endpointRecords';
-import { addTotals, namesByZone, workForZone, zonesToWrite } from './planning';
-import { emitEvent } from './telemetry';
+import { desiredRecords } from '../../core/desiredState';
+import type { EndpointState } from '../../core/endpoint';
+import { planEndpoints, recordsToRead } from '../../core/pipeline';
+import { TELEMETRY_EVENTS } from '../../core/telemetry';
+import type { Conflict, KeptRecord, PlanSummary, Skip } from '../../core/types';
+import type { ReplanInput, SyncSettings } from '../../durable/activities';
+import { applyZonePaced, listHubZonesWithinBudget, readHubRecords } from '../../durable/applyZone';
+import type { ApplyTotals } from '../../durable/contracts';
+import { EMPTY_TOTALS } from '../../durable/contracts';
+import { endpointRecordsId } from '../../durable/endpointRecords';
+import type { EndpointRecordsState } from '../../durable/endpointRecords';
+import { addTotals, namesByZone, workForZone, zonesToWrite } from '../../durable/planning';
+import { emitEvent } from '../../durable/orchestrationTelemetry';
 
 export interface SyncPassResult {
   readonly totals: ApplyTotals;

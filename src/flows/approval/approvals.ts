@@ -18,35 +18,35 @@
 import type { HttpRequest, HttpResponseInit, InvocationContext } from '@azure/functions';
 import * as df from 'durable-functions';
 import type { DurableClient } from 'durable-functions';
-import { approvalProof } from '../core/approvalProof';
-import { checkResourceId } from '../core/armNames';
-import { FUNCTION_NAMES } from '../core/functionNames';
-import { displayText, quoted } from '../core/safeText';
-import { outsideSpokes } from '../core/spokeScope';
-import { TELEMETRY_EVENTS } from '../core/telemetry';
-import { AzureOperationError, ConnectionStateChangedError } from '../azure/ports';
-import { EXTERNAL_EVENTS } from '../orchestrations/names';
-import type { ApprovalDecisionEvent } from '../orchestrations/contracts';
-import { claimDecision } from './approvalLock';
-import { locateConnection } from './approvalLookup';
-import type { LocatedConnection } from './approvalLookup';
+import { approvalProof } from '../../core/approvalProof';
+import { checkResourceId } from '../../core/armNames';
+import { FUNCTION_NAMES } from '../../core/functionNames';
+import { displayText, quoted } from '../../core/safeText';
+import { outsideSpokes } from '../../core/spokeScope';
+import { TELEMETRY_EVENTS } from '../../core/telemetry';
+import { AzureOperationError, ConnectionStateChangedError } from '../../azure/ports';
+import { EXTERNAL_EVENTS } from '../../durable/names';
+import type { ApprovalDecisionEvent } from '../../durable/contracts';
+import { claimDecision } from './lock';
+import { locateConnection } from './lookup';
+import type { LocatedConnection } from './lookup';
 import {
   APPROVAL_BODY_MAX_BYTES,
   approvalBodySchema,
   connectionNameProblem,
   decisionDescription,
-} from './approvalRequest';
+} from './request';
 import {
   ReplayGuard,
   SIGNATURE_HEADER,
   TIMESTAMP_HEADER,
   verifyApprovalSignature,
-} from './approvalSignature';
-import { badRequest, errorResponse, fieldErrors, parseJsonText, readBoundedBody } from './http';
-import { configurationInvalid, loadRuntime } from './runtime';
-import type { AppRuntime } from './runtime';
-import { findInstance, isActive, startOrSignalEndpoint } from './starters';
-import { trackEvent } from './telemetry';
+} from './signature';
+import { badRequest, errorResponse, fieldErrors, parseJsonText, readBoundedBody } from '../../durable/http';
+import { configurationInvalid, loadRuntime } from '../../durable/runtime';
+import type { AppRuntime } from '../../durable/runtime';
+import { findInstance, isActive, startOrSignalEndpoint } from '../sync/starter';
+import { trackEvent } from '../../durable/telemetry';
 
 const replayGuard = new ReplayGuard();
 

@@ -9,18 +9,18 @@
 import type { EventGridEvent, InvocationContext } from '@azure/functions';
 import * as df from 'durable-functions';
 import type { DurableClient } from 'durable-functions';
-import { parseResourceEvent } from '../core/events';
-import type { SyncRequest } from '../core/events';
-import { checkResourceId } from '../core/armNames';
-import { canonicalId } from '../core/resourceId';
-import { displayText } from '../core/safeText';
-import { FUNCTION_NAMES } from '../core/functionNames';
-import { TELEMETRY_EVENTS } from '../core/telemetry';
-import type { EndpointReader } from '../azure/ports';
-import { requireRuntime } from './runtime';
-import type { AppRuntime } from './runtime';
-import { isoEventTime, startOrSignalEndpoint } from './starters';
-import { trackEvent } from './telemetry';
+import { parseResourceEvent } from '../../core/events';
+import type { SyncRequest } from '../../core/events';
+import { checkResourceId } from '../../core/armNames';
+import { canonicalId } from '../../core/resourceId';
+import { displayText } from '../../core/safeText';
+import { FUNCTION_NAMES } from '../../core/functionNames';
+import { TELEMETRY_EVENTS } from '../../core/telemetry';
+import type { EndpointReader } from '../../azure/ports';
+import { requireRuntime } from '../../durable/runtime';
+import type { AppRuntime } from '../../durable/runtime';
+import { isoEventTime, startOrSignalEndpoint } from './starter';
+import { trackEvent } from '../../durable/telemetry';
 
 export type ResourceEventOutcome =
   | { readonly kind: 'ignored'; readonly reason: string; readonly message: string }

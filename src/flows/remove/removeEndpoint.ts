@@ -9,19 +9,19 @@
  */
 import * as df from 'durable-functions';
 import type { OrchestrationContext, Task } from 'durable-functions';
-import { planChanges } from '../core/plan';
-import { TELEMETRY_EVENTS } from '../core/telemetry';
-import type { CurrentRecordSet } from '../core/types';
-import type { SyncSettings } from './activities';
-import { ACTIVITY_RETRY, applyZonePaced, readHubRecords } from './applyZone';
-import { parseInput, removeEndpointInputSchema } from './contracts';
-import type { ApplyTotals, RemoveEndpointOutput } from './contracts';
-import { EMPTY_TOTALS } from './contracts';
-import { endpointRecordsId } from './endpointRecords';
-import type { EndpointRecordsState } from './endpointRecords';
-import { ACTIVITIES, ORCHESTRATIONS } from './names';
-import { addTotals, namesByZone, workForZone, zonesToWrite } from './planning';
-import { emitFinal } from './telemetry';
+import { planChanges } from '../../core/plan';
+import { TELEMETRY_EVENTS } from '../../core/telemetry';
+import type { CurrentRecordSet } from '../../core/types';
+import type { SyncSettings } from '../../durable/activities';
+import { ACTIVITY_RETRY, applyZonePaced, readHubRecords } from '../../durable/applyZone';
+import { parseInput, removeEndpointInputSchema } from '../../durable/contracts';
+import type { ApplyTotals, RemoveEndpointOutput } from '../../durable/contracts';
+import { EMPTY_TOTALS } from '../../durable/contracts';
+import { endpointRecordsId } from '../../durable/endpointRecords';
+import type { EndpointRecordsState } from '../../durable/endpointRecords';
+import { ACTIVITIES, ORCHESTRATIONS } from '../../durable/names';
+import { addTotals, namesByZone, workForZone, zonesToWrite } from '../../durable/planning';
+import { emitFinal } from '../../durable/orchestrationTelemetry';
 
 export function* removeEndpointOrchestrator(
   context: OrchestrationContext,

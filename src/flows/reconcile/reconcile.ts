@@ -7,18 +7,18 @@
  */
 import * as df from 'durable-functions';
 import type { OrchestrationContext, Task } from 'durable-functions';
-import { describePlan } from '../core/plan';
-import { TELEMETRY_EVENTS, TELEMETRY_METRICS } from '../core/telemetry';
-import { hubZoneGroups } from '../core/config';
-import type { HubReads, PlanScopeInput, ScopePlan, SyncSettings } from './activities';
-import { readsBySubscription, reportExtraHubReads, reserveHubReads } from './hubReadBudget';
-import type { ApplyZoneInput, ApplyZoneOutput } from './applyZone';
-import { ACTIVITY_RETRY } from './applyZone';
-import { parseInput, reconcileInputSchema } from './contracts';
-import type { ReconcileOutput, ReconcileStatus } from './contracts';
-import { ACTIVITIES, ORCHESTRATIONS } from './names';
-import { chunk, describeScope, listingScopeFor, sumTotals, workByZone, zonesToWrite } from './planning';
-import { emitFinal, emitFinalMetric } from './telemetry';
+import { describePlan } from '../../core/plan';
+import { TELEMETRY_EVENTS, TELEMETRY_METRICS } from '../../core/telemetry';
+import { hubZoneGroups } from '../../core/config';
+import type { HubReads, PlanScopeInput, ScopePlan, SyncSettings } from '../../durable/activities';
+import { readsBySubscription, reportExtraHubReads, reserveHubReads } from '../../durable/hubReadBudget';
+import type { ApplyZoneInput, ApplyZoneOutput } from '../../durable/applyZone';
+import { ACTIVITY_RETRY } from '../../durable/applyZone';
+import { parseInput, reconcileInputSchema } from '../../durable/contracts';
+import type { ReconcileOutput, ReconcileStatus } from '../../durable/contracts';
+import { ACTIVITIES, ORCHESTRATIONS } from '../../durable/names';
+import { chunk, describeScope, listingScopeFor, sumTotals, workByZone, zonesToWrite } from '../../durable/planning';
+import { emitFinal, emitFinalMetric } from '../../durable/orchestrationTelemetry';
 
 /** Zones applied at once. */
 const ZONE_FAN_OUT = 8;

@@ -6,10 +6,10 @@
 import type { InvocationContext, Timer } from '@azure/functions';
 import * as df from 'durable-functions';
 import type { DurableClient } from 'durable-functions';
-import { FUNCTION_NAMES } from '../core/functionNames';
-import { ORCHESTRATIONS } from '../orchestrations/names';
-import type { ReconcileInput } from '../orchestrations/contracts';
-import { isActive } from './starters';
+import { FUNCTION_NAMES } from '../../core/functionNames';
+import { ORCHESTRATIONS } from '../../durable/names';
+import type { ReconcileInput } from '../../durable/contracts';
+import { isActive } from '../sync/starter';
 
 export const DEFAULT_RECONCILE_SCHEDULE = '0 0 */6 * * *';
 export const TIMER_INSTANCE_PREFIX = 'reconcile-timer-';

@@ -8,13 +8,13 @@
  * every subscription named must be a configured spoke.
  */
 import { z } from 'zod';
-import { MAX_RESOURCE_ID_LENGTH } from '../core/armNames';
-import { SYNC_POLICIES } from '../core/plan';
-import { parseResourceId } from '../core/resourceId';
-import { outsideSpokes } from '../core/spokeScope';
-import type { SpokeScope } from '../core/spokeScope';
-import { readScope } from '../orchestrations/contracts';
-import type { ReconcileInput, ReconcileScope } from '../orchestrations/contracts';
+import { MAX_RESOURCE_ID_LENGTH } from '../../core/armNames';
+import { SYNC_POLICIES } from '../../core/plan';
+import { parseResourceId } from '../../core/resourceId';
+import { outsideSpokes } from '../../core/spokeScope';
+import type { SpokeScope } from '../../core/spokeScope';
+import { readScope } from '../../durable/contracts';
+import type { ReconcileInput, ReconcileScope } from '../../durable/contracts';
 
 export const RESYNC_BODY_MAX_BYTES = 64 * 1024;
 

@@ -21,8 +21,8 @@ import { PRIVATE_DNS_READ_WINDOW_MS } from '../azure/pacer';
 import { zoneLocation } from '../core/config';
 import type { HubLayout } from '../core/config';
 import { ENTITIES } from './names';
-import { penalizeZone, recordUse, reserveWrites } from './pacing';
-import type { ReserveGrant, ZoneBucketLimits, ZonePacerState } from './pacing';
+import { penalizeZone, recordUse, reserveWrites } from './zonePacing';
+import type { ReserveGrant, ZoneBucketLimits, ZonePacerState } from './zonePacing';
 
 /** Private DNS counts reads per five minutes. */
 export const HUB_READ_WINDOW_MS = PRIVATE_DNS_READ_WINDOW_MS;

@@ -7,8 +7,8 @@
  * among the vaults the scope's endpoints connect to.
  */
 import { z } from 'zod';
-import { checkResourceId, nameProblem } from '../core/armNames';
-import { canonicalId } from '../core/resourceId';
+import { checkResourceId, nameProblem } from '../../core/armNames';
+import { canonicalId } from '../../core/resourceId';
 
 export const APPROVAL_BODY_MAX_BYTES = 16 * 1024;
 export const VAULT_TYPE = 'Microsoft.RecoveryServices/vaults';

@@ -5,8 +5,8 @@
  */
 import type { HttpResponseInit } from '@azure/functions';
 import { ConfigError } from '../core/config';
-import { getOrchestrationDeps } from '../orchestrations/deps';
-import type { OrchestrationDeps } from '../orchestrations/deps';
+import { getOrchestrationDeps } from './deps';
+import type { OrchestrationDeps } from './deps';
 import { errorResponse } from './http';
 
 export type AppRuntime = OrchestrationDeps;

@@ -27,11 +27,11 @@ import type { ApplyTotals } from './contracts';
 import { describeIssues, reconcileScopeSchema } from './contracts';
 import { getOrchestrationDeps } from './deps';
 import { ACTIVITIES } from './names';
-import { GrantedSlotsPacer } from './pacing';
+import { GrantedSlotsPacer } from './zonePacing';
 import { listingScopeFor, planScopeFor, zonesToWrite } from './planning';
 import { runInSlices } from '../azure/slices';
 import type { WorkItem } from './planning';
-import { emitEvent, emitMetric } from './telemetry';
+import { emitEvent, emitMetric } from './orchestrationTelemetry';
 
 function parse<S extends z.ZodType>(schema: S, raw: unknown, activity: string): z.output<S> {
   const result = schema.safeParse(raw);

@@ -9,12 +9,12 @@ import { randomUUID } from 'node:crypto';
 import type { HttpRequest, HttpResponseInit, InvocationContext } from '@azure/functions';
 import * as df from 'durable-functions';
 import type { DurableClient } from 'durable-functions';
-import { FUNCTION_NAMES } from '../core/functionNames';
-import { ORCHESTRATIONS } from '../orchestrations/names';
-import { badRequest, fieldErrors, parseJsonText, readBoundedBody } from './http';
+import { FUNCTION_NAMES } from '../../core/functionNames';
+import { ORCHESTRATIONS } from '../../durable/names';
+import { badRequest, fieldErrors, parseJsonText, readBoundedBody } from '../../durable/http';
 import { RESYNC_BODY_MAX_BYTES, resyncBodySchema, toReconcileInput } from './resyncRequest';
 import { resyncStatusUrl } from './resyncStatus';
-import { configurationInvalid, loadRuntime } from './runtime';
+import { configurationInvalid, loadRuntime } from '../../durable/runtime';
 
 /** Instance ids of resync runs: `resync-<uuid>`, the only ids `GET /api/resync/{id}` answers for. */
 export function newResyncInstanceId(): string {

@@ -31,10 +31,10 @@ import { replanSchema } from './activities';
 import type { ApplyTotals } from './contracts';
 import { EMPTY_TOTALS, parseInput } from './contracts';
 import { ACTIVITIES, ORCHESTRATIONS } from './names';
-import type { ReserveGrant } from './pacing';
+import type { ReserveGrant } from './zonePacing';
 import { addTotals, transientRetryDelayMs } from './planning';
 import type { WorkItem } from './planning';
-import { emitEvent } from './telemetry';
+import { emitEvent } from './orchestrationTelemetry';
 import { zonePacerId } from './zoneWritePacer';
 
 /** Activity retries: transient infrastructure failures of the activity itself (not per-record Azure errors). */

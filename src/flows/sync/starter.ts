@@ -15,13 +15,13 @@
  */
 import * as df from 'durable-functions';
 import type { DurableClient, DurableOrchestrationStatus } from 'durable-functions';
-import { EXTERNAL_EVENTS, ORCHESTRATIONS } from '../orchestrations/names';
-import { syncInstanceId } from '../orchestrations/contracts';
+import { EXTERNAL_EVENTS, ORCHESTRATIONS } from '../../durable/names';
+import { syncInstanceId } from '../../durable/contracts';
 import type {
   EndpointChangedEvent,
   SyncEndpointInput,
   SyncEndpointStatus,
-} from '../orchestrations/contracts';
+} from '../../durable/contracts';
 
 const ACTIVE: ReadonlySet<string> = new Set([
   df.OrchestrationRuntimeStatus.Running,

@@ -6,11 +6,11 @@
 import { randomUUID } from 'node:crypto';
 import * as df from 'durable-functions';
 import { z } from 'zod';
-import { issueApprovalChallenge } from '../core/approvalProof';
-import type { ApprovalChallenge } from '../core/approvalProof';
-import { describeIssues } from './contracts';
-import { getOrchestrationDeps } from './deps';
-import { ACTIVITIES } from './names';
+import { issueApprovalChallenge } from '../../core/approvalProof';
+import type { ApprovalChallenge } from '../../core/approvalProof';
+import { describeIssues } from '../../durable/contracts';
+import { getOrchestrationDeps } from '../../durable/deps';
+import { ACTIVITIES } from '../../durable/names';
 
 const challengeInput = z.object({
   instanceId: z.string().min(1).max(200),

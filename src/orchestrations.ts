@@ -9,16 +9,16 @@
  *
  * Starters use the names in `./names` and the inputs in `./contracts`.
  */
-import './activities';
-import './approvalChallenge';
-import './zoneWritePacer';
-import './endpointRecords';
-import './backupWatchState';
-import './hubReadBudget';
-import './applyZone';
-import './removeEndpoint';
-import './syncEndpoint';
-import './reconcile';
+import './durable/activities';
+import './flows/approval/challenge';
+import './durable/zoneWritePacer';
+import './durable/endpointRecords';
+import './flows/watch/backupWatchState';
+import './durable/hubReadBudget';
+import './durable/applyZone';
+import './flows/remove/removeEndpoint';
+import './flows/sync/syncEndpoint';
+import './flows/reconcile/reconcile';
 
-export * from './names';
-export * from './contracts';
+export * from './durable/names';
+export * from './durable/contracts';

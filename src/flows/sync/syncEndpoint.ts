@@ -20,21 +20,21 @@
  */
 import * as df from 'durable-functions';
 import type { OrchestrationContext, Task, TimerTask } from 'durable-functions';
-import { endpointFingerprint, isBackupEndpoint } from '../core/backupWatch';
-import type { EndpointState } from '../core/endpoint';
-import { verifyApprovalProof } from '../core/approvalProof';
-import type { ApprovalChallenge } from '../core/approvalProof';
-import { parseResourceId } from '../core/resourceId';
-import { resourceInSpokes } from '../core/spokeScope';
-import { TELEMETRY_EVENTS } from '../core/telemetry';
-import type { EndpointRead, SyncSettings } from './activities';
-import { ACTIVITY_RETRY } from './applyZone';
+import { endpointFingerprint, isBackupEndpoint } from '../../core/backupWatch';
+import type { EndpointState } from '../../core/endpoint';
+import { verifyApprovalProof } from '../../core/approvalProof';
+import type { ApprovalChallenge } from '../../core/approvalProof';
+import { parseResourceId } from '../../core/resourceId';
+import { resourceInSpokes } from '../../core/spokeScope';
+import { TELEMETRY_EVENTS } from '../../core/telemetry';
+import type { EndpointRead, SyncSettings } from '../../durable/activities';
+import { ACTIVITY_RETRY } from '../../durable/applyZone';
 import {
   approvalDecisionEventSchema,
   endpointChangedEventSchema,
   parseInput,
   syncEndpointInputSchema,
-} from './contracts';
+} from '../../durable/contracts';
 import type {
   ApplyTotals,
   EndpointChangedEvent,
@@ -46,13 +46,13 @@ import type {
   SyncEndpointOutput,
   SyncEndpointStatus,
   SyncPhase,
-} from './contracts';
-import { backupWatchStateId } from './backupWatchState';
-import { ACTIVITIES, EXTERNAL_EVENTS, ORCHESTRATIONS } from './names';
-import { dnsReadyBackoffMs } from './planning';
+} from '../../durable/contracts';
+import { backupWatchStateId } from '../watch/backupWatchState';
+import { ACTIVITIES, EXTERNAL_EVENTS, ORCHESTRATIONS } from '../../durable/names';
+import { dnsReadyBackoffMs } from '../../durable/planning';
 import { syncPass } from './syncPass';
 import type { SyncPassResult } from './syncPass';
-import { emitEvent, emitFinal, logOnce } from './telemetry';
+import { emitEvent, emitFinal, logOnce } from '../../durable/orchestrationTelemetry';
 
 type Outcome = SyncEndpointOutput['outcome'];
 

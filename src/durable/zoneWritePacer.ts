@@ -13,8 +13,8 @@ import * as df from 'durable-functions';
 import type { EntityContext } from 'durable-functions';
 import { z } from 'zod';
 import { ENTITIES } from './names';
-import { penalizeZone, reserveWrites, settleWrites } from './pacing';
-import type { ZonePacerState } from './pacing';
+import { penalizeZone, reserveWrites, settleWrites } from './zonePacing';
+import type { ZonePacerState } from './zonePacing';
 
 const reserveInput = z.object({ count: z.number().int().min(0), nowMs: z.number() });
 const penalizeInput = z.object({ retryAfterMs: z.number().min(0), nowMs: z.number() });

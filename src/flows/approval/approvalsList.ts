@@ -6,11 +6,11 @@
 import type { HttpRequest, HttpResponseInit, InvocationContext } from '@azure/functions';
 import * as df from 'durable-functions';
 import type { DurableClient } from 'durable-functions';
-import { FUNCTION_NAMES } from '../core/functionNames';
-import { TELEMETRY_METRICS } from '../core/telemetry';
-import { listPendingApprovals } from './approvalLookup';
-import { configurationInvalid, loadRuntime } from './runtime';
-import { trackMetric } from './telemetry';
+import { FUNCTION_NAMES } from '../../core/functionNames';
+import { TELEMETRY_METRICS } from '../../core/telemetry';
+import { listPendingApprovals } from './lookup';
+import { configurationInvalid, loadRuntime } from '../../durable/runtime';
+import { trackMetric } from '../../durable/telemetry';
 
 export async function listApprovals(
   _request: HttpRequest,

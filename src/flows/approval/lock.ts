@@ -15,8 +15,8 @@ import { createHash, randomUUID } from 'node:crypto';
 import * as df from 'durable-functions';
 import type { DurableClient, EntityContext } from 'durable-functions';
 import { z } from 'zod';
-import { canonicalId } from '../core/resourceId';
-import { ENTITIES } from '../orchestrations/names';
+import { canonicalId } from '../../core/resourceId';
+import { ENTITIES } from '../../durable/names';
 
 /** How long a claim holds when its holder never releases it (longer than any decision's vault write). */
 export const DECISION_LEASE_MS = 5 * 60_000;

@@ -6,14 +6,14 @@
  */
 import * as df from 'durable-functions';
 import type { DurableClient } from 'durable-functions';
-import { readEndpoints, splitResources } from '../core/endpoint';
-import { canonicalId, isResourceType, parseResourceId } from '../core/resourceId';
-import { resourceInSpokes } from '../core/spokeScope';
-import type { PrivateEndpointConnectionInfo } from '../azure/ports';
-import type { SyncEndpointStatus } from '../orchestrations/contracts';
-import { syncInstanceId } from '../orchestrations/contracts';
-import { VAULT_TYPE } from './approvalRequest';
-import type { AppRuntime } from './runtime';
+import { readEndpoints, splitResources } from '../../core/endpoint';
+import { canonicalId, isResourceType, parseResourceId } from '../../core/resourceId';
+import { resourceInSpokes } from '../../core/spokeScope';
+import type { PrivateEndpointConnectionInfo } from '../../azure/ports';
+import type { SyncEndpointStatus } from '../../durable/contracts';
+import { syncInstanceId } from '../../durable/contracts';
+import { VAULT_TYPE } from './request';
+import type { AppRuntime } from '../../durable/runtime';
 
 export interface WaitingApproval {
   readonly instanceId: string;
