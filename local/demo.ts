@@ -20,7 +20,7 @@ import { WATCHED_EVENT_TYPES, WATCHED_OPERATIONS } from '../src/core/operations'
 import { renderTsv } from '../src/core/format';
 import type { DesiredRecord } from '../src/core/types';
 import { signApprovalBody } from '../src/flows/approval/signature';
-import { syncInstanceId } from '../src/durable/contracts';
+import { syncInstanceId } from '../src/flows/sync/contracts';
 import { startArmEmulator } from './arm/server';
 import type { ArmEmulator, ArmEmulatorOptions } from './arm/server';
 import type { BackupSimulator, DnsEntry } from './arm/backupSimulator';

@@ -10,6 +10,9 @@
  * Starters use the names in `./names` and the inputs in `./contracts`.
  */
 import './durable/activities';
+import './flows/sync/readEndpoint';
+import './flows/reconcile/planScope';
+import './flows/approval/decideConnection';
 import './flows/approval/challenge';
 import './durable/zoneWritePacer';
 import './durable/endpointRecords';
@@ -22,3 +25,7 @@ import './flows/reconcile/reconcile';
 
 export * from './durable/names';
 export * from './durable/contracts';
+export * from './flows/sync/contracts';
+export * from './flows/remove/contracts';
+export * from './flows/reconcile/contracts';
+export * from './flows/approval/contracts';

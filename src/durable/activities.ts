@@ -9,31 +9,31 @@ import { z } from 'zod';
 import type { AzureCloudName } from '../core/clouds';
 import { hubZoneGroups } from '../core/config';
 import type { HubLayout } from '../core/config';
-import { readEndpoint, readEndpointsSteps, splitResourcesSteps } from '../core/endpoint';
-import type { EndpointState } from '../core/endpoint';
 import { decodeOwnership } from '../core/ownership';
 import { SYNC_POLICIES } from '../core/plan';
 import type { PlanOptions } from '../core/plan';
 import { canonicalId } from '../core/resourceId';
 import { TELEMETRY_EVENTS, TELEMETRY_METRICS } from '../core/telemetry';
-import { planEndpointsSteps } from '../core/pipeline';
-import type { Conflict, CurrentRecordSet, DesiredRecord, Plan, SyncPolicy } from '../core/types';
+import type { Conflict, CurrentRecordSet, SyncPolicy } from '../core/types';
 import { isPrivateLinkZoneName } from '../core/zoneCatalogue';
 import { applyWrites, toAzureError } from '../azure';
 import type { PendingWrite, ZoneReader } from '../azure';
 import { sleep } from '../azure/errors';
 import type { ApplyReport } from '../azure';
 import type { ApplyTotals } from './contracts';
-import { describeIssues, reconcileScopeSchema } from './contracts';
-import { getOrchestrationDeps } from './deps';
+import { describeIssues } from './contracts';
+import { getAppDeps } from './deps';
 import { ACTIVITIES } from './names';
 import { GrantedSlotsPacer } from './zonePacing';
-import { listingScopeFor, planScopeFor, zonesToWrite } from './planning';
-import { runInSlices } from '../azure/slices';
-import type { WorkItem } from './planning';
-import { emitEvent, emitMetric } from './orchestrationTelemetry';
+import type { WorkItem } from './zoneWork';
+import { emitEvent, emitMetric } from './telemetry';
 
-function parse<S extends z.ZodType>(schema: S, raw: unknown, activity: string): z.output<S> {
+/** Parses an activity's input, throwing an error that names the activity and each bad field. */
+export function parseActivityInput<S extends z.ZodType>(
+  schema: S,
+  raw: unknown,
+  activity: string,
+): z.output<S> {
   const result = schema.safeParse(raw);
   if (!result.success) throw new Error(`${activity}: invalid input: ${describeIssues(result.error)}`);
   return result.data;
@@ -63,7 +63,7 @@ export interface SyncSettings {
 }
 
 export function readSyncSettings(): SyncSettings {
-  const { config } = getOrchestrationDeps();
+  const { config } = getAppDeps();
   return {
     ownerId: config.ownerId,
     policy: config.policy,
@@ -86,36 +86,6 @@ export function readSyncSettings(): SyncSettings {
 }
 
 // ---------------------------------------------------------------------------------------------------------------
-// readEndpoint
-
-export type EndpointRead =
-  | { readonly found: false; readonly endpointId: string; readonly readAt: string }
-  | {
-      readonly found: true;
-      readonly endpointId: string;
-      /** The endpoint as the engine reads it (its NICs read in parallel). */
-      readonly endpoint: EndpointState;
-      /** When the read began (this host's wall clock, ISO): changes stamped well before it are in it. */
-      readonly readAt: string;
-    };
-
-const endpointInput = z.object({ endpointId: z.string().min(1) });
-
-/**
- * Reads one endpoint and its NICs: one GET for the endpoint, one per NIC (in parallel). Nothing else: a Backup
- * v1 vault's sibling endpoints are endpoints of their own, synced by their own events or the Backup watch.
- */
-export async function readEndpointState(raw: unknown): Promise<EndpointRead> {
-  const { endpointId } = parse(endpointInput, raw, ACTIVITIES.readEndpoint);
-  const id = canonicalId(endpointId);
-  const { ports, now } = getOrchestrationDeps();
-  const readAt = new Date(now()).toISOString();
-  const found = await ports.endpoints.getEndpoint(id);
-  if (!found) return { found: false, endpointId: id, readAt };
-  return { found: true, endpointId: id, endpoint: readEndpoint(found.endpoint, found.nics), readAt };
-}
-
-// ---------------------------------------------------------------------------------------------------------------
 // listHubZones
 
 /** Hub Private DNS requests an activity made, by hub subscription (for the hub read budget). */
@@ -126,7 +96,7 @@ export type HubReads = Record<string, number>;
  * `scm.privatelink.azurewebsites.net`) in the hub resource group and in every HUB_ZONE_OVERRIDES location.
  */
 export async function listHubZones(zoneReader?: ZoneReader): Promise<string[]> {
-  const { config, ports } = getOrchestrationDeps();
+  const { config, ports } = getAppDeps();
   const zones = new Set<string>();
   for (const { subscriptionId, resourceGroup } of hubZoneGroups(config)) {
     for (const zone of await (zoneReader ?? ports.zones).listZones(subscriptionId, resourceGroup)) {
@@ -138,132 +108,9 @@ export async function listHubZones(zoneReader?: ZoneReader): Promise<string[]> {
 
 /** The activity: the hub's zones, and the requests listing them took. */
 export async function listHubZonesMetered(): Promise<{ zones: string[]; reads: HubReads }> {
-  const hub = getOrchestrationDeps().meteredHub();
+  const hub = getAppDeps().meteredHub();
   const zones = await listHubZones(hub.zones);
   return { zones, reads: Object.fromEntries(hub.reads) };
-}
-
-// ---------------------------------------------------------------------------------------------------------------
-// planScope
-
-/** What a reconcile needs from one read of its scope: listing figures, the plan, and what each zone must write. */
-export interface ScopePlan {
-  readonly listing: {
-    readonly source: 'resource-graph' | 'arm';
-    readonly requests: number;
-    readonly fallbackReason?: string;
-    readonly endpoints: number;
-    readonly pendingConnections: number;
-    readonly invalidResources: number;
-  };
-  /** Every zone read (the zones desired records need and every hub `privatelink.*` zone). */
-  readonly zones: string[];
-  /**
-   * The plan. `unchanged` lists its records only when `includeUnchanged` was asked (dry runs): an applied run
-   * of a large estate keeps its history small with the count in the summary.
-   */
-  readonly plan: Plan;
-  /** Per zone with writes: the desired records of that zone (a 412 re-plans against them). */
-  readonly desiredByZone: Record<string, DesiredRecord[]>;
-  /** The plan options, keepers included, for re-plans. */
-  readonly options: ReplanInput['options'];
-  /** Hub Private DNS requests made (record list pages). */
-  readonly reads: HubReads;
-}
-
-const planScopeInput = z.object({
-  scope: reconcileScopeSchema,
-  policy: z.enum(SYNC_POLICIES),
-  adopt: z.boolean(),
-  includeUnchanged: z.boolean().default(false),
-  /** The hub's zones (activity `listHubZones`): every one is read, for orphans can be anywhere. */
-  hubZones: z.array(z.string()),
-});
-export type PlanScopeInput = z.input<typeof planScopeInput>;
-
-/** Zones read at once by a reconcile. */
-const ZONE_READ_CONCURRENCY = 4;
-
-/**
- * Lists the scope's endpoints (one paged Resource Graph query, ARM fallback), reads every hub zone's A records
- * (paged), and plans with core `planEndpoints` — the same pipeline the CLI and the event path use.
- */
-export async function planScope(raw: unknown): Promise<ScopePlan> {
-  const input = parse(planScopeInput, raw, ACTIVITIES.planScope);
-  const { ports, config, locateZone, meteredHub } = getOrchestrationDeps();
-  const hub = meteredHub();
-  const listingScope = listingScopeFor(input.scope, config);
-  if (!listingScope.ok) throw new Error(`reconcile scope refused: ${listingScope.message}`);
-  const listing = await ports.endpoints.listScope(listingScope.scope);
-  // The estate-wide work runs a slice at a time: a large scope must not hold the host's event loop.
-  const split = await runInSlices(splitResourcesSteps(listing.resources));
-  const endpoints = await runInSlices(readEndpointsSteps(split));
-
-  // Every hub zone is read (owned orphans can be anywhere); zones the endpoints want that the hub does not hold
-  // have nothing to read. The hub's zones also decide where several zones fit a name (ACR data endpoints, scm
-  // sites, AKS sub-zones).
-  const zones = [...new Set(input.hubZones.map((z) => z.toLowerCase()))].sort();
-  const zoneOptions = { cloud: config.cloud, hubZones: zones };
-  const current: CurrentRecordSet[] = [];
-  await forEachLimited(zones, ZONE_READ_CONCURRENCY, async (zone) => {
-    try {
-      for (const record of await hub.records.listRecordSets(locateZone(zone))) current.push(record);
-    } catch (error) {
-      // A zone that does not exist holds nothing; creates into it fail later with the Azure code.
-      if (toAzureError(error, zone).statusCode !== 404) throw error;
-    }
-  });
-
-  const scope = planScopeFor(
-    input.scope,
-    config,
-    endpoints.map((e) => e.id),
-  );
-  const base = {
-    policy: input.policy,
-    ownerId: config.ownerId,
-    adopt: input.adopt,
-    ttl: config.recordTtlSeconds,
-    ...(scope ? { scope } : {}),
-  };
-  const planned = await runInSlices(planEndpointsSteps(endpoints, current, base, split.skips, zoneOptions));
-  const plan = input.includeUnchanged ? planned.plan : { ...planned.plan, unchanged: [] };
-  const byZone = new Map<string, DesiredRecord[]>(zonesToWrite(plan).map((zone) => [zone, []]));
-  for (const record of planned.desired) byZone.get(record.zone)?.push(record);
-  const desiredByZone: Record<string, DesiredRecord[]> = Object.fromEntries(byZone);
-  return {
-    listing: {
-      source: listing.source,
-      requests: listing.requests,
-      ...(listing.fallbackReason ? { fallbackReason: listing.fallbackReason } : {}),
-      endpoints: endpoints.length,
-      pendingConnections: endpoints.filter(
-        (e) => !e.approved && e.connections.some((c) => c.status.toLowerCase() === 'pending'),
-      ).length,
-      invalidResources: split.invalid.length,
-    },
-    zones,
-    plan,
-    desiredByZone,
-    options: { ...base, preserveOwners: [...(planned.options.preserveOwners ?? [])] },
-    reads: Object.fromEntries(hub.reads),
-  };
-}
-
-/** Runs `work` over `items` with at most `limit` in flight. */
-async function forEachLimited<T>(
-  items: readonly T[],
-  limit: number,
-  work: (item: T) => Promise<void>,
-): Promise<void> {
-  let next = 0;
-  const worker = async (): Promise<void> => {
-    while (next < items.length) {
-      const item = items[next++] as T;
-      await work(item);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -296,8 +143,8 @@ export interface ZoneRecordsRead {
 }
 
 export async function readZoneRecords(raw: unknown): Promise<ZoneRecordsRead> {
-  const input = parse(zoneRecordsInput, raw, ACTIVITIES.readZoneRecords);
-  const { locateZone, config, meteredHub } = getOrchestrationDeps();
+  const input = parseActivityInput(zoneRecordsInput, raw, ACTIVITIES.readZoneRecords);
+  const { locateZone, config, meteredHub } = getAppDeps();
   const hub = meteredHub();
   const zoneRef = locateZone(input.zone);
   const names = [...new Set((input.names ?? []).map((n) => n.toLowerCase()))].sort();
@@ -413,8 +260,8 @@ export interface ZoneBatchResult {
 }
 
 export async function applyZoneChanges(raw: unknown, context: InvocationContext): Promise<ZoneBatchResult> {
-  const input = parse(applyInput, raw, ACTIVITIES.applyZoneChanges);
-  const deps = getOrchestrationDeps();
+  const input = parseActivityInput(applyInput, raw, ACTIVITIES.applyZoneChanges);
+  const deps = getAppDeps();
   const items = input.items as WorkItem[];
   const pacer = new GrantedSlotsPacer(input.granted);
   const options: Omit<PlanOptions, 'conflicts' | 'skips'> = {
@@ -508,45 +355,10 @@ export async function applyZoneChanges(raw: unknown, context: InvocationContext)
 }
 
 // ---------------------------------------------------------------------------------------------------------------
-// decideConnection
-
-const decideInput = z.object({
-  endpointId: z.string().min(1),
-  /** The vault (private link service) the endpoint connects to. */
-  privateLinkServiceId: z.string().min(1),
-  decision: z.enum(['Approved', 'Rejected']),
-  description: z.string().max(1024),
-});
-export type DecideConnectionInput = z.input<typeof decideInput>;
-
-export interface DecideConnectionResult {
-  readonly connectionId: string;
-  readonly status: string;
-}
-
-export async function decideConnection(raw: unknown): Promise<DecideConnectionResult> {
-  const input = parse(decideInput, raw, ACTIVITIES.decideConnection);
-  const { ports } = getOrchestrationDeps();
-  const vault = await ports.vaults.getVault(input.privateLinkServiceId);
-  if (!vault) throw new Error(`vault ${input.privateLinkServiceId} not found; cannot decide the connection`);
-  const endpointId = canonicalId(input.endpointId);
-  const connection = vault.connections.find((c) => c.privateEndpointId === endpointId);
-  if (!connection) {
-    throw new Error(`vault ${vault.id} has no private endpoint connection for ${endpointId}`);
-  }
-  if (connection.status === input.decision) return { connectionId: connection.id, status: connection.status };
-  const decided = await ports.vaults.decideConnection(connection.id, input.decision, input.description);
-  return { connectionId: decided.id, status: decided.status };
-}
-
-// ---------------------------------------------------------------------------------------------------------------
 
 df.app.activity(ACTIVITIES.readSyncSettings, { handler: () => readSyncSettings() });
-df.app.activity(ACTIVITIES.readEndpoint, { handler: (input: unknown) => readEndpointState(input) });
-df.app.activity(ACTIVITIES.planScope, { handler: (input: unknown) => planScope(input) });
 df.app.activity(ACTIVITIES.listHubZones, { handler: () => listHubZonesMetered() });
 df.app.activity(ACTIVITIES.readZoneRecords, { handler: (input: unknown) => readZoneRecords(input) });
 df.app.activity(ACTIVITIES.applyZoneChanges, {
   handler: (input: unknown, context: InvocationContext) => applyZoneChanges(input, context),
 });
-df.app.activity(ACTIVITIES.decideConnection, { handler: (input: unknown) => decideConnection(input) });

@@ -32,9 +32,9 @@ import type { ApplyTotals } from './contracts';
 import { EMPTY_TOTALS, parseInput } from './contracts';
 import { ACTIVITIES, ORCHESTRATIONS } from './names';
 import type { ReserveGrant } from './zonePacing';
-import { addTotals, transientRetryDelayMs } from './planning';
-import type { WorkItem } from './planning';
-import { emitEvent } from './orchestrationTelemetry';
+import { addTotals, transientRetryDelayMs } from './zoneWork';
+import type { WorkItem } from './zoneWork';
+import { emitEvent } from './telemetry';
 import { zonePacerId } from './zoneWritePacer';
 
 /** Activity retries: transient infrastructure failures of the activity itself (not per-record Azure errors). */

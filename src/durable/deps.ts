@@ -18,7 +18,7 @@ export interface MeteredHub {
   readonly reads: Map<string, number>;
 }
 
-export interface OrchestrationDeps {
+export interface AppDeps {
   readonly config: AppConfig;
   readonly ports: AzurePorts;
   /** The clients behind the ports (for the few calls no port covers, e.g. listing hub zones). */
@@ -38,7 +38,7 @@ export interface OrchestrationDeps {
 /** Environment variables that change what the deps connect to, besides the app settings. */
 const EXTRA_ENV = ['IDENTITY_ENDPOINT', 'IDENTITY_HEADER', 'MSI_ENDPOINT', 'MSI_SECRET'] as const;
 
-let cached: { fingerprint: string; deps: OrchestrationDeps } | undefined;
+let cached: { fingerprint: string; deps: AppDeps } | undefined;
 
 function fingerprint(env: NodeJS.ProcessEnv): string {
   return JSON.stringify([
@@ -48,7 +48,7 @@ function fingerprint(env: NodeJS.ProcessEnv): string {
 }
 
 /** Builds deps from settings. */
-function buildOrchestrationDeps(env: NodeJS.ProcessEnv = process.env): OrchestrationDeps {
+function buildAppDeps(env: NodeJS.ProcessEnv = process.env): AppDeps {
   const config = parseAppConfig(env);
   const retry: RetryOptions = { maxAttempts: 4, baseDelayMs: 200, maxDelayMs: 10_000 };
   const clients = createAzureClients({
@@ -109,8 +109,8 @@ function buildOrchestrationDeps(env: NodeJS.ProcessEnv = process.env): Orchestra
 }
 
 /** The deps for this invocation, built from `process.env` (cached until the settings change). */
-export function getOrchestrationDeps(): OrchestrationDeps {
+export function getAppDeps(): AppDeps {
   const fp = fingerprint(process.env);
-  if (!cached || cached.fingerprint !== fp) cached = { fingerprint: fp, deps: buildOrchestrationDeps() };
+  if (!cached || cached.fingerprint !== fp) cached = { fingerprint: fp, deps: buildAppDeps() };
   return cached.deps;
 }

@@ -5,19 +5,17 @@
  */
 import type { HttpResponseInit } from '@azure/functions';
 import { ConfigError } from '../core/config';
-import { getOrchestrationDeps } from './deps';
-import type { OrchestrationDeps } from './deps';
+import { getAppDeps } from './deps';
+import type { AppDeps } from './deps';
 import { errorResponse } from './http';
 
-export type AppRuntime = OrchestrationDeps;
-
 export type RuntimeResult =
-  { readonly ok: true; readonly runtime: AppRuntime } | { readonly ok: false; readonly error: ConfigError };
+  { readonly ok: true; readonly runtime: AppDeps } | { readonly ok: false; readonly error: ConfigError };
 
 /** The runtime for the current app settings, or the configuration error that prevents it. Never throws. */
 export function loadRuntime(): RuntimeResult {
   try {
-    return { ok: true, runtime: getOrchestrationDeps() };
+    return { ok: true, runtime: getAppDeps() };
   } catch (error) {
     if (error instanceof ConfigError) return { ok: false, error };
     // The client factory's only failure is an unreadable CA file.
@@ -35,7 +33,7 @@ export function configurationInvalid(error: ConfigError): HttpResponseInit {
 }
 
 /** The runtime, or throws the configuration error (for triggers where a retry is the right answer). */
-export function requireRuntime(): AppRuntime {
+export function requireRuntime(): AppDeps {
   const result = loadRuntime();
   if (!result.ok) throw result.error;
   return result.runtime;

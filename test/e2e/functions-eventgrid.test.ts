@@ -18,7 +18,7 @@ import {
   waitUntil,
   type DemoStack,
 } from '../../local/demo';
-import { syncInstanceId } from '../../src/durable/contracts';
+import { syncInstanceId } from '../../src/flows/sync/contracts';
 import { telemetryCounters } from '../../src/durable/telemetry';
 import { FUNCTION_NAMES } from '../../src/core/functionNames';
 import { parseTelemetryLine } from '../../src/core/telemetry';

@@ -26,7 +26,7 @@ import { outsideSpokes } from '../../core/spokeScope';
 import { TELEMETRY_EVENTS } from '../../core/telemetry';
 import { AzureOperationError, ConnectionStateChangedError } from '../../azure/ports';
 import { EXTERNAL_EVENTS } from '../../durable/names';
-import type { ApprovalDecisionEvent } from '../../durable/contracts';
+import type { ApprovalDecisionEvent } from './contracts';
 import { claimDecision } from './lock';
 import { locateConnection } from './lookup';
 import type { LocatedConnection } from './lookup';
@@ -36,22 +36,18 @@ import {
   connectionNameProblem,
   decisionDescription,
 } from './request';
-import {
-  ReplayGuard,
-  SIGNATURE_HEADER,
-  TIMESTAMP_HEADER,
-  verifyApprovalSignature,
-} from './signature';
+import { ReplayGuard, SIGNATURE_HEADER, TIMESTAMP_HEADER, verifyApprovalSignature } from './signature';
 import { badRequest, errorResponse, fieldErrors, parseJsonText, readBoundedBody } from '../../durable/http';
 import { configurationInvalid, loadRuntime } from '../../durable/runtime';
-import type { AppRuntime } from '../../durable/runtime';
-import { findInstance, isActive, startOrSignalEndpoint } from '../sync/starter';
-import { trackEvent } from '../../durable/telemetry';
+import type { AppDeps } from '../../durable/deps';
+import { findInstance, isActive } from '../../durable/instances';
+import { startOrSignalEndpoint } from '../sync/starter';
+import { emitEvent } from '../../durable/telemetry';
 
 const replayGuard = new ReplayGuard();
 
 /** Why a resource is outside the configured spokes (for a 403), or undefined when it is inside. */
-function scopeRefusal(runtime: AppRuntime, what: string, resourceId: string): string | undefined {
+function scopeRefusal(runtime: AppDeps, what: string, resourceId: string): string | undefined {
   const id = checkResourceId(resourceId, what === 'vault' ? 'vault' : 'privateEndpoint');
   if (!id.ok) return `the ${what} ${id.message}`;
   const outside = outsideSpokes(runtime.config, id.id.subscriptionId, id.id.resourceGroup);
@@ -114,7 +110,7 @@ export async function decideApproval(
   }
 
   const refuse = (message: string, detail: Record<string, string> = {}): HttpResponseInit => {
-    trackEvent(context, TELEMETRY_EVENTS.approvalRefused, {
+    emitEvent(context, TELEMETRY_EVENTS.approvalRefused, {
       reason: 'out-of-scope',
       connectionId: displayText(connectionName, 120),
       decision: body.decision,
@@ -183,7 +179,7 @@ export async function decideApproval(
     };
   }
   if (claim.outcome === 'busy') {
-    trackEvent(context, TELEMETRY_EVENTS.approvalRefused, {
+    emitEvent(context, TELEMETRY_EVENTS.approvalRefused, {
       reason: 'concurrent-decision',
       connectionId: connection.name,
       decision: body.decision,
@@ -224,7 +220,7 @@ export async function decideApproval(
   } finally {
     await claim.release();
   }
-  trackEvent(context, TELEMETRY_EVENTS.approvalDecided, {
+  emitEvent(context, TELEMETRY_EVENTS.approvalDecided, {
     connectionId: connection.name,
     decision: body.decision,
     endpointId,

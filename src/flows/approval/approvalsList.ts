@@ -10,7 +10,7 @@ import { FUNCTION_NAMES } from '../../core/functionNames';
 import { TELEMETRY_METRICS } from '../../core/telemetry';
 import { listPendingApprovals } from './lookup';
 import { configurationInvalid, loadRuntime } from '../../durable/runtime';
-import { trackMetric } from '../../durable/telemetry';
+import { emitMetric } from '../../durable/telemetry';
 
 export async function listApprovals(
   _request: HttpRequest,
@@ -20,7 +20,7 @@ export async function listApprovals(
   const loaded = loadRuntime();
   if (!loaded.ok) return configurationInvalid(loaded.error);
   const { pending, vaults, waitingInstances } = await listPendingApprovals(loaded.runtime, client);
-  trackMetric(context, TELEMETRY_METRICS.pendingApprovalCount, pending.length);
+  emitMetric(context, TELEMETRY_METRICS.pendingApprovalCount, pending.length);
   return {
     status: 200,
     jsonBody: {

@@ -9,7 +9,7 @@ import { z } from 'zod';
 import { issueApprovalChallenge } from '../../core/approvalProof';
 import type { ApprovalChallenge } from '../../core/approvalProof';
 import { describeIssues } from '../../durable/contracts';
-import { getOrchestrationDeps } from '../../durable/deps';
+import { getAppDeps } from '../../durable/deps';
 import { ACTIVITIES } from '../../durable/names';
 
 const challengeInput = z.object({
@@ -23,7 +23,7 @@ export function issueChallenge(raw: unknown): ApprovalChallenge {
   if (!parsed.success) {
     throw new Error(`${ACTIVITIES.issueApprovalChallenge}: invalid input: ${describeIssues(parsed.error)}`);
   }
-  const secret = getOrchestrationDeps().config.approvalWebhookSecret;
+  const secret = getAppDeps().config.approvalWebhookSecret;
   if (!secret) {
     throw new Error('APPROVAL_WEBHOOK_SECRET is not set: no approval decision could be proven');
   }

@@ -10,10 +10,10 @@ import { readEndpoints, splitResources } from '../../core/endpoint';
 import { canonicalId, isResourceType, parseResourceId } from '../../core/resourceId';
 import { resourceInSpokes } from '../../core/spokeScope';
 import type { PrivateEndpointConnectionInfo } from '../../azure/ports';
-import type { SyncEndpointStatus } from '../../durable/contracts';
-import { syncInstanceId } from '../../durable/contracts';
+import type { SyncEndpointStatus } from '../sync/contracts';
+import { syncInstanceId } from '../sync/contracts';
 import { VAULT_TYPE } from './request';
-import type { AppRuntime } from '../../durable/runtime';
+import type { AppDeps } from '../../durable/deps';
 
 export interface WaitingApproval {
   readonly instanceId: string;
@@ -82,7 +82,7 @@ export async function waitingApprovals(client: DurableClient): Promise<Map<strin
  * through any manual connection, so that an already decided connection is still found.
  */
 export async function vaultsWithPendingConnections(
-  runtime: AppRuntime,
+  runtime: AppDeps,
   anyManual = false,
 ): Promise<Set<string>> {
   const { config, ports } = runtime;
@@ -109,7 +109,7 @@ export async function vaultsWithPendingConnections(
 
 /** The vaults to look on, sorted: those the scope's endpoints point at plus those waiting instances name. */
 async function candidateVaults(
-  runtime: AppRuntime,
+  runtime: AppDeps,
   waiting: Map<string, WaitingApproval>,
   anyManual: boolean,
 ): Promise<string[]> {
@@ -146,7 +146,7 @@ function toPending(
 
 /** Every connection waiting for a decision on the candidate vaults, sorted by vault and name. */
 export async function listPendingApprovals(
-  runtime: AppRuntime,
+  runtime: AppDeps,
   client: DurableClient,
 ): Promise<{ pending: PendingApproval[]; vaults: string[]; waitingInstances: number }> {
   const waiting = await waitingApprovals(client);
@@ -175,7 +175,7 @@ export interface LocatedConnection {
  * was already decided is still found, so a repeated decision can answer with it).
  */
 export async function locateConnection(
-  runtime: AppRuntime,
+  runtime: AppDeps,
   client: DurableClient,
   connectionName: string,
   vaultId: string | undefined,

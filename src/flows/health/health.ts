@@ -20,7 +20,7 @@ import { displayText } from '../../core/safeText';
 import { PrivateDnsZoneReader } from '../../azure';
 import { toAzureError } from '../../azure/errors';
 import { loadRuntime } from '../../durable/runtime';
-import type { AppRuntime } from '../../durable/runtime';
+import type { AppDeps } from '../../durable/deps';
 
 /** Zones every Backup private endpoint needs besides its regional Backup zone, in the public cloud. */
 export const HEALTH_ZONES = [
@@ -66,7 +66,7 @@ function untilAborted<T>(work: Promise<T>, signal: AbortSignal): Promise<T> {
 
 /** Runs the checks once against Azure: one token request and one read per zone, no retries. */
 export async function runHealthChecks(
-  runtime: AppRuntime,
+  runtime: AppDeps,
   options: { readonly timeoutMs?: number } = {},
 ): Promise<HealthCheck[]> {
   const signal = AbortSignal.timeout(options.timeoutMs ?? HEALTH_TIMEOUT_MS);
@@ -114,8 +114,8 @@ export async function runHealthChecks(
   return checks;
 }
 
-let cached: { runtime: AppRuntime; atMs: number; report: HealthReport } | undefined;
-let inFlight: { runtime: AppRuntime; report: Promise<HealthReport> } | undefined;
+let cached: { runtime: AppDeps; atMs: number; report: HealthReport } | undefined;
+let inFlight: { runtime: AppDeps; report: Promise<HealthReport> } | undefined;
 
 /**
  * The current health: from the cache while it is younger than `HEALTH_CACHE_MS` (and the settings have not

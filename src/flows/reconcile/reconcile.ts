@@ -10,15 +10,18 @@ import type { OrchestrationContext, Task } from 'durable-functions';
 import { describePlan } from '../../core/plan';
 import { TELEMETRY_EVENTS, TELEMETRY_METRICS } from '../../core/telemetry';
 import { hubZoneGroups } from '../../core/config';
-import type { HubReads, PlanScopeInput, ScopePlan, SyncSettings } from '../../durable/activities';
+import type { HubReads, SyncSettings } from '../../durable/activities';
+import type { PlanScopeInput, ScopePlan } from './planScope';
 import { readsBySubscription, reportExtraHubReads, reserveHubReads } from '../../durable/hubReadBudget';
 import type { ApplyZoneInput, ApplyZoneOutput } from '../../durable/applyZone';
 import { ACTIVITY_RETRY } from '../../durable/applyZone';
-import { parseInput, reconcileInputSchema } from '../../durable/contracts';
-import type { ReconcileOutput, ReconcileStatus } from '../../durable/contracts';
+import { parseInput } from '../../durable/contracts';
+import { reconcileInputSchema } from './contracts';
+import type { ReconcileOutput, ReconcileStatus } from './contracts';
 import { ACTIVITIES, ORCHESTRATIONS } from '../../durable/names';
-import { chunk, describeScope, listingScopeFor, sumTotals, workByZone, zonesToWrite } from '../../durable/planning';
-import { emitFinal, emitFinalMetric } from '../../durable/orchestrationTelemetry';
+import { chunk, sumTotals, workByZone, zonesToWrite } from '../../durable/zoneWork';
+import { describeScope, listingScopeFor } from './scope';
+import { emitFinal, emitFinalMetric } from '../../durable/telemetry';
 
 /** Zones applied at once. */
 const ZONE_FAN_OUT = 8;

@@ -8,8 +8,8 @@ import * as df from 'durable-functions';
 import type { DurableClient } from 'durable-functions';
 import { FUNCTION_NAMES } from '../../core/functionNames';
 import { ORCHESTRATIONS } from '../../durable/names';
-import type { ReconcileInput } from '../../durable/contracts';
-import { isActive } from '../sync/starter';
+import type { ReconcileInput } from './contracts';
+import { isActive } from '../../durable/instances';
 
 export const DEFAULT_RECONCILE_SCHEDULE = '0 0 */6 * * *';
 export const TIMER_INSTANCE_PREFIX = 'reconcile-timer-';

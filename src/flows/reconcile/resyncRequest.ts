@@ -13,8 +13,8 @@ import { SYNC_POLICIES } from '../../core/plan';
 import { parseResourceId } from '../../core/resourceId';
 import { outsideSpokes } from '../../core/spokeScope';
 import type { SpokeScope } from '../../core/spokeScope';
-import { readScope } from '../../durable/contracts';
-import type { ReconcileInput, ReconcileScope } from '../../durable/contracts';
+import { readScope } from './contracts';
+import type { ReconcileInput, ReconcileScope } from './contracts';
 
 export const RESYNC_BODY_MAX_BYTES = 64 * 1024;
 

@@ -10,7 +10,7 @@ import type { DurableClient } from 'durable-functions';
 import { FUNCTION_NAMES } from '../../core/functionNames';
 import { ORCHESTRATIONS } from '../../durable/names';
 import { errorResponse } from '../../durable/http';
-import { findInstance } from '../sync/starter';
+import { findInstance } from '../../durable/instances';
 
 const RESYNC_ID = /^resync-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 

@@ -14,14 +14,16 @@ import { TELEMETRY_EVENTS } from '../../core/telemetry';
 import type { CurrentRecordSet } from '../../core/types';
 import type { SyncSettings } from '../../durable/activities';
 import { ACTIVITY_RETRY, applyZonePaced, readHubRecords } from '../../durable/applyZone';
-import { parseInput, removeEndpointInputSchema } from '../../durable/contracts';
-import type { ApplyTotals, RemoveEndpointOutput } from '../../durable/contracts';
+import { parseInput } from '../../durable/contracts';
+import { removeEndpointInputSchema } from './contracts';
+import type { ApplyTotals } from '../../durable/contracts';
+import type { RemoveEndpointOutput } from './contracts';
 import { EMPTY_TOTALS } from '../../durable/contracts';
 import { endpointRecordsId } from '../../durable/endpointRecords';
 import type { EndpointRecordsState } from '../../durable/endpointRecords';
 import { ACTIVITIES, ORCHESTRATIONS } from '../../durable/names';
-import { addTotals, namesByZone, workForZone, zonesToWrite } from '../../durable/planning';
-import { emitFinal } from '../../durable/orchestrationTelemetry';
+import { addTotals, namesByZone, workForZone, zonesToWrite } from '../../durable/zoneWork';
+import { emitFinal } from '../../durable/telemetry';
 
 export function* removeEndpointOrchestrator(
   context: OrchestrationContext,

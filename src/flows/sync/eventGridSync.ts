@@ -18,9 +18,9 @@ import { FUNCTION_NAMES } from '../../core/functionNames';
 import { TELEMETRY_EVENTS } from '../../core/telemetry';
 import type { EndpointReader } from '../../azure/ports';
 import { requireRuntime } from '../../durable/runtime';
-import type { AppRuntime } from '../../durable/runtime';
+import type { AppDeps } from '../../durable/deps';
 import { isoEventTime, startOrSignalEndpoint } from './starter';
-import { trackEvent } from '../../durable/telemetry';
+import { emitEvent } from '../../durable/telemetry';
 
 export type ResourceEventOutcome =
   | { readonly kind: 'ignored'; readonly reason: string; readonly message: string }
@@ -82,7 +82,7 @@ export async function handleResourceEvent(
   event: unknown,
   client: DurableClient,
   context: InvocationContext,
-  runtime: AppRuntime = requireRuntime(),
+  runtime: AppDeps = requireRuntime(),
 ): Promise<ResourceEventOutcome> {
   const { config, ports } = runtime;
   const parsed = parseResourceEvent(event, {
@@ -94,7 +94,7 @@ export async function handleResourceEvent(
     message: string,
     extra: Record<string, string> = {},
   ): ResourceEventOutcome => {
-    trackEvent(context, TELEMETRY_EVENTS.eventIgnored, { reason, error: message, ...extra });
+    emitEvent(context, TELEMETRY_EVENTS.eventIgnored, { reason, error: message, ...extra });
     return { kind: 'ignored', reason, message };
   };
   if (parsed.kind === 'ignored') return ignore(parsed.reason, parsed.message);

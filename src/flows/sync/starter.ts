@@ -13,44 +13,16 @@
  * Duplicates and races only ever cost an extra read; a delivery fails only when the task hub cannot be reached
  * or an instance stays `finishing` beyond `settleTimeoutMs` (Event Grid then retries it).
  */
-import * as df from 'durable-functions';
 import type { DurableClient, DurableOrchestrationStatus } from 'durable-functions';
+import { findInstance, isActive } from '../../durable/instances';
 import { EXTERNAL_EVENTS, ORCHESTRATIONS } from '../../durable/names';
-import { syncInstanceId } from '../../durable/contracts';
-import type {
-  EndpointChangedEvent,
-  SyncEndpointInput,
-  SyncEndpointStatus,
-} from '../../durable/contracts';
-
-const ACTIVE: ReadonlySet<string> = new Set([
-  df.OrchestrationRuntimeStatus.Running,
-  df.OrchestrationRuntimeStatus.Pending,
-  df.OrchestrationRuntimeStatus.ContinuedAsNew,
-  df.OrchestrationRuntimeStatus.Suspended,
-]);
-
-export function isActive(status: DurableOrchestrationStatus | undefined): boolean {
-  return status !== undefined && ACTIVE.has(status.runtimeStatus);
-}
+import { syncInstanceId } from './contracts';
+import type { EndpointChangedEvent, SyncEndpointInput, SyncEndpointStatus } from './contracts';
 
 /** True while a `syncEndpoint` instance takes its last look in the mailbox before it completes. */
 function isFinishing(status: DurableOrchestrationStatus | undefined): boolean {
   const custom = status?.customStatus as Partial<SyncEndpointStatus> | null | undefined;
   return isActive(status) && typeof custom === 'object' && custom !== null && custom.phase === 'finishing';
-}
-
-/** The instance's status, or `undefined` when the task hub has never seen it. */
-export async function findInstance(
-  client: DurableClient,
-  instanceId: string,
-): Promise<DurableOrchestrationStatus | undefined> {
-  try {
-    return await client.getStatus(instanceId, { showInput: false });
-  } catch (error) {
-    if (error instanceof Error && / 404 /.test(error.message)) return undefined;
-    throw error;
-  }
 }
 
 /** A start refused because an instance with that id is not finished (HTTP 409 from the task hub). */

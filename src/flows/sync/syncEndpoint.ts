@@ -27,32 +27,29 @@ import type { ApprovalChallenge } from '../../core/approvalProof';
 import { parseResourceId } from '../../core/resourceId';
 import { resourceInSpokes } from '../../core/spokeScope';
 import { TELEMETRY_EVENTS } from '../../core/telemetry';
-import type { EndpointRead, SyncSettings } from '../../durable/activities';
+import type { EndpointRead } from './readEndpoint';
+import type { SyncSettings } from '../../durable/activities';
 import { ACTIVITY_RETRY } from '../../durable/applyZone';
-import {
-  approvalDecisionEventSchema,
-  endpointChangedEventSchema,
-  parseInput,
-  syncEndpointInputSchema,
-} from '../../durable/contracts';
+import { approvalDecisionEventSchema } from '../approval/contracts';
+import { endpointChangedEventSchema, syncEndpointInputSchema } from './contracts';
+import { parseInput } from '../../durable/contracts';
+import type { ApplyTotals } from '../../durable/contracts';
 import type {
-  ApplyTotals,
   EndpointChangedEvent,
   ParsedSyncEndpointInput,
-  RemoveEndpointInput,
-  RemoveEndpointOutput,
   SyncCarry,
   SyncEndpointInput,
   SyncEndpointOutput,
   SyncEndpointStatus,
   SyncPhase,
-} from '../../durable/contracts';
+} from './contracts';
+import type { RemoveEndpointInput, RemoveEndpointOutput } from '../remove/contracts';
 import { backupWatchStateId } from '../watch/backupWatchState';
 import { ACTIVITIES, EXTERNAL_EVENTS, ORCHESTRATIONS } from '../../durable/names';
-import { dnsReadyBackoffMs } from '../../durable/planning';
+import { dnsReadyBackoffMs } from './readiness';
 import { syncPass } from './syncPass';
 import type { SyncPassResult } from './syncPass';
-import { emitEvent, emitFinal, logOnce } from '../../durable/orchestrationTelemetry';
+import { emitEvent, emitFinal, logOnce } from '../../durable/telemetry';
 
 type Outcome = SyncEndpointOutput['outcome'];
 

@@ -17,8 +17,8 @@ import type { ApplyTotals } from '../../durable/contracts';
 import { EMPTY_TOTALS } from '../../durable/contracts';
 import { endpointRecordsId } from '../../durable/endpointRecords';
 import type { EndpointRecordsState } from '../../durable/endpointRecords';
-import { addTotals, namesByZone, workForZone, zonesToWrite } from '../../durable/planning';
-import { emitEvent } from '../../durable/orchestrationTelemetry';
+import { addTotals, namesByZone, workForZone, zonesToWrite } from '../../durable/zoneWork';
+import { emitEvent } from '../../durable/telemetry';
 
 export interface SyncPassResult {
   readonly totals: ApplyTotals;

@@ -17,10 +17,11 @@ import { TELEMETRY_EVENTS, TELEMETRY_METRICS } from '../../core/telemetry';
 import { backupWatchStateId } from './backupWatchState';
 import type { BackupWatchState } from './backupWatchState';
 import { requireRuntime } from '../../durable/runtime';
-import type { AppRuntime } from '../../durable/runtime';
-import { findInstance, isActive, startOrSignalEndpoint } from '../sync/starter';
-import { syncInstanceId } from '../../durable/contracts';
-import { trackEvent, trackMetric } from '../../durable/telemetry';
+import type { AppDeps } from '../../durable/deps';
+import { findInstance, isActive } from '../../durable/instances';
+import { startOrSignalEndpoint } from '../sync/starter';
+import { syncInstanceId } from '../sync/contracts';
+import { emitEvent, emitMetric } from '../../durable/telemetry';
 
 /** Every five minutes, two minutes past the reconcile's ticks (which fall on the hour), so the two never race. */
 export const DEFAULT_BACKUP_WATCH_SCHEDULE = '0 2-59/5 * * * *';
@@ -43,7 +44,7 @@ export interface BackupWatchOutcome {
 export async function runBackupWatch(
   client: DurableClient,
   context: InvocationContext,
-  runtime: AppRuntime = requireRuntime(),
+  runtime: AppDeps = requireRuntime(),
 ): Promise<BackupWatchOutcome> {
   const { config, ports } = runtime;
   const listing = await ports.endpoints.listScope({
@@ -83,7 +84,7 @@ export async function runBackupWatch(
     busy,
     requests: listing.requests,
   };
-  trackEvent(context, TELEMETRY_EVENTS.backupWatchCompleted, {
+  emitEvent(context, TELEMETRY_EVENTS.backupWatchCompleted, {
     endpoints: outcome.endpoints,
     changed: outcome.changed.length,
     gone: outcome.gone.length,
@@ -91,7 +92,7 @@ export async function runBackupWatch(
     requests: outcome.requests,
     source: listing.source,
   });
-  trackMetric(context, TELEMETRY_METRICS.backupWatchChangedCount, outcome.changed.length, {
+  emitMetric(context, TELEMETRY_METRICS.backupWatchChangedCount, outcome.changed.length, {
     source: listing.source,
   });
   context.log(
