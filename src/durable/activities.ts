@@ -24,7 +24,7 @@ import type { ApplyTotals } from './contracts';
 import { describeIssues } from './contracts';
 import { getAppDeps } from './deps';
 import { ACTIVITIES } from './names';
-import { GrantedSlotsPacer } from './zonePacing';
+import { GrantedSlotsPacer } from '../azure/grantedSlotsPacer';
 import type { WorkItem } from './zoneWork';
 import { emitEvent, emitMetric } from './telemetry';
 

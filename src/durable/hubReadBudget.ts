@@ -17,24 +17,21 @@
 import * as df from 'durable-functions';
 import type { EntityContext, OrchestrationContext, Task } from 'durable-functions';
 import { z } from 'zod';
-import { PRIVATE_DNS_READ_WINDOW_MS } from '../azure/pacer';
+import { HUB_READ_LIMIT, withMargin } from '../core/slidingWindow';
 import { zoneLocation } from '../core/config';
 import type { HubLayout } from '../core/config';
 import { ENTITIES } from './names';
 import { penalizeZone, recordUse, reserveWrites } from './zonePacing';
-import type { ReserveGrant, ZoneBucketLimits, ZonePacerState } from './zonePacing';
-
-/** Private DNS counts reads per five minutes. */
-export const HUB_READ_WINDOW_MS = PRIVATE_DNS_READ_WINDOW_MS;
+import type { ReserveGrant, PacedWindowLimits, ZonePacerState } from './zonePacing';
 
 /** The sliding window for `budget` reads per five minutes (5% longer, as the write window). */
-export function hubReadLimits(budget: number): ZoneBucketLimits {
+export function hubReadLimits(budget: number): PacedWindowLimits {
   const capacity = Math.max(1, Math.floor(budget));
   return {
     capacity,
-    refillPerSecond: capacity / (HUB_READ_WINDOW_MS / 1000),
+    refillPerSecond: capacity / (HUB_READ_LIMIT.windowMs / 1000),
     maxBatch: capacity,
-    windowMs: Math.round(HUB_READ_WINDOW_MS * 1.05),
+    windowMs: withMargin(HUB_READ_LIMIT).windowMs,
   };
 }
 

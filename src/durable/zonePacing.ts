@@ -3,50 +3,43 @@
  * Function instances run, so the budget lives in a durable entity per hub zone (`zoneWritePacer`), whose state
  * and arithmetic are here (pure, so the entity stays deterministic and the maths is unit-tested).
  *
- * The budget is a sliding window, as in the CLI's pacer: at most `capacity` writes start in any window of
- * `windowMs` (60 s plus 5% margin). A token bucket of 60 with a refill of one per second would let up to 120
- * writes through in one minute after a quiet spell, which a service counting per minute refuses. An orchestrator
- * reserves a batch (`reserveWrites`) with its own `currentUtcDateTime`; the entity grants up to `maxBatch` writes
- * (no more than the window has free, so small batches fill it) and answers the time they may start (`notBeforeMs`). Reservations queue up: a grant may lie in the future, and
- * the next one starts no earlier. A 429 from Azure fills the window and blocks the zone until its `Retry-After`
- * has passed (`penalizeZone`), for every orchestration that writes to the zone; after that, slots come back at
- * `refillPerSecond`.
+ * The budget is the sliding window of src/core/slidingWindow.ts, as in the CLI's pacer: at most `capacity` writes
+ * start in any window of `windowMs` (60 s plus the 5% margin). An orchestrator reserves a batch (`reserveWrites`)
+ * with its own `currentUtcDateTime`; the entity grants up to `maxBatch` writes (no more than the window has free,
+ * so small batches fill it) and answers the time they may start (`notBeforeMs`). Reservations queue up: a grant
+ * may lie in the future, and the next one starts no earlier. A 429 from Azure fills the window and blocks the zone
+ * until its `Retry-After` has passed (`penalizeZone`), for every orchestration that writes to the zone; after that,
+ * slots come back at `refillPerSecond`. The hub read budget entity keeps the same state with its own limits.
  *
- * Inside the apply activity, `GrantedSlotsPacer` (a `WritePacer` for `applyPlan`) lets exactly the granted
+ * Inside the apply activity, `GrantedSlotsPacer` (src/azure, a `WritePacer` for `applyPlan`) lets exactly the granted
  * number of writes through; a 429 or an exhausted grant defers the remaining writes back to the orchestrator,
  * which reports the `Retry-After` to the entity and asks for new slots, waiting on durable timers, not in the
  * activity.
  */
-import { WriteDeferredError } from '../azure/ports';
-import type { PaceKey, WritePacer } from '../azure/ports';
+import {
+  ZONE_WRITE_LIMIT,
+  freeAt as windowFreeAt,
+  latestStarts,
+  wholeCapacity,
+  windowOpensAt,
+  withMargin,
+} from '../core/slidingWindow';
+import type { SlidingWindowLimit } from '../core/slidingWindow';
 
-export { WRITE_DEFERRED } from '../azure/ports';
-
-export interface ZoneBucketLimits {
-  /** Writes that may start in any window of `windowMs`. */
-  readonly capacity: number;
-  /** Slots that come back per second after a 429 emptied the budget. */
+/** A sliding window an entity paces by, with how grants are cut and how fast slots return after a 429. */
+export interface PacedWindowLimits extends SlidingWindowLimit {
+  /** Slots that come back per second after a 429 emptied the window. */
   readonly refillPerSecond: number;
   /** Largest batch one reservation is granted (keeps activities short). */
   readonly maxBatch: number;
-  /** Length of the sliding window (default `capacity / refillPerSecond` seconds). */
-  readonly windowMs?: number;
 }
 
-/**
- * Private DNS: 60 create/update/delete per zone per minute. The window is 5% longer than a minute (as the CLI's
- * pacer), so writes that reach Azure a little later than their slot still fit its own count.
- */
-export const ZONE_WRITE_LIMITS: ZoneBucketLimits = {
-  capacity: 60,
+/** Private DNS: 60 create/update/delete per zone per minute, in a window 5% longer (as the CLI's pacer). */
+export const ZONE_WRITE_LIMITS: PacedWindowLimits = {
+  ...withMargin(ZONE_WRITE_LIMIT),
   refillPerSecond: 1,
   maxBatch: 20,
-  windowMs: 63_000,
 };
-
-function windowOf(limits: ZoneBucketLimits): number {
-  return limits.windowMs ?? (limits.capacity / limits.refillPerSecond) * 1000;
-}
 
 export interface ZonePacerState {
   /** Slots free in the window at `atMs` (for status; the window itself is `recent`). */
@@ -88,7 +81,7 @@ export interface PenalizeRequest {
 
 export function initialZonePacerState(
   nowMs: number,
-  limits: ZoneBucketLimits = ZONE_WRITE_LIMITS,
+  limits: PacedWindowLimits = ZONE_WRITE_LIMITS,
 ): ZonePacerState {
   return {
     tokens: limits.capacity,
@@ -129,8 +122,8 @@ function rebase(state: ZonePacerState, nowMs: number): ZonePacerState {
  * JSON, so anything else found there (a `null` where a number was, state of a token-bucket version without
  * `recent`) is read conservatively: a token-bucket state counts its used tokens as writes started at `atMs`.
  */
-function recentWrites(state: ZonePacerState, limits: ZoneBucketLimits): number[] {
-  const capacity = Math.max(1, Math.floor(limits.capacity));
+function recentWrites(state: ZonePacerState, limits: PacedWindowLimits): number[] {
+  const capacity = wholeCapacity(limits);
   if (Array.isArray(state.recent)) {
     return (state.recent as unknown[])
       .filter((t): t is number => typeof t === 'number' && Number.isFinite(t))
@@ -146,7 +139,7 @@ function recentWrites(state: ZonePacerState, limits: ZoneBucketLimits): number[]
 function loadState(
   current: ZonePacerState | undefined,
   nowMs: number,
-  limits: ZoneBucketLimits,
+  limits: PacedWindowLimits,
 ): ZonePacerState {
   if (!current) return initialZonePacerState(nowMs, limits);
   const finite = (value: unknown, fallback: number): number =>
@@ -165,17 +158,16 @@ function loadState(
   return { ...state, recent: recentWrites(state, limits) };
 }
 
-/** Slots free at `t`: the capacity less the writes started in the window that ends at `t`. */
-function freeAt(recent: readonly number[], t: number, limits: ZoneBucketLimits): number {
-  const windowMs = windowOf(limits);
-  return limits.capacity - recent.filter((start) => start > t - windowMs && start <= t).length;
+/** Slots free at `t` (core/slidingWindow.ts). */
+function freeAt(recent: readonly number[], t: number, limits: PacedWindowLimits): number {
+  return windowFreeAt(recent, t, limits);
 }
 
 /** Grants up to `maxBatch` writes and says when they may start; the state moves past the grant. */
 export function reserveWrites(
   current: ZonePacerState | undefined,
   request: ReserveRequest,
-  limits: ZoneBucketLimits = ZONE_WRITE_LIMITS,
+  limits: PacedWindowLimits = ZONE_WRITE_LIMITS,
 ): { state: ZonePacerState; grant: ReserveGrant } {
   if (!Number.isFinite(request.nowMs)) {
     // No usable caller time: grant nothing and leave the state as it is.
@@ -193,14 +185,12 @@ export function reserveWrites(
   let free = freeAt(recent, start, limits);
   if (free < 1) {
     // The window is full: wait until its oldest write leaves it, then grant what is free at that moment.
-    start = (recent[recent.length - Math.floor(limits.capacity)] ?? start) + windowOf(limits);
+    start = windowOpensAt(recent, limits) ?? start + limits.windowMs;
     free = freeAt(recent, start, limits);
   }
   const granted = Math.max(1, Math.min(wanted, limits.maxBatch, Math.floor(free)));
   const notBeforeMs = start;
-  const nextRecent = [...recent, ...Array.from({ length: granted }, () => notBeforeMs)].slice(
-    -Math.max(1, Math.floor(limits.capacity)),
-  );
+  const nextRecent = latestStarts([...recent, ...Array.from({ length: granted }, () => notBeforeMs)], limits);
   return {
     state: {
       ...state,
@@ -224,7 +214,7 @@ export function reserveWrites(
 export function settleWrites(
   current: ZonePacerState | undefined,
   request: { readonly grantedAtMs: number; readonly count: number; readonly nowMs: number },
-  limits: ZoneBucketLimits = ZONE_WRITE_LIMITS,
+  limits: PacedWindowLimits = ZONE_WRITE_LIMITS,
 ): ZonePacerState {
   if (!Number.isFinite(request.nowMs) || !(request.count >= 1))
     return current ?? initialZonePacerState(0, limits);
@@ -253,15 +243,15 @@ export function settleWrites(
 export function recordUse(
   current: ZonePacerState | undefined,
   request: { readonly count: number; readonly nowMs: number },
-  limits: ZoneBucketLimits = ZONE_WRITE_LIMITS,
+  limits: PacedWindowLimits = ZONE_WRITE_LIMITS,
 ): ZonePacerState {
   if (!Number.isFinite(request.nowMs) || !(request.count >= 1))
     return current ?? initialZonePacerState(0, limits);
   const state = rebase(loadState(current, request.nowMs, limits), request.nowMs);
-  const count = Math.min(Math.floor(request.count), Math.max(1, Math.floor(limits.capacity)));
+  const count = Math.min(Math.floor(request.count), wholeCapacity(limits));
   const recent = [...recentWrites(state, limits), ...Array.from({ length: count }, () => request.nowMs)]
     .sort((a, b) => a - b)
-    .slice(-Math.max(1, Math.floor(limits.capacity)));
+    .slice(-wholeCapacity(limits));
   return { ...state, recent, tokens: freeAt(recent, request.nowMs, limits), granted: state.granted + count };
 }
 
@@ -269,15 +259,15 @@ export function recordUse(
 export function penalizeZone(
   current: ZonePacerState | undefined,
   request: PenalizeRequest,
-  limits: ZoneBucketLimits = ZONE_WRITE_LIMITS,
+  limits: PacedWindowLimits = ZONE_WRITE_LIMITS,
 ): ZonePacerState {
   if (!Number.isFinite(request.nowMs)) return current ?? initialZonePacerState(0, limits);
   const state = rebase(loadState(current, request.nowMs, limits), request.nowMs);
   const wait = Number.isFinite(request.retryAfterMs) ? Math.max(0, request.retryAfterMs) : 0;
   // A full window whose slots free one per 1/refill seconds from now: after the block, writes resume at that pace.
   // Slots without a recorded write take the latest start that pace allows (finite, so the state stays JSON).
-  const capacity = Math.max(1, Math.floor(limits.capacity));
-  const windowMs = windowOf(limits);
+  const capacity = wholeCapacity(limits);
+  const windowMs = limits.windowMs;
   const spacing = 1000 / limits.refillPerSecond;
   const recent = recentWrites(state, limits);
   const missing = capacity - recent.length;
@@ -294,44 +284,4 @@ export function penalizeZone(
     blockedUntilMs: Math.max(state.blockedUntilMs, request.nowMs + wait),
     penalties: state.penalties + 1,
   };
-}
-
-/**
- * `WritePacer` for one apply activity: lets `granted` writes through (the slots the zone entity reserved) and
- * defers everything after a 429 or beyond the grant. `retryAfterMs` is the longest `Retry-After` seen.
- */
-export class GrantedSlotsPacer implements WritePacer {
-  private used = 0;
-  private penalty: number | undefined;
-
-  constructor(private readonly granted: number) {}
-
-  get retryAfterMs(): number | undefined {
-    return this.penalty;
-  }
-
-  get writesUsed(): number {
-    return this.used;
-  }
-
-  /** True once a 429 was seen: retries must not wait in the activity. */
-  get throttled(): boolean {
-    return this.penalty !== undefined;
-  }
-
-  acquire(key: PaceKey): Promise<() => void> {
-    if (this.penalty !== undefined) {
-      return Promise.reject(new WriteDeferredError(key, `zone throttled (Retry-After ${this.penalty} ms)`));
-    }
-    if (this.used >= this.granted) {
-      return Promise.reject(new WriteDeferredError(key, `the ${this.granted} granted write slots are used`));
-    }
-    this.used++;
-    // The zone entity's grant already counts this write; nothing to do when it is answered.
-    return Promise.resolve(() => undefined);
-  }
-
-  penalize(_key: PaceKey, retryAfterMs: number): void {
-    this.penalty = Math.max(this.penalty ?? 0, retryAfterMs);
-  }
 }

@@ -1,8 +1,8 @@
 /** The zone write budget (entity state arithmetic) and the activity-side slot pacer. */
 import { maxInWindow } from '../helpers/rateWindow';
+import { GrantedSlotsPacer } from '../../src/azure/grantedSlotsPacer';
+import { WRITE_DEFERRED } from '../../src/azure/ports';
 import {
-  GrantedSlotsPacer,
-  WRITE_DEFERRED,
   initialZonePacerState,
   penalizeZone,
   reserveWrites,

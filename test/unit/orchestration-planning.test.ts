@@ -7,7 +7,15 @@ import { approvalDecisionEventSchema } from '../../src/flows/approval/contracts'
 import { parseScopeString, reconcileInputSchema } from '../../src/flows/reconcile/contracts';
 import { removeInstanceId } from '../../src/flows/remove/contracts';
 import { syncEndpointInputSchema, syncInstanceId } from '../../src/flows/sync/contracts';
-import { addTotals, chunk, namesByZone, sumTotals, workByZone, workForZone, zonesToWrite } from '../../src/durable/zoneWork';
+import {
+  addTotals,
+  chunk,
+  namesByZone,
+  sumTotals,
+  workByZone,
+  workForZone,
+  zonesToWrite,
+} from '../../src/durable/zoneWork';
 import { describeScope, listingScopeFor, planScopeFor } from '../../src/flows/reconcile/scope';
 import { dnsReadyBackoffMs } from '../../src/flows/sync/readiness';
 
