@@ -1,18 +1,21 @@
 /**
  * Where pending private endpoint connections are found: the vaults that endpoints in scope connect to with a
- * `Pending` manual connection (one Resource Graph listing), plus the vaults that `syncEndpoint` instances
- * waiting in `awaiting-approval` name in their custom status — in both cases only vaults inside the configured
- * spokes. The vault is the authority for a connection's state; the orchestrations only say who is waiting.
+ * `Pending` manual connection (src/azure/vaultConnections.ts: one Resource Graph listing), plus the vaults that
+ * `syncEndpoint` instances waiting in `awaiting-approval` name in their custom status — in both cases only vaults
+ * inside the configured spokes. The vault is the authority for a connection's state; the orchestrations only say
+ * who is waiting.
  */
 import * as df from 'durable-functions';
 import type { DurableClient } from 'durable-functions';
-import { readEndpoints, splitResources } from '../../core/endpoint';
-import { canonicalId, isResourceType, parseResourceId } from '../../core/resourceId';
-import { resourceInSpokes } from '../../core/spokeScope';
+import { canonicalId } from '../../core/resourceId';
+import {
+  findConnectionByName,
+  isVaultInSpokes,
+  vaultsWithPendingConnections,
+} from '../../azure/vaultConnections';
 import type { PrivateEndpointConnectionInfo } from '../../azure/ports';
 import type { SyncEndpointStatus } from '../sync/contracts';
 import { syncInstanceId } from '../sync/contracts';
-import { VAULT_TYPE } from './request';
 import type { AppDeps } from '../../durable/deps';
 
 export interface WaitingApproval {
@@ -39,11 +42,6 @@ export interface PendingApproval {
   readonly instanceId?: string;
   readonly requestedAt?: string;
   readonly deadline?: string;
-}
-
-function isVaultId(id: string): boolean {
-  const parsed = parseResourceId(id);
-  return parsed !== undefined && isResourceType(parsed, VAULT_TYPE);
 }
 
 function isSyncStatus(value: unknown): value is SyncEndpointStatus {
@@ -77,45 +75,15 @@ export async function waitingApprovals(client: DurableClient): Promise<Map<strin
   return waiting;
 }
 
-/**
- * Vaults that endpoints in the configured scope connect to through a `Pending` connection, or (`anyManual`)
- * through any manual connection, so that an already decided connection is still found.
- */
-export async function vaultsWithPendingConnections(
-  runtime: AppDeps,
-  anyManual = false,
-): Promise<Set<string>> {
-  const { config, ports } = runtime;
-  const listing = await ports.endpoints.listScope({
-    subscriptionIds: config.spokeSubscriptionIds,
-    ...(config.spokeResourceGroups.length > 0 ? { resourceGroups: config.spokeResourceGroups } : {}),
-  });
-  const vaults = new Set<string>();
-  for (const state of readEndpoints(splitResources(listing.resources))) {
-    for (const connection of state.connections) {
-      const relevant = anyManual ? connection.manual : connection.status.toLowerCase() === 'pending';
-      // Only vaults inside the spokes: the app never decides for a vault outside them.
-      if (
-        relevant &&
-        isVaultId(connection.privateLinkServiceId) &&
-        resourceInSpokes(config, connection.privateLinkServiceId)
-      ) {
-        vaults.add(canonicalId(connection.privateLinkServiceId));
-      }
-    }
-  }
-  return vaults;
-}
-
 /** The vaults to look on, sorted: those the scope's endpoints point at plus those waiting instances name. */
 async function candidateVaults(
   runtime: AppDeps,
   waiting: Map<string, WaitingApproval>,
   anyManual: boolean,
 ): Promise<string[]> {
-  const vaults = await vaultsWithPendingConnections(runtime, anyManual);
+  const vaults = await vaultsWithPendingConnections(runtime.ports, runtime.config, anyManual);
   for (const w of waiting.values()) {
-    if (isVaultId(w.vaultId) && resourceInSpokes(runtime.config, w.vaultId)) vaults.add(w.vaultId);
+    if (isVaultInSpokes(runtime.config, w.vaultId)) vaults.add(w.vaultId);
   }
   return [...vaults].sort();
 }
@@ -187,19 +155,14 @@ export async function locateConnection(
   } else {
     candidates = await candidateVaults(runtime, waiting, true);
   }
-  const wanted = connectionName.toLowerCase();
-  for (const candidate of candidates) {
-    const vault = await runtime.ports.vaults.getVault(candidate);
-    const connection = vault?.connections.find((c) => c.name.toLowerCase() === wanted);
-    if (!connection) continue;
-    const endpointId = canonicalId(connection.privateEndpointId);
-    const wait = waiting.get(endpointId);
-    return {
-      vaultId: candidate,
-      connection,
-      ...(wait ? { waiting: wait } : {}),
-      instanceId: wait?.instanceId ?? syncInstanceId(endpointId),
-    };
-  }
-  return undefined;
+  const found = await findConnectionByName(runtime.ports, candidates, connectionName);
+  if (!found) return undefined;
+  const endpointId = canonicalId(found.connection.privateEndpointId);
+  const wait = waiting.get(endpointId);
+  return {
+    vaultId: found.vaultId,
+    connection: found.connection,
+    ...(wait ? { waiting: wait } : {}),
+    instanceId: wait?.instanceId ?? syncInstanceId(endpointId),
+  };
 }

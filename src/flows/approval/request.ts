@@ -11,7 +11,6 @@ import { checkResourceId, nameProblem } from '../../core/armNames';
 import { canonicalId } from '../../core/resourceId';
 
 export const APPROVAL_BODY_MAX_BYTES = 16 * 1024;
-export const VAULT_TYPE = 'Microsoft.RecoveryServices/vaults';
 
 /** Why a `{connection}` name (path or body) breaks the naming rule, or undefined when it is usable. */
 export function connectionNameProblem(name: string): string | undefined {

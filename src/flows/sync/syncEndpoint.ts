@@ -44,7 +44,7 @@ import type {
   SyncPhase,
 } from './contracts';
 import type { RemoveEndpointInput, RemoveEndpointOutput } from '../remove/contracts';
-import { backupWatchStateId } from '../watch/backupWatchState';
+import { backupWatchStateId } from '../watch/contracts';
 import { ACTIVITIES, EXTERNAL_EVENTS, ORCHESTRATIONS } from '../../durable/names';
 import { dnsReadyBackoffMs } from './readiness';
 import { syncPass } from './syncPass';

@@ -14,8 +14,8 @@ import { compareWithSynced, endpointFingerprint, isBackupEndpoint } from '../../
 import { readEndpoints, splitResources } from '../../core/endpoint';
 import { FUNCTION_NAMES } from '../../core/functionNames';
 import { TELEMETRY_EVENTS, TELEMETRY_METRICS } from '../../core/telemetry';
-import { backupWatchStateId } from './backupWatchState';
-import type { BackupWatchState } from './backupWatchState';
+import { backupWatchStateId } from './contracts';
+import type { BackupWatchState } from './contracts';
 import { requireRuntime } from '../../durable/runtime';
 import type { AppDeps } from '../../durable/deps';
 import { findInstance, isActive } from '../../durable/instances';

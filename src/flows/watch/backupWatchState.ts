@@ -12,18 +12,8 @@
 import * as df from 'durable-functions';
 import type { EntityContext } from 'durable-functions';
 import { z } from 'zod';
+import type { BackupWatchState } from './contracts';
 import { ENTITIES } from '../../durable/names';
-
-export interface BackupWatchState {
-  /** Canonical endpoint id → fingerprint of what the app last synced. */
-  readonly synced: Record<string, string>;
-}
-
-export const BACKUP_WATCH_KEY = 'estate';
-
-export function backupWatchStateId(): df.EntityId {
-  return new df.EntityId(ENTITIES.backupWatchState, BACKUP_WATCH_KEY);
-}
 
 const syncedInput = z.object({ endpointId: z.string().min(1), fingerprint: z.string().min(1) });
 const forgetInput = z.object({ endpointId: z.string().min(1) });
