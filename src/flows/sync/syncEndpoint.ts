@@ -22,15 +22,11 @@ import * as df from 'durable-functions';
 import type { OrchestrationContext, Task, TimerTask } from 'durable-functions';
 import { endpointFingerprint, isBackupEndpoint } from '../../core/backupWatch';
 import type { EndpointState } from '../../core/endpoint';
-import { verifyApprovalProof } from '../../core/approvalProof';
-import type { ApprovalChallenge } from '../../core/approvalProof';
 import { parseResourceId } from '../../core/resourceId';
-import { resourceInSpokes } from '../../core/spokeScope';
 import { TELEMETRY_EVENTS } from '../../core/telemetry';
 import type { EndpointRead } from './readEndpoint';
 import type { SyncSettings } from '../../durable/activities';
 import { ACTIVITY_RETRY } from '../../durable/applyZone';
-import { approvalDecisionEventSchema } from '../approval/contracts';
 import { endpointChangedEventSchema, syncEndpointInputSchema } from './contracts';
 import { parseInput } from '../../durable/contracts';
 import type { ApplyTotals } from '../../durable/contracts';
@@ -47,9 +43,10 @@ import type { RemoveEndpointInput, RemoveEndpointOutput } from '../remove/contra
 import { backupWatchStateId } from '../watch/contracts';
 import { ACTIVITIES, EXTERNAL_EVENTS, ORCHESTRATIONS } from '../../durable/names';
 import { dnsReadyBackoffMs } from './readiness';
+import { awaitApproval } from '../approval/approvalWait';
 import { syncPass } from './syncPass';
 import type { SyncPassResult } from './syncPass';
-import { emitEvent, emitFinal, logOnce } from '../../durable/telemetry';
+import { emitFinal, logOnce } from '../../durable/telemetry';
 
 type Outcome = SyncEndpointOutput['outcome'];
 
@@ -387,132 +384,30 @@ export function* syncEndpointOrchestrator(
           `connection ${pending.name} is Pending and APPROVAL_MODE is off: no records until someone approves it`,
         );
       }
-      const subscriptionId = parsedId.subscriptionId;
-      if (
-        settings.approvalMode === 'auto' &&
-        settings.approvalAutoSubscriptions.includes(subscriptionId) &&
-        !carry.autoApproved &&
-        resourceInSpokes(settings, pending.privateLinkServiceId)
-      ) {
-        status('approving', `auto-approving ${pending.name}: subscription ${subscriptionId} is allow-listed`);
-        yield context.df.callActivityWithRetry(ACTIVITIES.decideConnection, ACTIVITY_RETRY, {
-          endpointId,
-          privateLinkServiceId: pending.privateLinkServiceId,
-          decision: 'Approved',
-          description: `Approved by privatelink-dns-sync: subscription ${subscriptionId} is allow-listed`,
-        });
-        return yield* continueAfterMailbox(
-          {
-            autoApproved: true,
-            decision: {
-              decision: 'Approved',
-              approver: 'auto-approval',
-              reason: 'subscription allow-listed',
-            },
-          },
-          { trigger: 'approval', ...eventFields() },
-          () =>
-            emitFinal(context, TELEMETRY_EVENTS.approvalDecided, {
-              decision: 'Approved',
-              endpointId,
-              vaultId: pending.privateLinkServiceId,
-              trigger: 'auto',
-            }),
-        );
-      }
-
-      // A decision counts only with the webhook's proof for this wait's challenge (core/approvalProof.ts).
-      const challenge =
-        carry.approvalChallenge ??
-        ((yield context.df.callActivityWithRetry(ACTIVITIES.issueApprovalChallenge, ACTIVITY_RETRY, {
-          instanceId: context.df.instanceId,
-          connectionName: pending.name,
-        })) as ApprovalChallenge);
-      const deadlineMs = carry.approvalDeadline
-        ? Date.parse(carry.approvalDeadline)
-        : nowMs() + settings.approvalTimeoutHours * 3_600_000;
-      const requestedAt = carry.approvalRequestedAt ?? iso(nowMs());
-      if (!carry.approvalDeadline) {
-        emitEvent(context, TELEMETRY_EVENTS.approvalPending, {
-          endpointId,
-          vaultId: pending.privateLinkServiceId,
-          connectionId: pending.name,
-        });
-      }
-      status('awaiting-approval', `connection ${pending.name} is Pending: waiting for an approval decision`, {
-        until: iso(deadlineMs),
-        approval: {
-          privateLinkServiceId: pending.privateLinkServiceId,
-          connectionName: pending.name,
-          requestedAt,
-          deadline: iso(deadlineMs),
-          challengeId: challenge.challengeId,
-        },
+      const wait = yield* awaitApproval(context, {
+        endpointId,
+        subscriptionId: parsedId.subscriptionId,
+        pending,
+        settings,
+        carry,
+        status,
       });
-      const timer: TimerTask = context.df.createTimer(new Date(deadlineMs));
-      const decisionTask = context.df.waitForExternalEvent(EXTERNAL_EVENTS.approvalDecision);
-      const changedTask = context.df.waitForExternalEvent(EXTERNAL_EVENTS.endpointChanged);
-      const winner = yield context.df.Task.any([decisionTask, changedTask, timer]);
-      if (winner === timer) {
-        return yield* end(
-          'approval-timed-out',
-          `no approval decision for ${pending.name} within ${settings.approvalTimeoutHours} h: no records`,
-          {
-            emit: () =>
-              emitFinal(context, TELEMETRY_EVENTS.approvalDecided, {
-                decision: 'TimedOut',
-                endpointId,
-                vaultId: pending.privateLinkServiceId,
-              }),
-          },
-        );
-      }
-      timer.cancel();
-      const waitCarry: Partial<SyncCarry> = {
-        approvalDeadline: iso(deadlineMs),
-        approvalRequestedAt: requestedAt,
-        approvalChallenge: challenge,
-      };
-      if (winner === decisionTask) {
-        const parsed = approvalDecisionEventSchema.safeParse(decisionTask.result);
-        if (!parsed.success) {
-          logOnce(context, `syncEndpoint ${endpointId}: ignored a malformed approval decision`);
-          return yield* continueAfterMailbox(waitCarry, eventFields());
-        }
-        if (!verifyApprovalProof(challenge, parsed.data.decision, parsed.data.proof)) {
-          return yield* continueAfterMailbox(waitCarry, eventFields(), () =>
-            emitFinal(context, TELEMETRY_EVENTS.approvalRefused, {
-              reason: 'no-webhook-proof',
-              endpointId,
-              vaultId: pending.privateLinkServiceId,
-            }),
+      switch (wait.kind) {
+        case 'approved':
+          return yield* continueAfterMailbox(
+            wait.carry,
+            { trigger: 'approval', ...eventFields() },
+            wait.emit,
           );
-        }
-        // The proof stays out of the carry: only the decision itself travels on.
-        const { decision: verdict, approver, reason } = parsed.data;
-        const decision = { decision: verdict, approver, reason };
-        const emitDecision = (): void =>
-          emitFinal(context, TELEMETRY_EVENTS.approvalDecided, {
-            decision: decision.decision,
-            endpointId,
-            vaultId: pending.privateLinkServiceId,
-            trigger: 'webhook',
-          });
-        if (decision.decision === 'Rejected') {
-          return yield* end(
-            'rejected',
-            `rejected by ${decision.approver}${decision.reason ? `: ${decision.reason}` : ''}; no records`,
-            { decision, emit: emitDecision },
-          );
-        }
-        return yield* continueAfterMailbox(
-          { ...waitCarry, decision },
-          { trigger: 'approval', ...eventFields() },
-          emitDecision,
-        );
+        case 'rejected':
+          return yield* end('rejected', wait.message, { decision: wait.decision, emit: wait.emit });
+        case 'timed-out':
+          return yield* end('approval-timed-out', wait.message, { emit: wait.emit });
+        case 'ignored':
+          return yield* continueAfterMailbox(wait.carry, eventFields(), wait.emit);
+        case 'changed':
+          return yield* continueAfterMailbox(wait.carry, wait.change ? fromChange(wait.change) : {});
       }
-      const changed = endpointChangedEventSchema.safeParse(changedTask.result ?? {});
-      return yield* continueAfterMailbox(waitCarry, changed.success ? fromChange(changed.data) : {});
     }
 
     // 3. Plan and apply.
