@@ -13,6 +13,7 @@ export { AzureClients, createAzureClients, ARM_SCOPE } from './clients';
 export type { AzureClientOptions } from './clients';
 export { applyPlan, applyWrites } from './applyPlan';
 export type {
+  ApplyCounts,
   ApplyPlanDeps,
   ApplyReport,
   ApplyFailure,

@@ -10,6 +10,7 @@ import { z } from 'zod';
 import { checkResourceId } from '../core/armNames';
 import type { ResourceKind } from '../core/armNames';
 import { canonicalId } from '../core/resourceId';
+import type { ApplyCounts } from '../azure/applyPlan';
 
 // ---------------------------------------------------------------------------------------------------------------
 // Instance ids and entity keys
@@ -48,18 +49,13 @@ export const guid = z
 // ---------------------------------------------------------------------------------------------------------------
 // Applying
 
-/** What applying changes did (summed over zones and batches). */
-export interface ApplyTotals {
-  readonly written: number;
-  readonly created: number;
-  readonly updated: number;
-  readonly adopted: number;
-  readonly deleted: number;
-  readonly unchanged: number;
+/**
+ * What applying changes did, summed over batches and zones: the counters of src/azure's `ApplyReport` plus what
+ * only the durable path knows (paced waits), with conflicts counted and failures summed up so the totals stay small
+ * in history, custom status and outputs.
+ */
+export interface ApplyTotals extends ApplyCounts {
   readonly conflicts: number;
-  readonly throttled: number;
-  readonly retried: number;
-  readonly replans: number;
   /** Times the zone entity made a batch wait for write slots or a Retry-After. */
   readonly pacedWaits: number;
   readonly failures: {

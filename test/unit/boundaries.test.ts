@@ -40,7 +40,7 @@ describe('layer boundaries', () => {
 
   describe('a tree that breaks each rule once is refused', () => {
     const violations = cruise(path.join(ROOT, 'test/fixtures/boundaries'), 'src');
-    const pairs = violations.map((v) => [v.rule.name, v.from, v.to]);
+    const pairs = violations.map((v): [string, string, string] => [v.rule.name, v.from, v.to]);
 
     it.each([
       ['core-is-pure', 'src/core/engine.ts', 'src/azure/adapter.ts'],
