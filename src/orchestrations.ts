@@ -5,9 +5,11 @@
  * - activities `readSyncSettings`, `readEndpoint`, `listHubZones`, `planScope`, `readZoneRecords`,
  *   `applyZoneChanges`, `decideConnection`, `issueApprovalChallenge`;
  * - entities `zoneWritePacer` (per hub zone), `endpointRecords` (per endpoint), `backupWatchState` (one),
- *   `hubReadBudget` (per hub subscription) and `approvalLock` (per vault connection).
+ *   `hubReadBudget` (per hub subscription); `approvalLock` (per vault connection) is registered with the approvals
+ *   trigger (flows/approval/lock.ts).
  *
- * Starters use the names in `./names` and the inputs in `./contracts`.
+ * It re-exports the durable names and every flow's public contracts, so starters, tests and the demo have one
+ * place to import them from. With src/index.ts (which adds the triggers) it is the app's composition root.
  */
 import './durable/activities';
 import './flows/sync/readEndpoint';

@@ -1,10 +1,10 @@
 /**
  * Names of the durable orchestrations, activities, entities and external events of the sync engine.
  *
- * Registration: `import './orchestrations'` (that is `src/orchestrations/index.ts`) registers every
- * orchestration, activity and entity below with `df.app.*` as a side effect of the import (one pattern per
- * file, each file registers itself). Starters only need these names and the input contracts in
- * `contracts.ts`:
+ * Registration: `import './orchestrations'` (that is `src/orchestrations.ts`) registers every orchestration,
+ * activity and entity below with `df.app.*` as a side effect of the import (each file of a flow registers
+ * itself). These names never change: deployed task hubs hold instances and histories under them. Starters only
+ * need these names and the contracts of the flow they start (`src/flows/<flow>/contracts.ts`):
  *
  * - Event Grid starter: `syncInstanceId(endpointId)` is the instance id. If that instance is running, raise
  *   `EXTERNAL_EVENTS.endpointChanged` to it (payload `EndpointChangedEvent`); otherwise start

@@ -1,7 +1,7 @@
 /**
  * The pure parts of reading only what must be read: which hub records an endpoint's sync reads (core
  * `recordsToRead`), the Backup watch's fingerprints and comparison (core/backupWatch), the hub read budget's
- * window arithmetic (orchestrations/pacing + hubReadBudget) and the CLI's in-process read window.
+ * window arithmetic (durable/zonePacing + hubReadBudget) and the CLI's in-process read window.
  */
 import { compareWithSynced, endpointFingerprint, isBackupEndpoint } from '../../src/core/backupWatch';
 import type { EndpointState } from '../../src/core/endpoint';

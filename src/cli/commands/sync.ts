@@ -36,7 +36,7 @@ export interface SyncFlags extends ScopeFlags {
 }
 
 export interface SyncDeps extends Pick<ContextOptions, 'clients' | 'env'> {
-  /** Replaces the in-process token buckets (tests, or a shared pacer). */
+  /** Replaces the in-process pacer (tests, or a shared pacer). */
   readonly pacer?: WritePacer;
   /** Asks the operator a yes/no question (default: on the terminal, when there is one). */
   readonly confirm?: (question: string) => Promise<boolean>;

@@ -80,7 +80,7 @@ export type SyncPhase =
   /**
    * The generation has decided how it ends and is taking what its mailbox still holds: a change found there
    * starts a new generation; otherwise the instance completes. A starter that raised an event and then sees this
-   * phase waits for the outcome (see functions/starters.ts), because an event that arrives after the last look
+   * phase waits for the outcome (see starter.ts), because an event that arrives after the last look
    * is dropped with the completed instance.
    */
   | 'finishing'

@@ -8,7 +8,7 @@
  * 1. no instance, or a finished one → start it (its first act is a read); a 409 means another delivery started
  *    it a moment ago, possibly before our change → signal it instead;
  * 2. a running one → raise `endpointChanged`, then look again: still running and not `finishing` → it will take
- *    the event from its mailbox before it ends (see orchestrations/syncEndpoint.ts `drainMailbox`); `finishing`
+ *    the event from its mailbox before it ends (see syncEndpoint.ts `drainMailbox`); `finishing`
  *    → wait for it to decide; finished → our event may have been dropped, so start it again.
  * Duplicates and races only ever cost an extra read; a delivery fails only when the task hub cannot be reached
  * or an instance stays `finishing` beyond `settleTimeoutMs` (Event Grid then retries it).

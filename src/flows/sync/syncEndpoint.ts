@@ -8,7 +8,7 @@
  * approved through the vault when APPROVAL_MODE=auto allow-lists its subscription) → plan and apply its records
  * (`syncPass`). Long waits continue as new, so history stays small. An endpoint that is gone (404) is removed.
  * Nothing polls: FQDNs Backup adds later without an event are found by the estate-level Backup watch
- * (functions/backupWatch.ts), which signals this instance like an event would.
+ * (flows/watch/backupWatch.ts), which signals this instance like an event would.
  *
  * The mailbox: every change delivered for the endpoint must lead to a read of live state after it. Durable
  * Functions buffers `endpointChanged` events raised before the instance waits for them, discards the ones still
@@ -16,7 +16,7 @@
  * ends — each outcome, every `continueAsNew`, and a failure — first takes what the mailbox holds (`drainMailbox`):
  * a change found there starts a new generation that re-reads. Events discarded by a `continueAsNew` are covered by
  * the new generation's read; events that arrive after the last look are the starter's to notice (phase `finishing`,
- * see functions/starters.ts).
+ * see starter.ts).
  */
 import * as df from 'durable-functions';
 import type { OrchestrationContext, Task, TimerTask } from 'durable-functions';

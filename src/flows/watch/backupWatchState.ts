@@ -1,7 +1,7 @@
 /**
  * Durable entity `backupWatchState` (one, key `estate`): what the app last synced for each Backup endpoint, as
  * the fingerprint of its DNS data (core `endpointFingerprint`). The Backup watch timer reads it and compares it with
- * what Resource Graph shows now (see functions/backupWatch.ts). Operations:
+ * what Resource Graph shows now (see backupWatch.ts). Operations:
  *
  * - `synced` `{ endpointId, fingerprint }` — signalled by `syncEndpoint` after it planned a Backup endpoint;
  * - `forget` `{ endpointId }` — signalled when an endpoint is removed or found out of scope;
