@@ -4,9 +4,9 @@
  *
  * Each generation: read the endpoint and its NICs (activity) → while its DNS data is not ready, wait on durable
  * timers with back-off (bounded by DNS_READY_MAX_WAIT_MINUTES; an `endpointChanged` event re-reads at once) → a
- * `Pending` connection waits for `approvalDecision` raced against the APPROVAL_TIMEOUT_HOURS timer (or is
- * approved through the vault when APPROVAL_MODE=auto allow-lists its subscription) → plan and apply its records
- * (`syncPass`). Long waits continue as new, so history stays small. An endpoint that is gone (404) is removed.
+ * `Pending` connection goes through the approval wait (flows/approval/approvalWait.ts: `approvalDecision` raced
+ * against the APPROVAL_TIMEOUT_HOURS timer, or approval through the vault when APPROVAL_MODE=auto allow-lists its
+ * subscription) → plan and apply its records (`syncPass`). Long waits continue as new, so history stays small. An endpoint that is gone (404) is removed.
  * Nothing polls: FQDNs Backup adds later without an event are found by the estate-level Backup watch
  * (flows/watch/backupWatch.ts), which signals this instance like an event would.
  *
