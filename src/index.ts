@@ -10,14 +10,14 @@ import { startTelemetry, stopTelemetry } from './azure/telemetry';
 
 startTelemetry();
 import './orchestrations';
-import './functions/eventGridSync';
-import './functions/resync';
-import './functions/resyncStatus';
-import './functions/approvals';
-import './functions/approvalsList';
-import './functions/reconcileTimer';
-import './functions/backupWatch';
-import './functions/health';
+import './flows/sync/eventGridSync';
+import './flows/reconcile/resync';
+import './flows/reconcile/resyncStatus';
+import './flows/approval/approvals';
+import './flows/approval/approvalsList';
+import './flows/reconcile/reconcileTimer';
+import './flows/watch/backupWatch';
+import './flows/health/health';
 
 // Responses are small JSON bodies: no HTTP streaming (the local host does not offer it either).
 app.setup({ enableHttpStream: false });

@@ -40,7 +40,11 @@ export interface ApplyOutcome {
   readonly replans: number;
 }
 
-export interface ApplyReport {
+/**
+ * The counters of applying changes, declared once: `ApplyReport` (one `applyPlan`/`applyWrites` call, with every
+ * detail) and the durable `ApplyTotals` (its JSON summary, summed over batches and zones) both carry them.
+ */
+export interface ApplyCounts {
   /** Record sets written (created + updated + adopted + deleted). */
   readonly written: number;
   readonly created: number;
@@ -49,14 +53,18 @@ export interface ApplyReport {
   readonly deleted: number;
   /** Records the plan left alone plus those a re-plan found already right. */
   readonly unchanged: number;
-  readonly conflicts: Conflict[];
-  readonly skips: Skip[];
   /** 429 answers waited out and retried. */
   readonly throttled: number;
   /** 5xx / connection failures retried. */
   readonly retried: number;
   /** 412 answers that led to re-reading and re-planning one record. */
   readonly replans: number;
+}
+
+/** What one `applyPlan` / `applyWrites` call did, in full (the CLI prints it; the apply activity sums it up). */
+export interface ApplyReport extends ApplyCounts {
+  readonly conflicts: Conflict[];
+  readonly skips: Skip[];
   readonly failures: ApplyFailure[];
   /** Writes the pacer handed back (grant used up, zone throttled), as last planned: queue them again. */
   readonly deferred: PendingWrite[];

@@ -5,6 +5,7 @@ import {
 } from '../core/endpoint';
 import type { NetworkInterfaceResource, PrivateEndpointResource } from '../core/endpoint';
 import { canonicalId, parseResourceId } from '../core/resourceId';
+import type { z } from 'zod';
 import type { AzureClients } from './clients';
 import { listAllPages, toAzureError, withRetry } from './errors';
 import type { RetryOptions } from './errors';
@@ -385,25 +386,25 @@ function nicsOf(
   return [...out];
 }
 
-function parseEndpoint(raw: unknown, id: string): PrivateEndpointResource {
-  const parsed = privateEndpointResource.safeParse(raw);
+/**
+ * Checks an ARM body against the engine's schema and hands it on as ARM sent it: validated, but fields the core
+ * schema does not name (subnet, ...) stay.
+ */
+function checkedBody<T>(schema: z.ZodType, raw: unknown, id: string, what: string): T {
+  const parsed = schema.safeParse(raw);
   if (!parsed.success) {
     throw toAzureError(
-      new Error(`unexpected private endpoint body: ${parsed.error.issues[0]?.message ?? 'invalid'}`),
+      new Error(`unexpected ${what} body: ${parsed.error.issues[0]?.message ?? 'invalid'}`),
       id,
     );
   }
-  // Validated, but handed on as ARM sent it: fields the core schema does not name (subnet, ...) stay.
-  return raw as PrivateEndpointResource;
+  return raw as T;
+}
+
+function parseEndpoint(raw: unknown, id: string): PrivateEndpointResource {
+  return checkedBody<PrivateEndpointResource>(privateEndpointResource, raw, id, 'private endpoint');
 }
 
 function parseNic(raw: unknown, id: string): NetworkInterfaceResource {
-  const parsed = networkInterfaceResource.safeParse(raw);
-  if (!parsed.success) {
-    throw toAzureError(
-      new Error(`unexpected network interface body: ${parsed.error.issues[0]?.message ?? 'invalid'}`),
-      id,
-    );
-  }
-  return raw as NetworkInterfaceResource;
+  return checkedBody<NetworkInterfaceResource>(networkInterfaceResource, raw, id, 'network interface');
 }

@@ -13,6 +13,7 @@ export { AzureClients, createAzureClients, ARM_SCOPE } from './clients';
 export type { AzureClientOptions } from './clients';
 export { applyPlan, applyWrites } from './applyPlan';
 export type {
+  ApplyCounts,
   ApplyPlanDeps,
   ApplyReport,
   ApplyFailure,
@@ -20,15 +21,9 @@ export type {
   ApplyProgress,
   PendingWrite,
 } from './applyPlan';
-export {
-  SlidingWindowBudget,
-  TokenBucketPacer,
-  unpaced,
-  PRIVATE_DNS_ZONE_WRITES_PER_MINUTE,
-  PRIVATE_DNS_READS_PER_WINDOW,
-  PRIVATE_DNS_READ_WINDOW_MS,
-} from './pacer';
-export type { TokenBucketPacerOptions } from './pacer';
+export { SlidingWindowBudget, SlidingWindowPacer, unpaced } from './pacer';
+export { GrantedSlotsPacer } from './grantedSlotsPacer';
+export type { SlidingWindowPacerOptions } from './pacer';
 export { toAzureError, withRetry, retryAfterMs } from './errors';
 export type { RetryOptions } from './errors';
 export { ArmEndpointReader, scopeQuery, filterScope } from './endpointReader';

@@ -1,22 +1,18 @@
+import { WINDOW_SAFETY_MARGIN, ZONE_WRITE_LIMIT, windowOpensAt, wholeCapacity } from '../core/slidingWindow';
 import { sleep } from './errors';
 import type { PaceKey, WritePacer } from './ports';
 
-/** Private DNS: 60 create/update/delete operations per zone per minute. */
-export const PRIVATE_DNS_ZONE_WRITES_PER_MINUTE = 60;
-/** Private DNS: 500 GETs per subscription in any five minutes (shared by every tool reading the subscription). */
-export const PRIVATE_DNS_READS_PER_WINDOW = 500;
-export const PRIVATE_DNS_READ_WINDOW_MS = 5 * 60_000;
 /** ARM's per-subscription buckets for writes and deletes: 200 burst, 10 per second refill. */
 export const ARM_SUBSCRIPTION_WRITE_BUCKET = { capacity: 200, refillPerSecond: 10 } as const;
 
-export interface TokenBucketPacerOptions {
+export interface SlidingWindowPacerOptions {
   /** Writes allowed per zone in any window of `zoneWindowMs` (default 60). */
   readonly zoneWritesPerWindow?: number;
   /** Length of the zone window in (scaled) ms (default 60 000). */
   readonly zoneWindowMs?: number;
   /**
    * Extra length added to the zone window so that network jitter between us and the service cannot squeeze one
-   * write too many into the service's own window (default 0.05 = 5%).
+   * write too many into the service's own window (default `WINDOW_SAFETY_MARGIN`, 5%).
    */
   readonly safetyMargin?: number;
   /**
@@ -55,17 +51,18 @@ class Gcra {
 }
 
 /**
- * In-process pacer: per zone at most N writes in any sliding window (Private DNS's 60/minute), per subscription
- * a token bucket (ARM's write and delete buckets). Reservations are made synchronously, so concurrent callers
- * get distinct slots in call order; `penalize` (after a 429) moves the zone's and subscription's next slot back.
+ * The CLI's in-process pacer: per zone at most N writes in any sliding window (Private DNS's 60/minute, the
+ * arithmetic of core/slidingWindow.ts), and per subscription ARM's write and delete token buckets (a generic cell
+ * rate). Reservations are made synchronously, so concurrent callers get distinct slots in call order; `penalize`
+ * (after a 429) moves the zone's and subscription's next slot back.
  */
-export class TokenBucketPacer implements WritePacer {
+export class SlidingWindowPacer implements WritePacer {
   private readonly perZone: number;
   private readonly windowMs: number;
   private readonly timeScale: number;
   private readonly now: () => number;
   private readonly wait: (ms: number) => Promise<void>;
-  private readonly onWait: TokenBucketPacerOptions['onWait'];
+  private readonly onWait: SlidingWindowPacerOptions['onWait'];
   /** Per zone, the budget times of the latest writes (a write that left late is moved to when it left). */
   private readonly zoneSlots = new Map<string, { at: number }[]>();
   private readonly subBuckets = new Map<string, Gcra>();
@@ -74,11 +71,12 @@ export class TokenBucketPacer implements WritePacer {
   private readonly writeBucket: { readonly capacity: number; readonly refillPerSecond: number };
   private readonly deleteBucket: { readonly capacity: number; readonly refillPerSecond: number };
 
-  constructor(options: TokenBucketPacerOptions = {}) {
-    this.perZone = options.zoneWritesPerWindow ?? PRIVATE_DNS_ZONE_WRITES_PER_MINUTE;
+  constructor(options: SlidingWindowPacerOptions = {}) {
+    this.perZone = options.zoneWritesPerWindow ?? ZONE_WRITE_LIMIT.capacity;
     this.timeScale = options.timeScale ?? 1;
     this.windowMs =
-      (options.zoneWindowMs ?? 60_000) * (1 + (options.safetyMargin ?? 0.05)) +
+      (options.zoneWindowMs ?? ZONE_WRITE_LIMIT.windowMs) *
+        (1 + (options.safetyMargin ?? WINDOW_SAFETY_MARGIN)) +
       (options.jitterAllowanceMs ?? 150) * this.timeScale;
     this.now = options.now ?? Date.now;
     this.wait = options.sleep ?? sleep;
@@ -133,8 +131,8 @@ export class TokenBucketPacer implements WritePacer {
       limit = 'zone-window';
       at = last;
     }
-    if (times.length >= this.perZone) {
-      const windowOpens = (times[times.length - this.perZone] ?? 0) + this.windowMs;
+    const windowOpens = windowOpensAt(times, { capacity: this.perZone, windowMs: this.windowMs });
+    if (windowOpens !== undefined) {
       if (windowOpens > at) limit = 'zone-window';
       at = Math.max(at, windowOpens);
     }
@@ -174,7 +172,7 @@ export const unpaced: WritePacer = {
 };
 
 /**
- * An in-process budget of `capacity` uses in any window of `windowMs` (time-scaled like `TokenBucketPacer`):
+ * An in-process budget of `capacity` uses in any window of `windowMs` (time-scaled like `SlidingWindowPacer`):
  * `acquire` waits until one more use fits. The CLI paces its hub reads with it (Private DNS: 500 GETs per five
  * minutes per subscription); the Functions app shares one budget across instances through a durable entity instead.
  */
@@ -210,11 +208,10 @@ export class SlidingWindowBudget {
   /** Reserves the next slot synchronously (concurrent callers get distinct slots) and returns its budget time. */
   reserve(): number {
     const now = this.budgetNow();
-    const capacity = Math.max(1, Math.floor(this.capacity));
+    const limit = { capacity: this.capacity, windowMs: this.windowMs };
+    const capacity = wholeCapacity(limit);
     let at = Math.max(now, this.uses[this.uses.length - 1] ?? now);
-    if (this.uses.length >= capacity) {
-      at = Math.max(at, (this.uses[this.uses.length - capacity] ?? 0) + this.windowMs);
-    }
+    at = Math.max(at, windowOpensAt(this.uses, limit) ?? at);
     this.uses.push(at);
     if (this.uses.length > capacity * 2) this.uses.splice(0, this.uses.length - capacity);
     return at;

@@ -261,7 +261,7 @@ export interface PaceKey {
 }
 
 /**
- * Decides when a write may start. The CLI uses in-process token buckets (`TokenBucketPacer`); the Functions app
+ * Decides when a write may start. The CLI uses in-process sliding windows (`SlidingWindowPacer`); the Functions app
  * can swap in one backed by a durable entity so every instance shares the budget.
  */
 export interface WritePacer {

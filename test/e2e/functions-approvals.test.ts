@@ -19,7 +19,7 @@ import {
   waitUntil,
   type DemoStack,
 } from '../../local/demo';
-import { syncInstanceId } from '../../src/orchestrations/contracts';
+import { syncInstanceId } from '../../src/flows/sync/contracts';
 
 let stack: DemoStack;
 

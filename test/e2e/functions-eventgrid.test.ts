@@ -18,8 +18,8 @@ import {
   waitUntil,
   type DemoStack,
 } from '../../local/demo';
-import { syncInstanceId } from '../../src/orchestrations/contracts';
-import { telemetryCounters } from '../../src/functions/telemetry';
+import { syncInstanceId } from '../../src/flows/sync/contracts';
+import { telemetryCounters } from '../../src/durable/telemetry';
 import { FUNCTION_NAMES } from '../../src/core/functionNames';
 import { parseTelemetryLine } from '../../src/core/telemetry';
 

@@ -19,8 +19,8 @@ import {
   waitUntil,
   type DemoStack,
 } from '../../local/demo';
-import { HEALTH_ZONES, runHealthChecks } from '../../src/functions/health';
-import { loadRuntime } from '../../src/functions/runtime';
+import { HEALTH_ZONES, runHealthChecks } from '../../src/flows/health/health';
+import { loadRuntime } from '../../src/durable/runtime';
 
 let stack: DemoStack;
 

@@ -23,8 +23,9 @@ import {
 import { FUNCTION_NAMES } from '../../src/core/functionNames';
 import { encodeOwnership } from '../../src/core/ownership';
 import { ORCHESTRATIONS, syncInstanceId } from '../../src/orchestrations';
-import type { ApplyZoneInput, ApplyZoneOutput } from '../../src/orchestrations/applyZone';
-import type { ReconcileOutput, SyncEndpointStatus } from '../../src/orchestrations/contracts';
+import type { ApplyZoneInput, ApplyZoneOutput } from '../../src/durable/applyZone';
+import type { ReconcileOutput } from '../../src/flows/reconcile/contracts';
+import type { SyncEndpointStatus } from '../../src/flows/sync/contracts';
 
 const BLOB_ZONE = 'privatelink.blob.core.windows.net';
 const OWNER = 'privatelink-dns-sync';

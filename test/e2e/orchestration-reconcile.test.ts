@@ -6,7 +6,7 @@ import { TELEMETRY_EVENTS } from '../../src/core/telemetry';
 import { encodeOwnership } from '../../src/core/ownership';
 import { ORCHESTRATIONS } from '../../src/orchestrations';
 import type { ReconcileInput, ReconcileOutput } from '../../src/orchestrations';
-import type { ZonePacerState } from '../../src/orchestrations/pacing';
+import type { ZonePacerState } from '../../src/durable/zonePacing';
 import {
   BACKUP_ZONE,
   BLOB_ZONE,

@@ -5,7 +5,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { SyncEndpointOutput, SyncEndpointStatus } from '../../src/orchestrations';
-import type { ZonePacerState } from '../../src/orchestrations/pacing';
+import type { ZonePacerState } from '../../src/durable/zonePacing';
 import type { NetworkService } from '../../local/arm/providers/network';
 import {
   BACKUP_ZONE,

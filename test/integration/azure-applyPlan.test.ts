@@ -5,7 +5,7 @@
  */
 import { applyPlan } from '../../src/azure/applyPlan';
 import { createAzurePorts } from '../../src/azure';
-import { TokenBucketPacer } from '../../src/azure/pacer';
+import { SlidingWindowPacer } from '../../src/azure/pacer';
 import type { AzurePorts, ZoneRef } from '../../src/azure/ports';
 import { planForResources } from '../../src/core/resourcePlan';
 import { decodeOwnership } from '../../src/core/ownership';
@@ -178,7 +178,7 @@ describe('applyPlan against local/arm', () => {
     const report = await applyPlan(plan, {
       records: ports.records,
       locateZone,
-      pacer: new TokenBucketPacer(),
+      pacer: new SlidingWindowPacer(),
       ...fastRetries,
     });
     const injected = fx.emu.log

@@ -4,7 +4,7 @@
  */
 import { maxInWindow } from '../helpers/rateWindow';
 import { retryAfterMs, toAzureError } from '../../src/azure/errors';
-import { TokenBucketPacer } from '../../src/azure/pacer';
+import { SlidingWindowPacer } from '../../src/azure/pacer';
 import type { PaceKey } from '../../src/azure/ports';
 import { PreconditionFailedError, ThrottledError } from '../../src/azure/ports';
 
@@ -14,9 +14,10 @@ const key = (zone: string, kind: PaceKey['kind'] = 'write', subscriptionId = 'su
   kind,
 });
 
-describe('TokenBucketPacer schedule', () => {
+describe('SlidingWindowPacer schedule', () => {
   const now = 1_000_000;
-  const pacer = (options = {}) => new TokenBucketPacer({ now: () => now, jitterAllowanceMs: 0, ...options });
+  const pacer = (options = {}) =>
+    new SlidingWindowPacer({ now: () => now, jitterAllowanceMs: 0, ...options });
 
   it.each([
     [60, 60_000, 500],
@@ -56,7 +57,7 @@ describe('TokenBucketPacer schedule', () => {
   });
 
   it('lengthens the window by the jitter allowance in scaled time', () => {
-    const p = new TokenBucketPacer({
+    const p = new SlidingWindowPacer({
       now: () => now,
       zoneWritesPerWindow: 1,
       zoneWindowMs: 1000,
@@ -72,7 +73,7 @@ describe('TokenBucketPacer schedule', () => {
     // The injected sleep overshoots every wait by `late` ms, as a starved process would.
     let clock = 0;
     let late = 0;
-    const p = new TokenBucketPacer({
+    const p = new SlidingWindowPacer({
       now: () => clock,
       sleep: (ms) => {
         clock += ms + late;
@@ -102,7 +103,7 @@ describe('TokenBucketPacer schedule', () => {
 
   it('counts a write from its answer once it has one (the service saw it before then)', async () => {
     let clock = 0;
-    const p = new TokenBucketPacer({
+    const p = new SlidingWindowPacer({
       now: () => clock,
       zoneWritesPerWindow: 1,
       zoneWindowMs: 1000,
@@ -119,7 +120,7 @@ describe('TokenBucketPacer schedule', () => {
   });
 });
 
-describe('TokenBucketPacer tells who waits, how long and why', () => {
+describe('SlidingWindowPacer tells who waits, how long and why', () => {
   it.each([
     ['the zone window', { zoneWritesPerWindow: 2, zoneWindowMs: 10_000 }, 'z1', 'zone-window', 10_000],
     [
@@ -134,7 +135,7 @@ describe('TokenBucketPacer tells who waits, how long and why', () => {
     const waits: { zone: string; waitMs: number; limit: string }[] = [];
     const slept: number[] = [];
     const { penalty, ...pacerOptions } = { penalty: 0, ...options };
-    const p = new TokenBucketPacer({
+    const p = new SlidingWindowPacer({
       now: () => 0,
       sleep: (ms) => {
         slept.push(ms);

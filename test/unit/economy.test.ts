@@ -1,7 +1,7 @@
 /**
  * The pure parts of reading only what must be read: which hub records an endpoint's sync reads (core
  * `recordsToRead`), the Backup watch's fingerprints and comparison (core/backupWatch), the hub read budget's
- * window arithmetic (orchestrations/pacing + hubReadBudget) and the CLI's in-process read window.
+ * window arithmetic (durable/zonePacing + hubReadBudget) and the CLI's in-process read window.
  */
 import { compareWithSynced, endpointFingerprint, isBackupEndpoint } from '../../src/core/backupWatch';
 import type { EndpointState } from '../../src/core/endpoint';
@@ -9,10 +9,10 @@ import { encodeOwnership } from '../../src/core/ownership';
 import { recordsToRead } from '../../src/core/pipeline';
 import type { IndexedRecord } from '../../src/core/pipeline';
 import { SlidingWindowBudget } from '../../src/azure/pacer';
-import { hubReadLimits, readsBySubscription } from '../../src/orchestrations/hubReadBudget';
-import { recordUse, reserveWrites, settleWrites, ZONE_WRITE_LIMITS } from '../../src/orchestrations/pacing';
-import { readCovers } from '../../src/orchestrations/syncEndpoint';
-import { endpointByNicName } from '../../src/functions/eventGridSync';
+import { hubReadLimits, readsBySubscription } from '../../src/durable/hubReadBudget';
+import { recordUse, reserveWrites, settleWrites, ZONE_WRITE_LIMITS } from '../../src/durable/zonePacing';
+import { readCovers } from '../../src/flows/sync/syncEndpoint';
+import { endpointByNicName } from '../../src/flows/sync/eventGridSync';
 
 const ID =
   '/subscriptions/00000000-0000-4000-8000-0000000000b1/resourcegroups/rg/providers/microsoft.network/privateendpoints/pe-a';

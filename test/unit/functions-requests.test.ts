@@ -4,10 +4,10 @@ import {
   signApprovalBody,
   verifyApprovalSignature,
   type SignatureFailure,
-} from '../../src/functions/approvalSignature';
-import { approvalBodySchema, decisionDescription } from '../../src/functions/approvalRequest';
-import { resyncBodySchema, toReconcileInput } from '../../src/functions/resyncRequest';
-import { timerInstanceId } from '../../src/functions/reconcileTimer';
+} from '../../src/flows/approval/signature';
+import { approvalBodySchema, decisionDescription } from '../../src/flows/approval/request';
+import { resyncBodySchema, toReconcileInput } from '../../src/flows/reconcile/resyncRequest';
+import { timerInstanceId } from '../../src/flows/reconcile/reconcileTimer';
 
 const SECRET = 'unit-test-secret';
 const NOW = Date.UTC(2026, 10, 27, 12, 0, 0);

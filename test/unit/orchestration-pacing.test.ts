@@ -1,16 +1,16 @@
 /** The zone write budget (entity state arithmetic) and the activity-side slot pacer. */
 import { maxInWindow } from '../helpers/rateWindow';
+import { GrantedSlotsPacer } from '../../src/azure/grantedSlotsPacer';
+import { WRITE_DEFERRED } from '../../src/azure/ports';
 import {
   ARRIVAL_MARGIN_MS,
   GRANT_LEASE_MS,
-  GrantedSlotsPacer,
-  WRITE_DEFERRED,
   initialZonePacerState,
   penalizeZone,
   reserveWrites,
   ZONE_WRITE_LIMITS,
-} from '../../src/orchestrations/pacing';
-import type { ZonePacerState } from '../../src/orchestrations/pacing';
+} from '../../src/durable/zonePacing';
+import type { ZonePacerState } from '../../src/durable/zonePacing';
 import { AzureOperationError } from '../../src/azure/ports';
 
 const T0 = Date.UTC(2026, 0, 1);

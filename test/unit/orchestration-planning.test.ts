@@ -2,30 +2,22 @@
 import { planChanges } from '../../src/core/plan';
 import { encodeOwnership } from '../../src/core/ownership';
 import type { CurrentRecordSet, DesiredRecord } from '../../src/core/types';
-import {
-  EMPTY_TOTALS,
-  approvalDecisionEventSchema,
-  endpointKey,
-  parseInput,
-  parseScopeString,
-  reconcileInputSchema,
-  removeInstanceId,
-  syncEndpointInputSchema,
-  syncInstanceId,
-} from '../../src/orchestrations/contracts';
+import { EMPTY_TOTALS, endpointKey, parseInput } from '../../src/durable/contracts';
+import { approvalDecisionEventSchema } from '../../src/flows/approval/contracts';
+import { parseScopeString, reconcileInputSchema } from '../../src/flows/reconcile/contracts';
+import { removeInstanceId } from '../../src/flows/remove/contracts';
+import { syncEndpointInputSchema, syncInstanceId } from '../../src/flows/sync/contracts';
 import {
   addTotals,
   chunk,
-  describeScope,
-  dnsReadyBackoffMs,
-  listingScopeFor,
   namesByZone,
-  planScopeFor,
   sumTotals,
   workByZone,
   workForZone,
   zonesToWrite,
-} from '../../src/orchestrations/planning';
+} from '../../src/durable/zoneWork';
+import { describeScope, listingScopeFor, planScopeFor } from '../../src/flows/reconcile/scope';
+import { dnsReadyBackoffMs } from '../../src/flows/sync/readiness';
 
 const SUB = '00000000-0000-4000-8000-00000000c0d2';
 const OTHER_SUB = '00000000-0000-4000-8000-00000000c0d3';

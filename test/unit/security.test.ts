@@ -17,7 +17,7 @@ import { BACKUP_V1_SIBLING_SUFFIXES, splitResources } from '../../src/core/endpo
 import { parseResourceEvent } from '../../src/core/events';
 import { displayText } from '../../src/core/safeText';
 import { outsideSpokes, resourceInSpokes } from '../../src/core/spokeScope';
-import { claimLock, releaseLock, type ApprovalLockState } from '../../src/functions/approvalLock';
+import { claimLock, releaseLock, type ApprovalLockState } from '../../src/flows/approval/lock';
 import { main } from '../../src/cli/main';
 import { errorLine, safeLines } from '../../src/cli/io';
 

@@ -5,7 +5,7 @@ import { describePlan, SYNC_POLICIES } from '../../core/plan';
 import type { SyncPolicy } from '../../core/types';
 import { applyPlan } from '../../azure/applyPlan';
 import type { ApplyReport } from '../../azure/applyPlan';
-import { TokenBucketPacer } from '../../azure/pacer';
+import { SlidingWindowPacer } from '../../azure/pacer';
 import type { WritePacer } from '../../azure/ports';
 import type { CliIo } from '../io';
 import { exitCodeFor, positiveInteger, processIo, UserInputError } from '../io';
@@ -36,7 +36,7 @@ export interface SyncFlags extends ScopeFlags {
 }
 
 export interface SyncDeps extends Pick<ContextOptions, 'clients' | 'env'> {
-  /** Replaces the in-process token buckets (tests, or a shared pacer). */
+  /** Replaces the in-process pacer (tests, or a shared pacer). */
   readonly pacer?: WritePacer;
   /** Asks the operator a yes/no question (default: on the terminal, when there is one). */
   readonly confirm?: (question: string) => Promise<boolean>;
@@ -162,7 +162,7 @@ export async function runSync(
   );
   const pacer =
     deps.pacer ??
-    new TokenBucketPacer({
+    new SlidingWindowPacer({
       timeScale: flags.timeScale ?? 1,
       onWait: (key, waitMs, limit) => progress.waiting(key.zone, waitMs, limit),
     });

@@ -9,7 +9,8 @@ import { canonicalId } from '../../core/resourceId';
 import { APP_SETTINGS } from '../../core/settings';
 import { createAzureClients } from '../../azure/clients';
 import type { AzureClients } from '../../azure/clients';
-import { createAzurePorts, PRIVATE_DNS_READ_WINDOW_MS, SlidingWindowBudget } from '../../azure';
+import { createAzurePorts, SlidingWindowBudget } from '../../azure';
+import { HUB_READ_LIMIT, withMargin } from '../../core/slidingWindow';
 import type { AzurePorts, EndpointScope, ZoneRef } from '../../azure/ports';
 import { UserInputError } from '../io';
 import { IDENTITY_SETTINGS, readSettingsFile, SettingsLayers } from './settings';
@@ -248,7 +249,7 @@ export function resolveLiveContext(flags: ScopeFlags, options: ContextOptions = 
   }
   // The hub's Private DNS reads stay inside HUB_DNS_READ_BUDGET per five minutes, as the app's do: the budget is
   // the hub subscription's, shared with every other tool (one window for all hub subscriptions: conservative).
-  const readBudget = new SlidingWindowBudget(config.hubDnsReadBudget, PRIVATE_DNS_READ_WINDOW_MS * 1.05);
+  const readBudget = new SlidingWindowBudget(config.hubDnsReadBudget, withMargin(HUB_READ_LIMIT).windowMs);
   const ports = createAzurePorts(clients, {
     disableResourceGraph: flags.resourceGraph === false,
     hubReadGate: () => readBudget.acquire(),
