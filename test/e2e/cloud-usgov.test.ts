@@ -5,17 +5,10 @@
  * resolve through the local DNS server. Public-cloud zones stay empty.
  */
 import type { PrivateLinkTargetsService } from '../../local/arm/providers/privateLinkTargets';
-import {
-  HUB,
-  HUB_RG,
-  HUB_VNET_ID,
-  SPOKE,
-  SPOKE_RG,
-  SPOKE_SUBNET_ID,
-  startDemoStack,
-  waitUntil,
-} from '../../local/demo';
-import type { DemoStack } from '../../local/demo';
+import { waitUntil } from '../../local/stack';
+import { HUB, HUB_RG, HUB_VNET_ID, SPOKE, SPOKE_RG, SPOKE_SUBNET_ID } from '../../demo/estate';
+import { startDemoStack } from '../../demo/stack';
+import type { DemoStack } from '../../demo/stack';
 
 const GOV_ZONES = [
   'privatelink.blob.core.usgovcloudapi.net',
