@@ -21,7 +21,7 @@ import { resourceGroupId } from '../resourceId';
 import type { ArmRequest, ArmResponse, RouteDefinition } from '../router';
 import type { ArmResource, WriteContext } from '../store';
 import type { WindowLimit } from '../throttling';
-import { parseIpv4 } from './networkIpam';
+import { parseIpv4 } from './network/ipam';
 
 export const PRIVATE_DNS_ZONE_TYPE = 'Microsoft.Network/privateDnsZones';
 export const VIRTUAL_NETWORK_LINK_TYPE = 'Microsoft.Network/privateDnsZones/virtualNetworkLinks';

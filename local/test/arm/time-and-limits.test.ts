@@ -7,7 +7,7 @@ import {
   parsePrefix,
   prefixContains,
   SubnetAllocator,
-} from '../../arm/providers/networkIpam';
+} from '../../arm/providers/network/ipam';
 import { RequestLog } from '../../arm/requestLog';
 import { AZURE_LATENCY, LatencyModel, logNormalSampler } from '../../arm/latency';
 import { SlidingWindow, Throttler, TokenBucket } from '../../arm/throttling';
