@@ -34,6 +34,7 @@ import {
   missingEntries,
   nicNames,
   pendingConnectionOf,
+  resolveA,
 } from './mission';
 import { startDemoStack } from './stack';
 import type { DemoStackOptions } from './stack';
@@ -388,13 +389,8 @@ export async function runDemo(
 }
 
 async function lookup(resolver: dnsPromises.Resolver, fqdn: string): Promise<string> {
-  try {
-    const ips = await resolver.resolve4(fqdn);
-    return ips.join(',');
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    return code === 'ENOTFOUND' ? 'NXDOMAIN' : (code ?? 'error');
-  }
+  const got = await resolveA(resolver, fqdn);
+  return got === 'ENOTFOUND' ? 'NXDOMAIN' : got;
 }
 
 if (require.main === module) {

@@ -2,6 +2,7 @@
  * Steps of the demo's mission through the real SDK clients on the emulator (vaults, Backup and other private
  * endpoints), and what the mission reads back (NIC names, pending approvals, missing records).
  */
+import type { promises as dnsPromises } from 'node:dns';
 import type { DnsEntry } from '../local/arm/backupSimulator';
 import { waitUntil } from '../local/stack';
 import { LOCATION } from './estate';
@@ -132,4 +133,13 @@ export async function pendingConnectionOf(
     },
     timeoutMs,
   );
+}
+
+/** The A record's addresses through the local DNS server, joined with commas, or the resolver's error code. */
+export async function resolveA(resolver: dnsPromises.Resolver, fqdn: string): Promise<string> {
+  try {
+    return (await resolver.resolve4(fqdn)).join(',');
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code ?? 'error';
+  }
 }

@@ -5,16 +5,11 @@
  */
 import { type IncomingMessage, type ServerResponse } from 'node:http';
 import { readBody, sendJson } from './durable/api';
-import { type RegisteredFunction, type RpcTypedData } from './functionsCore';
-import { triggerType, type FunctionInvoker, type HostLog } from './invoker';
+import { triggerType, type TriggerHost } from './invoker';
 import { keyOf, safeEqual, type ResolvedKeys } from './environment';
 
-export interface EventGridWebhookDeps {
-  readonly functions: Map<string, RegisteredFunction>;
+export interface EventGridWebhookDeps extends TriggerHost {
   readonly keys: ResolvedKeys;
-  readonly invoker: FunctionInvoker;
-  readonly extraInputsFor: (fn: RegisteredFunction) => Record<string, RpcTypedData>;
-  readonly log: HostLog;
 }
 
 export function eventGridWebhookHandler({

@@ -12,7 +12,7 @@ import {
   type RegisteredFunction,
   type RpcTypedData,
 } from './functionsCore';
-import { fromTypedData, triggerBinding, triggerType, type FunctionInvoker, type HostLog } from './invoker';
+import { fromTypedData, triggerBinding, triggerType, type TriggerHost } from './invoker';
 import { compileRoute, type CompiledRoute } from './routes';
 import { resolveSetting, safeEqual, keyOf, type ResolvedKeys } from './environment';
 
@@ -23,14 +23,10 @@ interface HttpRouteEntry {
   authLevel: string;
 }
 
-export interface HttpTriggerDeps {
-  readonly functions: Map<string, RegisteredFunction>;
+export interface HttpTriggerDeps extends TriggerHost {
   readonly keys: ResolvedKeys;
-  readonly invoker: FunctionInvoker;
-  readonly extraInputsFor: (fn: RegisteredFunction) => Record<string, RpcTypedData>;
   /** The library's HTTP proxy when streaming is on. */
   readonly streamingUri: string | undefined;
-  readonly log: HostLog;
 }
 
 /** The handler of `/api/...` requests (`subPath` is the path after `/api`). */

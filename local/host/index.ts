@@ -31,7 +31,7 @@ import {
   type RpcTypedData,
 } from './functionsCore';
 import { httpTriggerHandler, negotiateCapabilities } from './httpTriggers';
-import { FunctionInvoker, type HostLog } from './invoker';
+import { FunctionInvoker, type HostLog, type TriggerHost } from './invoker';
 import { timerTriggers } from './timerTriggers';
 import { close, listen } from '../net';
 
@@ -155,15 +155,9 @@ export async function startLocalHost(options: LocalHostOptions): Promise<LocalHo
   const extraInputsFor = (fn: RegisteredFunction): Record<string, RpcTypedData> =>
     durableClientInputs(fn, clientInput);
 
-  const handleHttpTrigger = httpTriggerHandler({
-    functions,
-    keys,
-    invoker,
-    extraInputsFor,
-    streamingUri,
-    log,
-  });
-  const handleEventGrid = eventGridWebhookHandler({ functions, keys, invoker, extraInputsFor, log });
+  const triggerHost: TriggerHost = { functions, invoker, extraInputsFor, log };
+  const handleHttpTrigger = httpTriggerHandler({ ...triggerHost, keys, streamingUri });
+  const handleEventGrid = eventGridWebhookHandler({ ...triggerHost, keys });
 
   mainServer.on('request', (req: IncomingMessage, res: ServerResponse) => {
     const url = new URL(req.url ?? '/', baseUrl);
@@ -232,7 +226,7 @@ export async function startLocalHost(options: LocalHostOptions): Promise<LocalHo
     });
   });
 
-  const timers = timerTriggers({ functions, clock, invoker, extraInputsFor, log });
+  const timers = timerTriggers({ ...triggerHost, clock });
   let stopped = false;
 
   await invoker.runAppHook('appStart');

@@ -3,17 +3,13 @@
  * scaled), `runOnStartup`, and a run on demand (`runTimerNow`, as the admin endpoint would).
  */
 import type { HostClock } from './clock';
-import { type RegisteredFunction, type RpcTypedData } from './functionsCore';
-import { triggerBinding, triggerType, type FunctionInvoker, type HostLog } from './invoker';
+import { type RegisteredFunction } from './functionsCore';
+import { triggerBinding, triggerType, type TriggerHost } from './invoker';
 import { parseSchedule } from './schedule';
 import { resolveSetting } from './environment';
 
-export interface TimerTriggerDeps {
-  readonly functions: Map<string, RegisteredFunction>;
+export interface TimerTriggerDeps extends TriggerHost {
   readonly clock: HostClock;
-  readonly invoker: FunctionInvoker;
-  readonly extraInputsFor: (fn: RegisteredFunction) => Record<string, RpcTypedData>;
-  readonly log: HostLog;
 }
 
 export function timerTriggers({ functions, clock, invoker, extraInputsFor, log }: TimerTriggerDeps) {

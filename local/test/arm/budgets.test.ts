@@ -25,6 +25,7 @@ import {
   SPOKE_RG,
   SPOKE_SUBSCRIPTION,
   startSeededEmulator,
+  withoutRetries,
 } from '../helpers/armEmulator';
 import { EventGridReceiver } from '../helpers/eventGridReceiver';
 
@@ -73,10 +74,7 @@ describe('ARM emulator budgets (real SDK clients)', () => {
         privateDns.putARecordSet(zoneId, { name: `r${i}`, ipv4Addresses: ['10.0.0.4'] });
     }
     // No retries: every 429 reaches the test.
-    dns = new PrivateDnsManagementClient(emu.credential(), HUB_SUBSCRIPTION, {
-      ...emu.clientOptions(),
-      retryOptions: { maxRetries: 0 },
-    });
+    dns = new PrivateDnsManagementClient(emu.credential(), HUB_SUBSCRIPTION, withoutRetries(emu));
   });
 
   const getRecord = (zone: string, name = 'r0') =>
@@ -115,10 +113,7 @@ describe('ARM emulator budgets (real SDK clients)', () => {
       expect(Number(refused.response?.headers.get('retry-after'))).toBe(14);
       // A refused request costs nothing, writes draw from other limits, and so do other services' reads.
       await dns.recordSets.createOrUpdate(HUB_RG, FILE, 'A', 'new', { ttl: 10, aRecords: [] });
-      const network = new NetworkManagementClient(emu.credential(), HUB_SUBSCRIPTION, {
-        ...emu.clientOptions(),
-        retryOptions: { maxRetries: 0 },
-      });
+      const network = new NetworkManagementClient(emu.credential(), HUB_SUBSCRIPTION, withoutRetries(emu));
       expect((await network.virtualNetworks.get(HUB_RG, 'vnet-hub')).name).toBe('vnet-hub');
 
       tick(279_000);
@@ -132,10 +127,7 @@ describe('ARM emulator budgets (real SDK clients)', () => {
       await times(3, () => getRecord(BLOB));
       expect((await failure(getRecord(BLOB))).statusCode).toBe(429);
       emu.service<PrivateDnsService>('privateDns').createZone(SPOKE_SUBSCRIPTION, SPOKE_RG, BLOB);
-      const spoke = new PrivateDnsManagementClient(emu.credential(), SPOKE_SUBSCRIPTION, {
-        ...emu.clientOptions(),
-        retryOptions: { maxRetries: 0 },
-      });
+      const spoke = new PrivateDnsManagementClient(emu.credential(), SPOKE_SUBSCRIPTION, withoutRetries(emu));
       expect((await spoke.privateZones.get(SPOKE_RG, BLOB)).name).toBe(BLOB);
     });
 

@@ -14,6 +14,7 @@ import {
   startSeededEmulator,
   type CapturedResponse,
   type RawOperationResponse,
+  withoutRetries,
 } from '../helpers/armEmulator';
 import { describeIfSpecs, loadSpecs, SPEC_FILES, SpecValidator, validateCollected } from '../helpers/specs';
 
@@ -27,10 +28,7 @@ describeIfSpecs('conformance: Private DNS responses match the 2024-06-01 OpenAPI
 
   beforeAll(async () => {
     emu = await startSeededEmulator({ throttling: { enabled: false } });
-    const client = new PrivateDnsManagementClient(emu.credential(), HUB_SUBSCRIPTION, {
-      ...emu.clientOptions(),
-      retryOptions: { maxRetries: 0 },
-    });
+    const client = new PrivateDnsManagementClient(emu.credential(), HUB_SUBSCRIPTION, withoutRetries(emu));
     captured = captureResponses(client);
     const lro = { updateIntervalInMs: 5 };
     await client.privateZones.createOrUpdate(

@@ -15,6 +15,7 @@ import {
   SPOKE_SUBSCRIPTION,
   startSeededEmulator,
   type CapturedResponse,
+  withoutRetries,
 } from '../helpers/armEmulator';
 import type { SpecValidator } from '../helpers/specs';
 import { describeIfSpecs, loadSpecs, SPEC_FILES } from '../helpers/specs';
@@ -57,10 +58,7 @@ describeIfSpecs('conformance: Resource Graph responses match resourcegraph.json 
       subnetId: SPOKE_SUBNET_ID,
     });
     backup.discover(vault.id);
-    const graph = new ResourceGraphClient(emu.credential(), {
-      ...emu.clientOptions(),
-      retryOptions: { maxRetries: 0 },
-    });
+    const graph = new ResourceGraphClient(emu.credential(), withoutRetries(emu));
     captured = captureResponses(graph);
     const first = await graph.resources(requests[0]!);
     await graph.resources({ ...requests[0]!, options: { skipToken: first.skipToken! } });

@@ -8,6 +8,7 @@ import {
   HUB_VNET_ID,
   SPOKE_VNET_ID,
   startSeededEmulator,
+  withoutRetries,
 } from '../helpers/armEmulator';
 
 const ZONE = 'privatelink.blob.core.windows.net';
@@ -20,10 +21,7 @@ describe('ARM emulator: Private DNS through @azure/arm-privatedns', () => {
 
   beforeAll(async () => {
     emu = await startSeededEmulator({ throttling: { enabled: false } });
-    client = new PrivateDnsManagementClient(emu.credential(), HUB_SUBSCRIPTION, {
-      ...emu.clientOptions(),
-      retryOptions: { maxRetries: 0 },
-    });
+    client = new PrivateDnsManagementClient(emu.credential(), HUB_SUBSCRIPTION, withoutRetries(emu));
     dns = emu.service<PrivateDnsService>('privateDns');
   });
   afterAll(() => emu.stop());

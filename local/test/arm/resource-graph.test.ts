@@ -8,6 +8,7 @@ import {
   SPOKE_RG,
   SPOKE_SUBSCRIPTION,
   startSeededEmulator,
+  withoutRetries,
 } from '../helpers/armEmulator';
 
 const SPOKE2 = '00000000-0000-4000-8000-00000000c0d3';
@@ -44,10 +45,7 @@ describe('Resource Graph (emulated) through @azure/arm-resourcegraph', () => {
         },
       });
     }
-    graph = new ResourceGraphClient(emu.credential(), {
-      ...emu.clientOptions(),
-      retryOptions: { maxRetries: 0 },
-    });
+    graph = new ResourceGraphClient(emu.credential(), withoutRetries(emu));
   });
 
   afterAll(async () => {

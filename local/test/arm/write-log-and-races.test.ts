@@ -16,6 +16,7 @@ import {
   SPOKE_SUBSCRIPTION,
   failure,
   startSeededEmulator,
+  withoutRetries,
 } from '../helpers/armEmulator';
 
 const ZONE = 'privatelink.blob.core.windows.net';
@@ -28,10 +29,7 @@ describe('ARM emulator: write log and write races', () => {
 
   beforeAll(async () => {
     emu = await startSeededEmulator({ throttling: { enabled: false } });
-    client = new PrivateDnsManagementClient(emu.credential(), HUB_SUBSCRIPTION, {
-      ...emu.clientOptions(),
-      retryOptions: { maxRetries: 0 },
-    });
+    client = new PrivateDnsManagementClient(emu.credential(), HUB_SUBSCRIPTION, withoutRetries(emu));
     dns = emu.service<PrivateDnsService>('privateDns');
   });
   afterAll(() => emu.stop());

@@ -50,6 +50,13 @@ export const standardSeed: NonNullable<ArmEmulatorOptions['seed']> = {
   ],
 };
 
+/** Client options on the emulator without the SDK's retries, so a test sees every answer (429s and faults too). */
+export function withoutRetries(emu: ArmEmulator): ReturnType<ArmEmulator['clientOptions']> & {
+  retryOptions: { maxRetries: number };
+} {
+  return { ...emu.clientOptions(), retryOptions: { maxRetries: 0 } };
+}
+
 export async function startSeededEmulator(options: ArmEmulatorOptions = {}): Promise<ArmEmulator> {
   return startArmEmulator({ seed: standardSeed, ...options });
 }
