@@ -7,6 +7,9 @@
  * `PrivateIP.ps1` prints them, lookups through the DNS server and ARM call counts; exits non-zero on any mismatch.
  *
  * This file only tells the story; the world it runs in is `demo/stack.ts` on `local/stack`.
+ *
+ * Slightly over ~400 lines: the mission is one story told in order; its steps, estate and stack are apart
+ * (demo/mission.ts, demo/estate.ts, demo/stack.ts).
  */
 import type { promises as dnsPromises } from 'node:dns';
 import { FUNCTION_NAMES } from '../src/core/functionNames';
