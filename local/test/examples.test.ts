@@ -9,7 +9,7 @@ import { main } from '../examples/backup-endpoint-to-dns';
 const EXAMPLE = path.resolve(__dirname, '../examples/backup-endpoint-to-dns.ts');
 const README = path.resolve(__dirname, '../README.md');
 
-describe('the example of local/README.md', () => {
+describe('local/README.md: the example runs', () => {
   it('resolves the Backup endpoint names the webhook published, each to an address of the spoke subnet', async () => {
     const lines = await main();
     expect(lines.length).toBeGreaterThan(0);

@@ -13,7 +13,7 @@ import {
 import { seededRandom } from '../../arm/faults';
 import { privateZoneFor } from '../../arm/backupSimulator';
 
-describe('Azure Backup names', () => {
+describe('Backup simulator: Azure Backup names', () => {
   it.each([
     ['eastus', 'eus'],
     ['East US 2', 'eus2'],

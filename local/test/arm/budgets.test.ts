@@ -44,7 +44,7 @@ function handClock(timeScale: number): { clock: ScaledClock; tick: (emulatedMs: 
   return { clock, tick: (ms) => void (real += ms / timeScale) };
 }
 
-describe('ARM emulator budgets (real SDK clients)', () => {
+describe('ARM emulator: budgets through the real SDK clients', () => {
   let emu: ArmEmulator;
   let tick: (emulatedMs: number) => void;
   let dns: PrivateDnsManagementClient;
@@ -258,7 +258,7 @@ describe('ARM emulator budgets (real SDK clients)', () => {
   });
 });
 
-describe('ARM emulator latency model', () => {
+describe('ARM emulator: the latency model', () => {
   it('is off by default', async () => {
     const emu = await startSeededEmulator();
     try {

@@ -73,7 +73,7 @@ function control(
   });
 }
 
-describe('Event Grid delivery of ARM events to webhooks', () => {
+describe('Event Grid: delivery of ARM events to webhooks', () => {
   let emu: ArmEmulator;
   let eventGrid: EventGridService;
   let network: NetworkService;

@@ -26,7 +26,7 @@ function event(input: Partial<ResourceEventInput> & { resourceId: string }, id =
   );
 }
 
-describe('ARM resource events', () => {
+describe('Event Grid: ARM resource events', () => {
   const deserializer = new EventGridDeserializer();
 
   it('builds a ResourceWriteSuccess the Event Grid deserializer accepts, with the fields real events carry', async () => {
@@ -108,7 +108,7 @@ describe('ARM resource events', () => {
   });
 });
 
-describe('event subscription filters', () => {
+describe('Event Grid: event subscription filters', () => {
   const peWrite = event({ resourceId: PE });
   const nicWrite = event({ resourceId: NIC });
   const peDelete = buildResourceEvent(
@@ -285,7 +285,7 @@ function cloudKeys(filter: EventSubscriptionFilter): EventSubscriptionFilter {
   };
 }
 
-describe('retry schedule', () => {
+describe('Event Grid: retry schedule', () => {
   it('follows Event Grid: 10s, 30s, 1m, 5m, 10m, 30m, 1h, 3h, 6h, then every 12h', () => {
     const delays = Array.from({ length: 11 }, (_, i) => retryDelaySeconds(i + 1));
     expect(delays).toEqual([...RETRY_SCHEDULE_SECONDS, 43200, 43200]);

@@ -24,7 +24,7 @@ async function nicFqdns(client: NetworkManagementClient, pe: PrivateEndpoint): P
   return (nic.ipConfigurations ?? []).map((c) => c.privateLinkConnectionProperties?.fqdns ?? []);
 }
 
-describe('private link targets in the public cloud', () => {
+describe('ARM emulator: private link targets in the public cloud', () => {
   let emu: ArmEmulator;
   let client: NetworkManagementClient;
 
@@ -185,7 +185,7 @@ describe('private link targets in the public cloud', () => {
   });
 });
 
-describe('the emulator as Azure US Government', () => {
+describe('ARM emulator: as Azure US Government', () => {
   let emu: ArmEmulator;
 
   beforeAll(async () => {

@@ -13,7 +13,7 @@ const OTHER_RG = 'rg-app';
 const OTHER_SUBNET = `/subscriptions/${OTHER_SUB}/resourceGroups/${OTHER_RG}/providers/Microsoft.Network/virtualNetworks/vnet-app/subnets/snet-pe`;
 const LRO = { updateIntervalInMs: 5 };
 
-describe('Recovery Services vaults and Backup private endpoint connections', () => {
+describe('Recovery Services: vaults and Backup private endpoint connections', () => {
   let emu: ArmEmulator;
   let vaults: RecoveryServicesClient;
   let backupApi: RecoveryServicesBackupClient;

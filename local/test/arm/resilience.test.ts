@@ -272,7 +272,7 @@ describe('ARM emulator: throttling, faults, counters and the control API', () =>
   });
 });
 
-describe('ARM emulator start-up', () => {
+describe('ARM emulator: start-up', () => {
   it('refuses a bad seed with a clear error and leaves nothing listening', async () => {
     await expect(
       startSeededEmulator({

@@ -39,7 +39,7 @@ const table: Row[] = [
 
 const names = (q: string) => executeQuery(parseQuery(q), table).map((r) => r.name);
 
-describe('Resource Graph query subset', () => {
+describe('Resource Graph: the query subset', () => {
   it.each([
     ["Resources | where type =~ 'microsoft.network/privateendpoints'", ['pe-a', 'pe-b']],
     ["resources | where type =~ 'Microsoft.Network/networkInterfaces'", ['pe-a.nic.1', 'pe-b.nic.1']],

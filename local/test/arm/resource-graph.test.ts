@@ -15,7 +15,7 @@ const SPOKE2 = '00000000-0000-4000-8000-00000000c0d3';
 const PE_QUERY =
   "Resources | where type =~ 'microsoft.network/privateendpoints' | project id, name, type, location, resourceGroup, subscriptionId, properties";
 
-describe('Resource Graph (emulated) through @azure/arm-resourcegraph', () => {
+describe('Resource Graph: through @azure/arm-resourcegraph', () => {
   let emu: ArmEmulator;
   let graph: ResourceGraphClient;
   let service: ResourceGraphService;

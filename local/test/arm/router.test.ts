@@ -12,7 +12,7 @@ const def = (method: RouteDefinition['method'], path: string, operationId: strin
 const base =
   '/subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/Microsoft.Network/privateDnsZones/{privateZoneName}';
 
-describe('Router', () => {
+describe('ARM emulator: Router', () => {
   const router = new Router();
   router.add(def('GET', `${base}/{recordType}`, 'RecordSets_ListByType'));
   router.add(def('GET', `${base}/ALL`, 'RecordSets_List'));

@@ -8,7 +8,7 @@ import path from 'node:path';
 const ROOT = path.resolve(__dirname, '../..');
 
 /** `npm run emulator` runs local/arm/main.ts; start it directly with node so the PID is the server's own. */
-describe('standalone ARM emulator (local/arm/main.ts)', () => {
+describe('ARM emulator: standalone (local/arm/main.ts)', () => {
   let child: ChildProcess;
   let output = '';
   const dir = mkdtempSync(path.join(tmpdir(), 'arm-standalone-'));

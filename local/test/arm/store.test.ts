@@ -4,7 +4,7 @@ import { parseResourceId } from '../../arm/resourceId';
 const RG = '/subscriptions/s1/resourceGroups/RG-One';
 const zone = `${RG}/providers/Microsoft.Network/privateDnsZones/privatelink.blob.core.windows.net`;
 
-describe('parseResourceId', () => {
+describe('ARM emulator: parseResourceId', () => {
   it.each([
     [
       '/subscriptions/s1',
@@ -47,7 +47,7 @@ describe('parseResourceId', () => {
   ])('rejects %j', (id) => expect(parseResourceId(id)).toBeUndefined());
 });
 
-describe('ResourceStore', () => {
+describe('ARM emulator: ResourceStore', () => {
   it('keys by lower-cased id, keeps the stored casing and assigns a new etag on every write', () => {
     const store = new ResourceStore();
     const first = store.put({

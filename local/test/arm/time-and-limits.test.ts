@@ -18,7 +18,7 @@ function manualClock(timeScale = 1): { clock: ScaledClock; tick: (ms: number) =>
   return { clock: new ScaledClock(timeScale, () => real), tick: (ms) => void (real += ms) };
 }
 
-describe('ScaledClock', () => {
+describe('ARM emulator: ScaledClock', () => {
   it('runs emulated time faster by the time scale and stays continuous when the scale changes', () => {
     const { clock, tick } = manualClock(10);
     const start = clock.now();
@@ -37,7 +37,7 @@ describe('ScaledClock', () => {
   });
 });
 
-describe('TokenBucket and Throttler', () => {
+describe('ARM emulator: TokenBucket and Throttler', () => {
   it('refills at the configured rate in emulated time and reports the wait', () => {
     const { clock, tick } = manualClock(1);
     const bucket = new TokenBucket({ capacity: 2, refillPerSecond: 10 }, clock);
@@ -87,7 +87,7 @@ describe('TokenBucket and Throttler', () => {
   });
 });
 
-describe('SlidingWindow (rolling limits)', () => {
+describe('ARM emulator: SlidingWindow (rolling limits)', () => {
   it.each([
     // [max, windowMs, admission times (ms), expected ok per request]
     [3, 1000, [0, 0, 0, 0], [true, true, true, false]],
@@ -150,7 +150,7 @@ describe('SlidingWindow (rolling limits)', () => {
   });
 });
 
-describe('Throttler with window limits', () => {
+describe('ARM emulator: Throttler with window limits', () => {
   it('replaces the subscription header with the limit header and names the refusing limit', () => {
     const { clock } = manualClock(1);
     const throttler = new Throttler(clock);
@@ -170,7 +170,7 @@ describe('Throttler with window limits', () => {
   });
 });
 
-describe('latency model', () => {
+describe('ARM emulator: latency sampling', () => {
   it.each([[{ p50Ms: 60, p99Ms: 250 }], [{ p50Ms: 1000, p99Ms: 5000 }], [{ p50Ms: 10, p99Ms: 10 }]])(
     'samples a log-normal distribution with the given median and 99th percentile: %j',
     (spec) => {
@@ -206,7 +206,7 @@ describe('latency model', () => {
   });
 });
 
-describe('FaultInjector', () => {
+describe('ARM emulator: FaultInjector', () => {
   const target = {
     method: 'GET',
     path: '/subscriptions/s/x',
@@ -291,7 +291,7 @@ describe('FaultInjector', () => {
   });
 });
 
-describe('paging tokens', () => {
+describe('ARM emulator: paging tokens', () => {
   it.each([0, 1, 100, 24_999])('round-trips offset %i', (n) =>
     expect(decodeSkipToken(encodeSkipToken(n))).toBe(n),
   );
@@ -303,7 +303,7 @@ describe('paging tokens', () => {
   it('treats a missing token as the first page', () => expect(decodeSkipToken(null)).toBe(0));
 });
 
-describe('subnet address allocation', () => {
+describe('ARM emulator: subnet address allocation', () => {
   it.each([
     ['10.12.0.0/24', '10.12.0.4'],
     ['10.12.0.77/24', '10.12.0.4'],
@@ -341,7 +341,7 @@ describe('subnet address allocation', () => {
   });
 });
 
-describe('RequestLog', () => {
+describe('ARM emulator: RequestLog', () => {
   it('counts by method, type, operation and status, and keeps the newest entries', () => {
     const log = new RequestLog(3);
     for (let i = 0; i < 7; i++) {

@@ -22,7 +22,7 @@ const VAULT_ZONE = 'privatelink.vaultcore.azure.net';
 const RECORD = 'stappdata01';
 const LRO = { updateIntervalInMs: 5 };
 
-describe('local/dns resolves records written with @azure/arm-privatedns (ARM emulator)', () => {
+describe('DNS server: resolves records written with @azure/arm-privatedns on the ARM emulator', () => {
   let emu: ArmEmulator;
   let client: PrivateDnsManagementClient;
   let hubDns: RunningDnsServer;

@@ -6,7 +6,7 @@ import { lookupError, resolverFor } from '../helpers/dns';
 const HUB_VNET = '/subscriptions/s1/resourceGroups/hub/providers/Microsoft.Network/virtualNetworks/hub';
 const OTHER_VNET = '/subscriptions/s1/resourceGroups/other/providers/Microsoft.Network/virtualNetworks/other';
 
-describe('local DNS server (real lookups through node:dns)', () => {
+describe('DNS server: real lookups through node:dns', () => {
   const zones = new InMemoryDnsZones()
     .addZone('privatelink.vaultcore.azure.net')
     .link('privatelink.vaultcore.azure.net', HUB_VNET)

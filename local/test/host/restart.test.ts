@@ -4,7 +4,7 @@ import { EntityId } from 'durable-functions';
 import { startLocalHost, type LocalHost, type LocalHostOptions } from '../../host';
 import { SAMPLE_APP, executions, realClient, tempDir } from '../helpers/host';
 
-describe('local host restart: persisted history resumes in-flight orchestrations', () => {
+describe('local host: after a restart, persisted history resumes in-flight orchestrations', () => {
   const stateDir = tempDir('host-restart-state-');
   const logDir = tempDir('host-restart-log-');
   const options: LocalHostOptions = {

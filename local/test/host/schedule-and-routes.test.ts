@@ -4,7 +4,7 @@ import { HostClock } from '../../host/clock';
 
 const at = (iso: string) => Date.parse(iso);
 
-describe('NCRONTAB schedules', () => {
+describe('local host: NCRONTAB schedules', () => {
   it.each([
     ['0 */5 * * * *', '2026-01-01T10:02:30Z', '2026-01-01T10:05:00Z'],
     ['0 */5 * * * *', '2026-01-01T10:05:00Z', '2026-01-01T10:10:00Z'],
@@ -31,7 +31,7 @@ describe('NCRONTAB schedules', () => {
   );
 });
 
-describe('HTTP route templates', () => {
+describe('local host: HTTP route templates', () => {
   it.each([
     ['hello/{name}', '/hello/World', { name: 'World' }],
     ['hello/{name}', '/HELLO/World/', { name: 'World' }],
@@ -54,7 +54,7 @@ describe('HTTP route templates', () => {
   });
 });
 
-describe('host clock', () => {
+describe('local host: the host clock', () => {
   it('fires timers when advanced, in due order, and not before', () => {
     const clock = new HostClock('real');
     const fired: string[] = [];
