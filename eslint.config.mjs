@@ -1,6 +1,7 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 import prettier from 'eslint-config-prettier';
+import localBoundaries from './local/eslint.boundaries.mjs';
 
 export default tseslint.config(
   {
@@ -8,8 +9,9 @@ export default tseslint.config(
       'dist/**',
       'coverage/**',
       'node_modules/**',
-      '*.config.js',
-      '*.config.mjs',
+      '**/*.config.js',
+      '**/*.config.mjs',
+      'local/eslint.*.mjs',
       '.dependency-cruiser.cjs',
       'bin/**',
     ],
@@ -26,7 +28,7 @@ export default tseslint.config(
     },
   },
   {
-    files: ['test/**/*.ts', 'local/**/*.ts', 'bench/**/*.ts'],
+    files: ['test/**/*.ts', 'local/**/*.ts', 'demo/**/*.ts', 'bench/**/*.ts'],
     rules: {
       '@typescript-eslint/no-unsafe-assignment': 'off',
       '@typescript-eslint/no-unsafe-member-access': 'off',
@@ -58,5 +60,6 @@ export default tseslint.config(
       ],
     },
   },
+  ...localBoundaries,
   prettier,
 );

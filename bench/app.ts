@@ -16,18 +16,11 @@ import path from 'node:path';
 import { Command } from 'commander';
 import type { RequestLogEntry } from '../local/arm/requestLog';
 import type { DnsEntry } from '../local/arm/backupSimulator';
-import {
-  HUB,
-  HUB_RG,
-  HUB_ZONES,
-  LOCATION,
-  SPOKE,
-  SPOKE_RG,
-  missingEntries,
-  startDemoStack,
-  waitUntil,
-} from '../local/demo';
-import type { DemoStack } from '../local/demo';
+import { waitUntil } from '../local/stack';
+import { HUB, HUB_RG, HUB_ZONES, LOCATION, SPOKE, SPOKE_RG } from '../demo/estate';
+import { missingEntries } from '../demo/mission';
+import { startDemoStack } from '../demo/stack';
+import type { DemoStack } from '../demo/stack';
 
 const RECORD_WRITE_OPS = ['RecordSets_CreateOrUpdate', 'RecordSets_Update', 'RecordSets_Delete'];
 const BENCH_VNET = 'vnet-bench';

@@ -11,17 +11,11 @@
 import type { DnsEntry, BackupSimulator } from '../local/arm/backupSimulator';
 import type { LatencyOptions } from '../local/arm/latency';
 import type { RequestLogEntry } from '../local/arm/requestLog';
-import {
-  HUB,
-  HUB_RG,
-  HUB_VNET_ID,
-  LOCATION,
-  SPOKE,
-  missingEntries,
-  startDemoStack,
-  waitUntil,
-} from '../local/demo';
-import type { DemoStack } from '../local/demo';
+import { waitUntil } from '../local/stack';
+import { HUB, HUB_RG, HUB_VNET_ID, LOCATION, SPOKE } from '../demo/estate';
+import { missingEntries } from '../demo/mission';
+import { startDemoStack } from '../demo/stack';
+import type { DemoStack } from '../demo/stack';
 
 export { HUB, HUB_RG, SPOKE, LOCATION, waitUntil, missingEntries };
 export type { DemoStack, DnsEntry };

@@ -22,7 +22,7 @@
  *                          [--json]
  */
 import { Command } from 'commander';
-import { EVENT_SUBSCRIPTION, SPOKE2 } from '../local/demo';
+import { EVENT_SUBSCRIPTION, SPOKE2 } from '../demo/estate';
 import { BEFORE, improvement } from './before';
 import {
   changeMinimum,

@@ -14,7 +14,8 @@ npx tsc -p tsconfig.build.json --sourceMap false --outDir "$stage/dist"
 cp host.json package.json package-lock.json "$stage/"
 
 echo "installing production dependencies"
-(cd "$stage" && npm ci --omit=dev --ignore-scripts --no-audit --no-fund --prefer-offline --loglevel=error)
+# --workspaces=false: the local/ workspace (emulators for tests and the demo) and its dependencies stay out.
+(cd "$stage" && npm ci --omit=dev --workspaces=false --ignore-scripts --no-audit --no-fund --prefer-offline --loglevel=error)
 # Source maps (ours are not built; dependencies ship theirs), TypeScript sources and declarations some
 # dependencies ship are never loaded at run time.
 find "$stage" \( -name '*.map' -o -name '*.ts' -o -name '*.cts' -o -name '*.mts' \) -type f -delete

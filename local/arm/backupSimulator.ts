@@ -15,6 +15,10 @@
  * its private-link target), so Resource Graph and ARM reads see every change. Event Grid does not see Backup's own
  * changes to an existing endpoint or NIC (`options.serviceChangeEvents`, default off); it sees the v1 storage
  * endpoints Backup creates (`options.siblingEndpointEvents`, default on) — see local/arm/README.md for why.
+ *
+ * Over ~400 lines on purpose: `BackupSimulator` is one state machine per vault (registration, discovery, first
+ * backup, added storage, approvals) whose phases read and change the same vault state; the table-free helpers
+ * are already elsewhere (backupFqdns.ts, backupGeoCodes.ts).
  */
 import { randomUUID } from 'node:crypto';
 import type { EmulatorContext } from './context';

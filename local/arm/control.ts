@@ -19,20 +19,21 @@ const latencySchema = z.union([
 ]);
 const injectedErrorSchema = z.union([z.literal(500), z.literal(503), z.literal(429), z.literal('reset')]);
 
+/** Which requests a fault or race rule applies to (every given field must match). */
+const requestMatchSchema = z.object({
+  method: z.string().optional(),
+  operationId: z.string().optional(),
+  resourceType: z.string().optional(),
+  path: z.string().optional(),
+});
+
 export const faultConfigSchema = z.object({
   seed: z.number().int().optional(),
   rules: z
     .array(
       z.object({
         name: z.string().optional(),
-        match: z
-          .object({
-            method: z.string().optional(),
-            operationId: z.string().optional(),
-            resourceType: z.string().optional(),
-            path: z.string().optional(),
-          })
-          .optional(),
+        match: requestMatchSchema.optional(),
         errorRate: z.number().min(0).max(1).optional(),
         errors: z
           .array(
@@ -57,14 +58,7 @@ export const faultConfigSchema = z.object({
     .array(
       z.object({
         name: z.string().optional(),
-        match: z
-          .object({
-            method: z.string().optional(),
-            operationId: z.string().optional(),
-            resourceType: z.string().optional(),
-            path: z.string().optional(),
-          })
-          .optional(),
+        match: requestMatchSchema.optional(),
         rate: z.number().min(0).max(1),
         action: z.enum(['touch', 'delete']),
         skip: z.number().int().min(0).optional(),

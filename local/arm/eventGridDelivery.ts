@@ -4,6 +4,10 @@
  * echo; CloudEvents: OPTIONS with `WebHook-Request-Origin`), at-least-once delivery retried on Event Grid's
  * schedule (scaled by the emulator's time scale), dead-lettering, and optional chaos (duplicate, reorder,
  * delay, drop) driven by a seeded generator.
+ *
+ * Over ~400 lines on purpose: `EventGridDelivery` is one queue per event subscription whose handshake, retry
+ * schedule, dead-lettering and chaos act on the same pending deliveries; filters and event shapes are already
+ * apart (eventGridFilter.ts, eventGridEvents.ts).
  */
 import { randomUUID } from 'node:crypto';
 import * as http from 'node:http';

@@ -1,3 +1,12 @@
+/**
+ * The ARM emulator's server: `startArmEmulator` starts HTTPS (a certificate made at start) and the managed-identity
+ * token endpoint on 127.0.0.1, registers the providers, and runs every request through one pipeline — route, modelled
+ * latency, fault injection, bearer token, api-version, throttling, write races, the handler, the request log.
+ *
+ * Over ~400 lines on purpose: the pipeline is read top to bottom in the order Azure applies its checks, and its
+ * steps share the request's state; the parts it calls live in their own files (router.ts, throttling.ts,
+ * faults.ts, latency.ts, lro.ts, requestLog.ts, identity.ts, tls.ts).
+ */
 import { randomUUID } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import http from 'node:http';

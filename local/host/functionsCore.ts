@@ -133,7 +133,7 @@ let installed = false;
 
 /**
  * Makes `require('@azure/functions-core')` resolve to this module, for runs outside jest
- * (e.g. `tsx local/demo.ts`). Call it before `@azure/functions` is first loaded.
+ * (e.g. `tsx demo/demo.ts`). Call it before `@azure/functions` is first loaded.
  */
 export function installFunctionsCore(): void {
   if (installed) return;

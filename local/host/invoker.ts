@@ -118,3 +118,11 @@ export class FunctionInvoker {
     return { result, response, context };
   }
 }
+
+/** What a trigger's handler needs of the host: the functions, the invoker, the inputs it adds (the durable client) and the log. */
+export interface TriggerHost {
+  readonly functions: Map<string, RegisteredFunction>;
+  readonly invoker: FunctionInvoker;
+  readonly extraInputsFor: (fn: RegisteredFunction) => Record<string, RpcTypedData>;
+  readonly log: HostLog;
+}

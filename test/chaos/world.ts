@@ -7,8 +7,9 @@
  * (Network, Backup, Private DNS), so its own actions are never hit by the faults meant for the app — and as an
  * operator through the app's HTTP API (signed approvals, resync). Only the app talks ARM over HTTPS.
  */
-import type { DemoStack } from '../../local/demo';
-import { HUB, HUB_RG, HUB_VNET_ID, SPOKE, startDemoStack } from '../../local/demo';
+import type { DemoStack } from '../../demo/stack';
+import { HUB, HUB_RG, HUB_VNET_ID, SPOKE } from '../../demo/estate';
+import { startDemoStack } from '../../demo/stack';
 import type { FaultConfig, FaultRule, WriteRaceRule } from '../../local/arm/faults';
 import type { DeliveryChaos } from '../../local/arm/eventGridDelivery';
 import type { EndpointMember } from '../../local/arm/providers/network';

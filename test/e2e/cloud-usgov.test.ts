@@ -5,17 +5,11 @@
  * resolve through the local DNS server. Public-cloud zones stay empty.
  */
 import type { PrivateLinkTargetsService } from '../../local/arm/providers/privateLinkTargets';
-import {
-  HUB,
-  HUB_RG,
-  HUB_VNET_ID,
-  SPOKE,
-  SPOKE_RG,
-  SPOKE_SUBNET_ID,
-  startDemoStack,
-  waitUntil,
-} from '../../local/demo';
-import type { DemoStack } from '../../local/demo';
+import { waitUntil } from '../../local/stack';
+import { HUB, HUB_RG, HUB_VNET_ID, SPOKE, SPOKE_RG, SPOKE_SUBNET_ID } from '../../demo/estate';
+import { nicNames, resolveA } from '../../demo/mission';
+import { startDemoStack } from '../../demo/stack';
+import type { DemoStack } from '../../demo/stack';
 
 const GOV_ZONES = [
   'privatelink.blob.core.usgovcloudapi.net',
@@ -55,22 +49,7 @@ async function endpoint(name: string, targetId: string, groupId: string): Promis
     },
     { updateIntervalInMs: 10 },
   );
-  const nic = stack.network.getNetworkInterface(target('Microsoft.Network/privateEndpoints', name));
-  const out = new Map<string, string>();
-  for (const c of (nic?.properties as { ipConfigurations: { properties: Record<string, unknown> }[] })
-    .ipConfigurations) {
-    const link = c.properties.privateLinkConnectionProperties as { fqdns: string[] };
-    for (const fqdn of link.fqdns) out.set(fqdn, c.properties.privateIPAddress as string);
-  }
-  return out;
-}
-
-async function resolve(fqdn: string): Promise<string> {
-  try {
-    return (await stack.resolver.resolve4(fqdn)).join(',');
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code ?? 'error';
-  }
+  return nicNames(stack, target('Microsoft.Network/privateEndpoints', name));
 }
 
 describe('AZURE_CLOUD=AzureUSGovernment, end to end', () => {
@@ -122,13 +101,14 @@ describe('AZURE_CLOUD=AzureUSGovernment, end to end', () => {
     await waitUntil(
       'the US Government names to resolve',
       async () => {
-        for (const [name, ip] of Object.entries(expected)) if ((await resolve(name)) !== ip) return false;
+        for (const [name, ip] of Object.entries(expected))
+          if ((await resolveA(stack.resolver, name)) !== ip) return false;
         return true;
       },
       30_000,
     );
     for (const [name, ip] of Object.entries(expected))
-      expect([name, await resolve(name)]).toEqual([name, ip]);
+      expect([name, await resolveA(stack.resolver, name)]).toEqual([name, ip]);
   });
 
   it('the app signed in for the US Government Resource Manager: no call was refused for its token', () => {

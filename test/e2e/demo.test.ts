@@ -2,7 +2,7 @@
  * `npm run demo` in-process: the whole mission must pass (records with the right IPs, rejected and deleted
  * endpoints without records, foreign record untouched, lookups through the local DNS server).
  */
-import { runDemo } from '../../local/demo';
+import { runDemo } from '../../demo/demo';
 
 describe('npm run demo', () => {
   it('plays the mission and finds every record where it belongs', async () => {

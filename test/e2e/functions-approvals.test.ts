@@ -3,23 +3,12 @@
  * vault) listed by `GET /api/approvals`, decided by signed `POST /api/approvals/{connection}` calls that the
  * vault sees through the real Recovery Services Backup client, and refused when unsigned, forged or stale.
  */
-import { createHmac } from 'node:crypto';
-import {
-  APPROVAL_SECRET,
-  SPOKE,
-  SPOKE2,
-  SPOKE2_RG,
-  SPOKE2_SUBNET_ID,
-  SPOKE_RG,
-  createBackupEndpoint,
-  createVault,
-  missingEntries,
-  pendingConnectionOf,
-  startDemoStack,
-  waitUntil,
-  type DemoStack,
-} from '../../local/demo';
-import { syncInstanceId } from '../../src/flows/sync/contracts';
+import { approvalSignature, signedApprovalHeaders } from '../../demo/signing';
+import { waitUntil } from '../../local/stack';
+import { APPROVAL_SECRET, SPOKE, SPOKE2, SPOKE2_RG, SPOKE2_SUBNET_ID, SPOKE_RG } from '../../demo/estate';
+import { createBackupEndpoint, createVault, missingEntries, pendingConnectionOf } from '../../demo/mission';
+import { startDemoStack, type DemoStack } from '../../demo/stack';
+import { syncInstanceId } from '../../src/orchestrations';
 
 let stack: DemoStack;
 
@@ -218,8 +207,7 @@ describe('approval webhook', () => {
     });
     const route = `approvals/${encodeURIComponent(pending.connectionId)}`;
     const now = Math.floor(Date.now() / 1000);
-    const sign = (ts: number, raw = body, secret = APPROVAL_SECRET) =>
-      `sha256=${createHmac('sha256', secret).update(`${ts}.${raw}`).digest('hex')}`;
+    const sign = (ts: number, raw = body, secret = APPROVAL_SECRET) => approvalSignature(secret, ts, raw);
     const call = (headers: Record<string, string>, raw = body) => stack.api('POST', route, raw, headers);
 
     expect((await call({})).status).toBe(401);
@@ -313,10 +301,12 @@ describe('approvals switched off', () => {
   it('answers 403 even to a correctly signed call', async () => {
     const body = JSON.stringify({ connectionId: 'c1', decision: 'Approved', reason: 'x', approver: 'a' });
     const ts = Math.floor(Date.now() / 1000);
-    const answer = await off.api('POST', 'approvals/c1', body, {
-      'x-plds-timestamp': String(ts),
-      'x-plds-signature': `sha256=${createHmac('sha256', APPROVAL_SECRET).update(`${ts}.${body}`).digest('hex')}`,
-    });
+    const answer = await off.api(
+      'POST',
+      'approvals/c1',
+      body,
+      signedApprovalHeaders(body, { secret: APPROVAL_SECRET, timestamp: ts }),
+    );
     expect(answer.status).toBe(403);
   });
 });

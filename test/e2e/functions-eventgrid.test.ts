@@ -3,6 +3,7 @@
  * validates the webhook and posts the events ARM would publish; the app's trigger starts or signals the
  * endpoint's orchestration; records land in the hub zones through the real SDK clients.
  */
+import { waitUntil } from '../../local/stack';
 import {
   LOCATION,
   SPOKE,
@@ -11,14 +12,10 @@ import {
   SPOKE2_SUBNET_ID,
   SPOKE_RG,
   SPOKE_SUBNET_ID,
-  createBackupEndpoint,
-  createVault,
-  missingEntries,
-  startDemoStack,
-  waitUntil,
-  type DemoStack,
-} from '../../local/demo';
-import { syncInstanceId } from '../../src/flows/sync/contracts';
+} from '../../demo/estate';
+import { createBackupEndpoint, createVault, missingEntries } from '../../demo/mission';
+import { startDemoStack, type DemoStack } from '../../demo/stack';
+import { syncInstanceId } from '../../src/orchestrations';
 import { telemetryCounters } from '../../src/durable/telemetry';
 import { FUNCTION_NAMES } from '../../src/core/functionNames';
 import { parseTelemetryLine } from '../../src/core/telemetry';

@@ -5,20 +5,10 @@
  * configuration, the anonymous answer without details, one cached check however often health is called, no
  * retries on 429, and a check that runs out of time.
  */
-import {
-  FOREIGN_RECORD,
-  HUB,
-  HUB_RG,
-  SPOKE,
-  SPOKE_RG,
-  SPOKE_SUBNET_ID,
-  createBackupEndpoint,
-  createVault,
-  missingEntries,
-  startDemoStack,
-  waitUntil,
-  type DemoStack,
-} from '../../local/demo';
+import { waitUntil } from '../../local/stack';
+import { FOREIGN_RECORD, HUB, HUB_RG, SPOKE, SPOKE_RG, SPOKE_SUBNET_ID } from '../../demo/estate';
+import { createBackupEndpoint, createVault, missingEntries } from '../../demo/mission';
+import { startDemoStack, type DemoStack } from '../../demo/stack';
 import { HEALTH_ZONES, runHealthChecks } from '../../src/flows/health/health';
 import { loadRuntime } from '../../src/durable/runtime';
 

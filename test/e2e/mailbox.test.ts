@@ -9,17 +9,9 @@
  */
 import { NetworkManagementClient } from '@azure/arm-network';
 import { PrivateDnsManagementClient } from '@azure/arm-privatedns';
-import {
-  HUB,
-  HUB_RG,
-  LOCATION,
-  SPOKE,
-  SPOKE_RG,
-  SPOKE_SUBNET_ID,
-  startDemoStack,
-  waitUntil,
-  type DemoStack,
-} from '../../local/demo';
+import { waitUntil } from '../../local/stack';
+import { HUB, HUB_RG, LOCATION, SPOKE, SPOKE_RG, SPOKE_SUBNET_ID } from '../../demo/estate';
+import { startDemoStack, type DemoStack } from '../../demo/stack';
 import { FUNCTION_NAMES } from '../../src/core/functionNames';
 import { encodeOwnership } from '../../src/core/ownership';
 import { ORCHESTRATIONS, syncInstanceId } from '../../src/orchestrations';

@@ -3,13 +3,12 @@
  * DefaultAzureCredential through its managed-identity endpoint) and the local Functions host running the real
  * durable-functions replay of `src/orchestrations`.
  */
-import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import type { BackupSimulator } from '../../local/arm/backupSimulator';
 import type { PrivateDnsService } from '../../local/arm/providers/privateDns';
 import type { ArmEmulator, ArmEmulatorOptions } from '../../local/arm/server';
-import { startLocalHost, type LocalHost, type LocalHostOptions } from '../../local/host';
+import type { LocalHost, LocalHostOptions } from '../../local/host';
+import { startLocalStack } from '../../local/stack';
 import { parseTelemetryLine } from '../../src/core/telemetry';
 import type { ParsedTelemetryLine } from '../../src/core/telemetry';
 import { createAzureClients, createAzurePorts } from '../../src/azure';
@@ -22,8 +21,8 @@ import {
   SPOKE_RG,
   SPOKE_SUBNET_ID,
   SPOKE_SUBSCRIPTION,
-  startSeededEmulator,
-} from '../helpers/armEmulator';
+  standardSeed,
+} from '../../local/test/helpers/armEmulator';
 
 export { HUB_RG, HUB_SUBSCRIPTION, SPOKE_RG, SPOKE_SUBNET_ID, SPOKE_SUBSCRIPTION };
 
@@ -50,8 +49,8 @@ export interface OrchestrationTestEnv {
   readonly dns: PrivateDnsService;
   /** Ports over real SDK clients, as the approval webhook uses them (for deciding connections in tests). */
   readonly testPorts: AzurePorts;
+  /** The host's durable state folder. */
   readonly stateDir: string;
-  readonly hostOptions: LocalHostOptions;
   /** Log lines the app wrote. */
   readonly logs: string[];
   telemetry(name?: string): ParsedTelemetryLine[];
@@ -69,25 +68,13 @@ export interface EnvOptions {
   readonly emulator?: ArmEmulatorOptions;
 }
 
-function tempDir(prefix: string): string {
-  return fs.mkdtempSync(path.join(os.tmpdir(), prefix));
-}
-
+/** The local stack with the orchestration app on the standard test estate and the hub zones created. */
 export async function startOrchestrationEnv(options: EnvOptions = {}): Promise<OrchestrationTestEnv> {
-  for (const name of Object.keys(process.env)) if (name.startsWith('AZURE_')) delete process.env[name];
-  const emu = await startSeededEmulator(options.emulator ?? {});
-  const dns = emu.service<PrivateDnsService>('privateDns');
-  for (const zone of HUB_ZONES) dns.createZone(HUB_SUBSCRIPTION, HUB_RG, zone);
-  const work = tempDir('orchestration-e2e-');
-  const caFile = path.join(work, 'arm-ca.pem');
-  emu.writeCaFile(caFile);
-  const stateDir = path.join(work, 'state');
   const logs: string[] = [];
-  const hostOptions: LocalHostOptions = {
+  const stack = await startLocalStack({
     appEntry: ORCHESTRATION_APP,
-    stateDir,
+    emulator: { seed: standardSeed, ...options.emulator },
     settings: {
-      ...emu.env(caFile),
       HUB_SUBSCRIPTION_ID: HUB_SUBSCRIPTION,
       HUB_ZONE_RESOURCE_GROUP: HUB_RG,
       SPOKE_SUBSCRIPTION_IDS: SPOKE_SUBSCRIPTION,
@@ -102,8 +89,9 @@ export async function startOrchestrationEnv(options: EnvOptions = {}): Promise<O
     log: (_level, message) => {
       logs.push(message);
     },
-  };
-  let host = await startLocalHost(hostOptions);
+  });
+  const { emu, privateDns: dns } = stack;
+  for (const zone of HUB_ZONES) dns.createZone(HUB_SUBSCRIPTION, HUB_RG, zone);
   const testPorts = createAzurePorts(
     createAzureClients({ armEndpoint: emu.url, caPem: emu.caPem, credential: emu.credential() }),
     { pollIntervalMs: 20 },
@@ -111,13 +99,12 @@ export async function startOrchestrationEnv(options: EnvOptions = {}): Promise<O
   const env: OrchestrationTestEnv = {
     emu,
     get host() {
-      return host;
+      return stack.host;
     },
-    backup: emu.service<BackupSimulator>('backup'),
+    backup: stack.backup,
     dns,
     testPorts,
-    stateDir,
-    hostOptions,
+    stateDir: stack.hostStateDir,
     logs,
     telemetry(name?: string) {
       const out: ParsedTelemetryLine[] = [];
@@ -154,15 +141,8 @@ export async function startOrchestrationEnv(options: EnvOptions = {}): Promise<O
       }
       return out;
     },
-    async restartHost() {
-      await host.stop();
-      host = await startLocalHost(hostOptions);
-      return host;
-    },
-    async stop() {
-      await host.stop();
-      await emu.stop();
-    },
+    restartHost: () => stack.restartHost(),
+    stop: () => stack.stop(),
   };
   return env;
 }
@@ -215,15 +195,6 @@ export function allStand(env: OrchestrationTestEnv, expected: Map<string, Map<st
     }
   }
   return true;
-}
-
-/** Polls `check` (no timing assertions: a generous upper bound only to fail instead of hanging). */
-export async function eventually(check: () => boolean, what: string, timeoutMs = 30_000): Promise<void> {
-  const end = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > end) throw new Error(`timed out waiting for: ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
 }
 
 /** Starts `syncEndpoint` for an endpoint as an Event Grid event would; returns the instance id. */

@@ -2,6 +2,7 @@
  * Failure handling of the orchestrations on the local host against the ARM emulator: a host restart in the middle
  * of writing, a 429 storm on one zone, transient 5xx, and an endpoint whose DNS data is not ready yet.
  */
+import { waitUntil } from '../../local/stack';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { SyncEndpointOutput, SyncEndpointStatus } from '../../src/orchestrations';
@@ -11,7 +12,6 @@ import {
   BACKUP_ZONE,
   allStand,
   createVaultWithEndpoint,
-  eventually,
   expectedRecords,
   startOrchestrationEnv,
   startSyncEndpoint,
@@ -46,7 +46,7 @@ describe('host restart in the middle of writing', () => {
       };
       return state.history.some((e) => e.EventType === 4 && e.Name === 'applyZoneChanges');
     };
-    await eventually(applyScheduled, 'the apply activity to be scheduled');
+    await waitUntil('the apply activity to be scheduled', applyScheduled, 30_000);
     await env.restartHost();
     env.emu.faults.configure({});
 
@@ -55,7 +55,7 @@ describe('host restart in the middle of writing', () => {
     expect((done.output as SyncEndpointOutput).outcome).toBe('synced');
     // The restarted host ran the interrupted apply activity again (at-least-once, as on Azure).
     expect(env.host.durable.counters.activityInvocations).toBeGreaterThanOrEqual(1);
-    await eventually(() => allStand(env, expectedRecords(env, vaultId)), 'records written');
+    await waitUntil('records written', () => allStand(env, expectedRecords(env, vaultId)), 30_000);
     // Every record was written exactly once across both hosts: the re-run met 412s or found nothing to do.
     const writes = env.writesByName();
     const expected = [...(expectedRecords(env, vaultId).get(BACKUP_ZONE)?.keys() ?? [])];
@@ -179,12 +179,13 @@ describe('throttling and transient failures', () => {
         30_000,
       );
       env.host.advanceTime(4 * 60_000);
-      await eventually(
+      await waitUntil(
+        'next wait',
         () =>
           env.host.durable.getStatus(instanceId)?.runtimeStatus !== 'Running' ||
           (env.host.durable.getStatus(instanceId)?.customStatus as SyncEndpointStatus).phase ===
             'waiting-for-dns',
-        'next wait',
+        30_000,
       );
     }
     const done = await env.host.durable.waitForCompletion(instanceId, 30_000);

@@ -2,6 +2,7 @@
  * syncEndpoint / removeEndpoint on the local host (real durable-functions replay) against the ARM emulator
  * (real SDK clients, real DefaultAzureCredential through the emulator's managed-identity endpoint).
  */
+import { waitUntil } from '../../local/stack';
 import { NetworkManagementClient } from '@azure/arm-network';
 import { encodeOwnership } from '../../src/core/ownership';
 import { TELEMETRY_EVENTS } from '../../src/core/telemetry';
@@ -17,7 +18,6 @@ import {
   SPOKE_SUBSCRIPTION,
   allStand,
   createVaultWithEndpoint,
-  eventually,
   expectedRecords,
   startOrchestrationEnv,
 } from './orchestration-helpers';
@@ -79,7 +79,11 @@ describe('syncEndpoint on the local host against the ARM emulator', () => {
     const discovered = env.backup.discover(vaultId);
     expect(discovered.createdEndpoints).toHaveLength(2);
     await watchRun();
-    await eventually(() => allStand(env, expectedRecords(env, vaultId)), 'roles and ecs storage records');
+    await waitUntil(
+      'roles and ecs storage records',
+      () => allStand(env, expectedRecords(env, vaultId)),
+      30_000,
+    );
     expect(env.records(BACKUP_ZONE).size).toBe(8);
     expect(env.records(BLOB_ZONE).size).toBe(1);
     expect(env.records(QUEUE_ZONE).size).toBe(1);
@@ -90,13 +94,13 @@ describe('syncEndpoint on the local host against the ARM emulator', () => {
     // The first backup creates <pe>_prot_blob; the next watch run writes it.
     env.backup.firstBackup(vaultId);
     await watchRun();
-    await eventually(() => allStand(env, expectedRecords(env, vaultId)), 'prot storage record');
+    await waitUntil('prot storage record', () => allStand(env, expectedRecords(env, vaultId)), 30_000);
     expect(env.records(BLOB_ZONE).size).toBe(2);
 
     // The records stand before the activity returns and the orchestrator logs them: wait for the log too.
     const blobWrites = () =>
       env.telemetry(TELEMETRY_EVENTS.recordWritten).filter((t) => t.properties.zone === BLOB_ZONE).length;
-    await eventually(() => blobWrites() >= 2, 'RecordWritten for both blob records');
+    await waitUntil('RecordWritten for both blob records', () => blobWrites() >= 2, 30_000);
     const written = env.telemetry(TELEMETRY_EVENTS.recordWritten);
     expect(written.filter((t) => t.properties.zone === BACKUP_ZONE)).toHaveLength(8);
     expect(written.filter((t) => t.properties.zone === BLOB_ZONE)).toHaveLength(2);
@@ -117,11 +121,11 @@ describe('syncEndpoint on the local host against the ARM emulator', () => {
     const blobBefore = env.records(BLOB_ZONE).size;
     env.backup.discover(vaultId);
     await watchRun();
-    await eventually(() => allStand(env, expectedRecords(env, vaultId)), 'v2 roles and ecs records');
+    await waitUntil('v2 roles and ecs records', () => allStand(env, expectedRecords(env, vaultId)), 30_000);
 
     env.backup.firstBackup(vaultId);
     await watchRun();
-    await eventually(() => allStand(env, expectedRecords(env, vaultId)), 'v2 prot record');
+    await waitUntil('v2 prot record', () => allStand(env, expectedRecords(env, vaultId)), 30_000);
     expect(env.records(BLOB_ZONE).size).toBe(blobBefore + 2);
     // Storage records of a v2 vault belong to the vault endpoint itself (no sibling endpoints).
     const owners = [...env.records(BLOB_ZONE).values()].map((r) => r.metadata.pldsep0);

@@ -4,6 +4,7 @@
  * the same plan — the same changes, the same records kept with the same reason, the same skips. Each case starts
  * from records the app itself wrote for the endpoint while it was ready.
  */
+import { waitUntil } from '../../local/stack';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -18,7 +19,6 @@ import {
   SPOKE_RG,
   SPOKE_SUBNET_ID,
   SPOKE_SUBSCRIPTION,
-  eventually,
   startOrchestrationEnv,
   startSyncEndpoint,
 } from './orchestration-helpers';
@@ -168,7 +168,7 @@ describe.each(CASES)('an endpoint in state $reason', ({ reason, arrange, expecte
     // The app syncs it while it is ready: its record stands and its index knows it.
     const first = await eventPathPlan(endpointId);
     expect(first.outcome).toBe('synced');
-    await eventually(() => env.records(BLOB_ZONE).has(account), `the record of ${account}`);
+    await waitUntil(`the record of ${account}`, () => env.records(BLOB_ZONE).has(account), 30_000);
 
     await arrange(endpointId, account);
     const fromCli = view(await cliPlan(endpointId));

@@ -4,9 +4,11 @@
  * (counted on the emulator's request log). The last test checks that the table in docs/security.md shows
  * exactly the answers and write counts observed here.
  */
-import { createHmac, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
+import { signedApprovalHeaders } from '../../demo/signing';
 import fs from 'node:fs';
 import path from 'node:path';
+import { waitUntil } from '../../local/stack';
 import {
   APPROVAL_SECRET,
   HUB,
@@ -17,10 +19,8 @@ import {
   SPOKE2_RG,
   SPOKE2_SUBNET_ID,
   SPOKE_RG,
-  startDemoStack,
-  waitUntil,
-  type DemoStack,
-} from '../../local/demo';
+} from '../../demo/estate';
+import { startDemoStack, type DemoStack } from '../../demo/stack';
 import { TELEMETRY_EVENTS } from '../../src/core/telemetry';
 import { parseTelemetryLine } from '../../src/core/telemetry';
 import { FUNCTION_NAMES } from '../../src/core/functionNames';
@@ -55,10 +55,8 @@ async function attempt(id: string, run: () => Promise<string | number>): Promise
   return status;
 }
 
-const sign = (raw: string, ts = Math.floor(Date.now() / 1000), secret = APPROVAL_SECRET) => ({
-  'x-plds-timestamp': String(ts),
-  'x-plds-signature': `sha256=${createHmac('sha256', secret).update(`${ts}.${raw}`).digest('hex')}`,
-});
+const sign = (raw: string, ts = Math.floor(Date.now() / 1000), secret = APPROVAL_SECRET) =>
+  signedApprovalHeaders(raw, { secret, timestamp: ts });
 
 async function post(
   route: string,

@@ -5,6 +5,7 @@
  * is kept — then all of it is searched for the approval secret, bearer tokens, function and host keys, the
  * task hub's system key and the managed-identity header. 0 hits.
  */
+import { waitUntil } from '../../local/stack';
 import {
   APPROVAL_SECRET,
   SPOKE,
@@ -13,14 +14,9 @@ import {
   SPOKE2_SUBNET_ID,
   SPOKE_RG,
   SPOKE_SUBNET_ID,
-  createBackupEndpoint,
-  createVault,
-  missingEntries,
-  pendingConnectionOf,
-  startDemoStack,
-  waitUntil,
-  type DemoStack,
-} from '../../local/demo';
+} from '../../demo/estate';
+import { createBackupEndpoint, createVault, missingEntries, pendingConnectionOf } from '../../demo/mission';
+import { startDemoStack, type DemoStack } from '../../demo/stack';
 import { FUNCTION_NAMES } from '../../src/core/functionNames';
 import { syncInstanceId } from '../../src/orchestrations';
 

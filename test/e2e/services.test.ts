@@ -8,17 +8,11 @@
  * `privatelink` inserted where the zone puts it), not derived from the app's catalogue.
  */
 import type { PrivateLinkTargetsService } from '../../local/arm/providers/privateLinkTargets';
-import {
-  HUB,
-  HUB_RG,
-  HUB_VNET_ID,
-  SPOKE,
-  SPOKE_RG,
-  SPOKE_SUBNET_ID,
-  startDemoStack,
-  waitUntil,
-} from '../../local/demo';
-import type { DemoStack } from '../../local/demo';
+import { waitUntil } from '../../local/stack';
+import { HUB, HUB_RG, HUB_VNET_ID, SPOKE, SPOKE_RG, SPOKE_SUBNET_ID } from '../../demo/estate';
+import { nicNames, resolveA } from '../../demo/mission';
+import { startDemoStack } from '../../demo/stack';
+import type { DemoStack } from '../../demo/stack';
 
 let stack: DemoStack;
 
@@ -63,23 +57,7 @@ async function endpoint(name: string, targetId: string, groupId: string): Promis
     { updateIntervalInMs: 10 },
   );
   const id = `/subscriptions/${SPOKE}/resourceGroups/${SPOKE_RG}/providers/Microsoft.Network/privateEndpoints/${name}`;
-  const nic = stack.network.getNetworkInterface(id);
-  const configs = (nic?.properties as { ipConfigurations: { properties: Record<string, unknown> }[] })
-    .ipConfigurations;
-  const out = new Map<string, string>();
-  for (const c of configs) {
-    const link = c.properties.privateLinkConnectionProperties as { fqdns: string[] };
-    for (const fqdn of link.fqdns) out.set(fqdn, c.properties.privateIPAddress as string);
-  }
-  return out;
-}
-
-async function resolve(fqdn: string): Promise<string> {
-  try {
-    return (await stack.resolver.resolve4(fqdn)).join(',');
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code ?? 'error';
-  }
+  return nicNames(stack, id);
 }
 
 /** Waits until every `name → ip` resolves as expected (the app writes after Event Grid delivers). */
@@ -87,12 +65,14 @@ async function expectResolves(expected: Record<string, string>): Promise<void> {
   await waitUntil(
     `${Object.keys(expected).join(', ')} to resolve`,
     async () => {
-      for (const [name, ip] of Object.entries(expected)) if ((await resolve(name)) !== ip) return false;
+      for (const [name, ip] of Object.entries(expected))
+        if ((await resolveA(stack.resolver, name)) !== ip) return false;
       return true;
     },
     30_000,
   );
-  for (const [name, ip] of Object.entries(expected)) expect([name, await resolve(name)]).toEqual([name, ip]);
+  for (const [name, ip] of Object.entries(expected))
+    expect([name, await resolveA(stack.resolver, name)]).toEqual([name, ip]);
 }
 
 describe('every service family, from the ARM write to a DNS answer', () => {

@@ -4,6 +4,7 @@
  * local host against the ARM emulator. Application Insights gets the same instruments through Azure Monitor's
  * exporter; here nothing leaves the process.
  */
+import { waitUntil } from '../../local/stack';
 import { localTelemetry, type ExportedEvent, type LocalTelemetry } from '../../src/azure/telemetry';
 import { TELEMETRY_COUNTERS, TELEMETRY_EVENTS, TELEMETRY_METRICS } from '../../src/core/telemetry';
 import { ORCHESTRATIONS, syncInstanceId } from '../../src/orchestrations';
@@ -11,7 +12,6 @@ import type { ReconcileOutput, SyncEndpointInput, SyncEndpointOutput } from '../
 import {
   BACKUP_ZONE,
   createVaultWithEndpoint,
-  eventually,
   expectedRecords,
   startOrchestrationEnv,
 } from './orchestration-helpers';
@@ -79,7 +79,11 @@ describe('telemetry a sync emits, through the local exporter', () => {
 
     const wanted = [...(expectedRecords(env, vaultId).get(BACKUP_ZONE)?.keys() ?? [])].sort();
     expect(wanted).toHaveLength(2);
-    await eventually(() => eventsSince(mark, TELEMETRY_EVENTS.recordWritten).length >= 2, 'RecordWritten');
+    await waitUntil(
+      'RecordWritten',
+      () => eventsSince(mark, TELEMETRY_EVENTS.recordWritten).length >= 2,
+      30_000,
+    );
     const written = eventsSince(mark, TELEMETRY_EVENTS.recordWritten);
     // Once per record, whatever the replays of the orchestrator around the activity.
     expect(written.map((e) => e.properties.recordName).sort()).toEqual(wanted);

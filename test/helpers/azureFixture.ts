@@ -17,7 +17,7 @@ import {
   SPOKE_SUBSCRIPTION,
   SPOKE_VNET_ID,
   standardSeed,
-} from './armEmulator';
+} from '../../local/test/helpers/armEmulator';
 
 export { HUB_RG, HUB_SUBSCRIPTION, SPOKE_RG, SPOKE_SUBNET_ID, SPOKE_SUBSCRIPTION, SPOKE_VNET_ID };
 

@@ -3,7 +3,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { main } from '../../src/cli/main';
-import { HUB_RG, HUB_SUBSCRIPTION, SPOKE_SUBSCRIPTION } from './armEmulator';
+import { HUB_RG, HUB_SUBSCRIPTION, SPOKE_SUBSCRIPTION } from '../../local/test/helpers/armEmulator';
 import type { Fixture } from './azureFixture';
 import type { ScopeFlags } from '../../src/cli/live/context';
 
