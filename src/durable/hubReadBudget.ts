@@ -24,7 +24,7 @@ import { ENTITIES } from './names';
 import { penalizeZone, recordUse, reserveWrites } from './zonePacing';
 import type { ReserveGrant, PacedWindowLimits, ZonePacerState } from './zonePacing';
 
-/** The sliding window for `budget` reads per five minutes (5% longer, as the write window). */
+/** The sliding window for `budget` reads per five minutes, 5% longer (reads are made as soon as they are granted). */
 export function hubReadLimits(budget: number): PacedWindowLimits {
   const capacity = Math.max(1, Math.floor(budget));
   return {
