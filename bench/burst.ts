@@ -50,6 +50,8 @@ import {
   writeFile,
   writeGenerated,
   type RunInfo,
+  problemLines,
+  withResultOptions,
 } from './report';
 import { BEFORE, improvement } from './before';
 
@@ -441,23 +443,22 @@ export function renderBurst(result: BurstResult, chartPath: (n: number) => strin
       versus,
     ),
     '',
-    `Problems: ${result.problems.length === 0 ? 'none' : ''}`,
-    ...result.problems.map((p) => `- ${p}`),
+    ...problemLines(result.problems),
   ].join('\n');
 }
 
 export async function runBurstBenchmark(args: string[]): Promise<void> {
-  const opts = new Command()
-    .option('--endpoints <list>', 'comma-separated sizes: vault endpoints created at once', '100,300')
-    .option('--time-scale <n>', 'emulated ms per real ms (emulator and host alike)', '5')
-    .option('--no-latency', 'leave the latency model off')
-    .option('--no-discover', 'do not register the vaults (two records per vault endpoint)')
-    .option('--service-events', "announce Backup's own changes (the simulator's serviceChangeEvents)")
-    .option('--interval <minutes>', 'Backup watch interval (BACKUP_WATCH_SCHEDULE), a divisor of 60', '5')
-    .option('--slack <s>', 'real seconds to wait beyond the lower bound', '240')
-    .option('--json', 'print one JSON object to stdout')
-    .option('--out <file>', 'result file', 'bench/results/burst.md')
-    .option('--docs <file>', 'performance page whose burst section is rewritten', 'docs/performance.md')
+  const opts = withResultOptions(
+    new Command()
+      .option('--endpoints <list>', 'comma-separated sizes: vault endpoints created at once', '100,300')
+      .option('--time-scale <n>', 'emulated ms per real ms (emulator and host alike)', '5')
+      .option('--no-latency', 'leave the latency model off')
+      .option('--no-discover', 'do not register the vaults (two records per vault endpoint)')
+      .option('--service-events', "announce Backup's own changes (the simulator's serviceChangeEvents)")
+      .option('--interval <minutes>', 'Backup watch interval (BACKUP_WATCH_SCHEDULE), a divisor of 60', '5')
+      .option('--slack <s>', 'real seconds to wait beyond the lower bound', '240'),
+    'burst',
+  )
     .parse(['node', 'bench', ...args])
     .opts<{
       endpoints: string;

@@ -38,7 +38,18 @@ import {
 } from './estate';
 import { FUNCTION_NAMES } from '../src/core/functionNames';
 import { BEFORE, improvement } from './before';
-import { fmt, progress, ratio, runInfo, runInfoLines, table, writeGenerated, type RunInfo } from './report';
+import {
+  fmt,
+  progress,
+  ratio,
+  runInfo,
+  runInfoLines,
+  table,
+  writeGenerated,
+  type RunInfo,
+  problemLines,
+  withResultOptions,
+} from './report';
 
 /** A subscription the app is not told about and Event Grid does not deliver from: the scripts' twin estate. */
 const SCRIPTS_SPOKE = '00000000-0000-4000-8000-0000000000c9';
@@ -421,19 +432,18 @@ export function renderEconomy(result: EconomyResult): string {
     '',
     ...opLines,
     '',
-    `Problems: ${result.problems.length === 0 ? 'none' : ''}`,
-    ...result.problems.map((p) => `- ${p}`),
+    ...problemLines(result.problems),
   ].join('\n');
 }
 
 export async function runEconomyBenchmark(args: string[]): Promise<void> {
-  const opts = new Command()
-    .option('--time-scale <n>', 'emulated ms per real ms (emulator and host alike)', '20')
-    .option('--timeout <s>', 'real seconds to wait for one phase to settle', '120')
-    .option('--kinds <list>', `comma-separated subset of ${ECONOMY_KINDS.join(', ')}`)
-    .option('--json', 'print one JSON object to stdout')
-    .option('--out <file>', 'result file', 'bench/results/economy.md')
-    .option('--docs <file>', 'performance page whose economy section is rewritten', 'docs/performance.md')
+  const opts = withResultOptions(
+    new Command()
+      .option('--time-scale <n>', 'emulated ms per real ms (emulator and host alike)', '20')
+      .option('--timeout <s>', 'real seconds to wait for one phase to settle', '120')
+      .option('--kinds <list>', `comma-separated subset of ${ECONOMY_KINDS.join(', ')}`),
+    'economy',
+  )
     .parse(['node', 'bench', ...args])
     .opts<{
       timeScale: string;

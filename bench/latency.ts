@@ -27,6 +27,8 @@ import {
   table,
   writeGenerated,
   type RunInfo,
+  problemLines,
+  withResultOptions,
 } from './report';
 import { BEFORE, improvement } from './before';
 
@@ -227,19 +229,18 @@ export function renderLatency(r: LatencyResult): string {
       .map(([op, c]) => `${op} ${c}`)
       .join(', ')}.`,
     '',
-    `Problems: ${r.problems.length === 0 ? 'none' : ''}`,
-    ...r.problems.map((p) => `- ${p}`),
+    ...problemLines(r.problems),
   ].join('\n');
 }
 
 export async function runLatencyBenchmark(args: string[]): Promise<void> {
-  const opts = new Command()
-    .option('--endpoints <n>', 'endpoints created one after the other', '100')
-    .option('--time-scale <n>', 'emulated ms per real ms (emulator and host alike)', '2')
-    .option('--spacing <s>', 'emulated seconds between one record resolving and the next endpoint', '1')
-    .option('--json', 'print one JSON object to stdout')
-    .option('--out <file>', 'result file', 'bench/results/latency.md')
-    .option('--docs <file>', 'performance page whose latency section is rewritten', 'docs/performance.md')
+  const opts = withResultOptions(
+    new Command()
+      .option('--endpoints <n>', 'endpoints created one after the other', '100')
+      .option('--time-scale <n>', 'emulated ms per real ms (emulator and host alike)', '2')
+      .option('--spacing <s>', 'emulated seconds between one record resolving and the next endpoint', '1'),
+    'latency',
+  )
     .parse(['node', 'bench', ...args])
     .opts<{
       endpoints: string;

@@ -18,7 +18,18 @@ import { Command } from 'commander';
 import { BEFORE, improvement } from './before';
 import { numberOption } from './estate';
 import { problemsOf, runReconcileScaleSize, type SizeResult } from './reconcileScale';
-import { fmt, progress, ratio, runInfo, runInfoLines, table, writeGenerated, type RunInfo } from './report';
+import {
+  fmt,
+  progress,
+  ratio,
+  runInfo,
+  runInfoLines,
+  table,
+  writeGenerated,
+  type RunInfo,
+  problemLines,
+  withResultOptions,
+} from './report';
 
 /** Issue 10's targets for an in-sync estate of 10,000 endpoints. */
 export const RECONCILE_TARGETS = {
@@ -201,18 +212,17 @@ export function renderReconcile(r: ReconcileResult): string {
       ],
     ),
     '',
-    `Problems: ${r.problems.length === 0 ? 'none' : ''}`,
-    ...r.problems.map((p) => `- ${p}`),
+    ...problemLines(r.problems),
   ].join('\n');
 }
 
 export async function runReconcileBenchmark(args: string[]): Promise<void> {
-  const opts = new Command()
-    .option('--endpoints <n>', 'private endpoints in the estate', '10000')
-    .option('--subscriptions <n>', 'spoke subscriptions they are spread over', '200')
-    .option('--json', 'print one JSON object to stdout')
-    .option('--out <file>', 'result file', 'bench/results/reconcile.md')
-    .option('--docs <file>', 'performance page whose reconcile section is rewritten', 'docs/performance.md')
+  const opts = withResultOptions(
+    new Command()
+      .option('--endpoints <n>', 'private endpoints in the estate', '10000')
+      .option('--subscriptions <n>', 'spoke subscriptions they are spread over', '200'),
+    'reconcile',
+  )
     .parse(['node', 'bench', ...args])
     .opts<{
       endpoints: string;

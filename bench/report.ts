@@ -4,6 +4,7 @@
  * generated-section markers, so hand-written text around them (the recorded "before" figures, interpretation)
  * survives every run. Charts are SVG files the bench draws itself (no plotting dependency).
  */
+import type { Command } from 'commander';
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -199,4 +200,21 @@ export function table(
 export function fmt(n: number, digits = 2): string {
   if (!Number.isFinite(n)) return '–';
   return Number.isInteger(n) ? String(n) : n.toFixed(digits);
+}
+
+/** Adds the options every scenario takes: `--json`, and where its results are written. */
+export function withResultOptions(command: Command, scenario: string): Command {
+  return command
+    .option('--json', 'print one JSON object to stdout')
+    .option('--out <file>', 'result file', `bench/results/${scenario}.md`)
+    .option(
+      '--docs <file>',
+      `performance page whose ${scenario} section is rewritten`,
+      'docs/performance.md',
+    );
+}
+
+/** The closing lines of a result: its problems, or none. */
+export function problemLines(problems: readonly string[]): string[] {
+  return [`Problems: ${problems.length === 0 ? 'none' : ''}`, ...problems.map((p) => `- ${p}`)];
 }

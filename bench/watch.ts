@@ -50,6 +50,8 @@ import {
   table,
   writeGenerated,
   type RunInfo,
+  problemLines,
+  withResultOptions,
 } from './report';
 
 const DAY_MS = 24 * 3600_000;
@@ -422,22 +424,21 @@ export function renderWatch(r: WatchResult): string {
       }),
     ),
     '',
-    `Problems: ${r.problems.length === 0 ? 'none' : ''}`,
-    ...r.problems.map((p) => `- ${p}`),
+    ...problemLines(r.problems),
   ].join('\n');
 }
 
 export async function runWatchBenchmark(args: string[]): Promise<void> {
-  const opts = new Command()
-    .option('--vaults <n>', 'vaults per experience', '5')
-    .option('--time-scale <n>', 'emulated ms per real ms (emulator and host alike)', '200')
-    .option('--interval <minutes>', 'Backup watch interval (BACKUP_WATCH_SCHEDULE)', '5')
-    .option('--discover-hours <h>', 'when Backup registers the vault (hours after the endpoints)', '1')
-    .option('--backup-hours <h>', 'when the first backup runs (hours after the endpoints)', '6')
-    .option('--hours <h>', 'emulated length of the run', '24')
-    .option('--json', 'print one JSON object to stdout')
-    .option('--out <file>', 'result file', 'bench/results/watch.md')
-    .option('--docs <file>', 'performance page whose watch section is rewritten', 'docs/performance.md')
+  const opts = withResultOptions(
+    new Command()
+      .option('--vaults <n>', 'vaults per experience', '5')
+      .option('--time-scale <n>', 'emulated ms per real ms (emulator and host alike)', '200')
+      .option('--interval <minutes>', 'Backup watch interval (BACKUP_WATCH_SCHEDULE)', '5')
+      .option('--discover-hours <h>', 'when Backup registers the vault (hours after the endpoints)', '1')
+      .option('--backup-hours <h>', 'when the first backup runs (hours after the endpoints)', '6')
+      .option('--hours <h>', 'emulated length of the run', '24'),
+    'watch',
+  )
     .parse(['node', 'bench', ...args])
     .opts<{
       vaults: string;
