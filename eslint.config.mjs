@@ -39,6 +39,30 @@ export default tseslint.config(
     },
   },
   {
+    // Scripts run by tsx (the demo, the benchmarks) import the app's contracts, never a module that registers
+    // functions: registering before local/host is loaded puts @azure/functions in its "test mode" and the host
+    // then finds no function (jest hides this through its moduleNameMapper).
+    files: ['demo/**/*.ts', 'bench/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: [
+                '**/src/orchestrations',
+                '**/src/index',
+                '**/src/flows/*/*',
+                '!**/src/flows/*/contracts',
+              ],
+              message: "import the flow's contracts.ts; this module registers functions when imported",
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
     // The engine is pure: no I/O and no SDK imports.
     files: ['src/core/**/*.ts'],
     rules: {

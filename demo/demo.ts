@@ -14,7 +14,7 @@
 import type { promises as dnsPromises } from 'node:dns';
 import { FUNCTION_NAMES } from '../src/core/functionNames';
 import { renderTsv } from '../src/core/format';
-import { syncInstanceId } from '../src/orchestrations';
+import { syncInstanceId } from '../src/flows/sync/contracts';
 import { backupServiceFqdns } from '../local/arm/backupFqdns';
 import { waitUntil } from '../local/stack';
 import {
