@@ -10,6 +10,10 @@ import type { Steps } from './steps';
 /*
  * Private endpoints and their network interfaces as ARM returns them (the wire shape, `properties` nested).
  * The SDK-flattened shape (fields at the top level) is accepted too: `prop` looks in both places.
+ *
+ * Over ~400 lines because the wire schemas, the readiness rules and the endpoint ↔ NIC matching read one shape
+ * together: each step of `readEndpoint` names the wire field it looks at, and splitting them apart would spread one
+ * reading of one resource over several files.
  */
 
 const subResource = z.object({ id: z.string() });

@@ -1,7 +1,8 @@
 /**
  * The zone catalogue as data: one row per private link resource type and sub-resource, per cloud, each with the
  * row of the source it was read from. zoneCatalogue.ts compiles and matches it; docs/services.md is generated
- * from it (test/unit/catalogue-docs.test.ts keeps the two in step).
+ * from it (test/unit/catalogue-docs.test.ts keeps the two in step). Long because it is data: one row per service
+ * and cloud, kept in one table so a reviewer compares it with Microsoft's page row by row.
  *
  * Sources (named per row in `source`):
  * - `learn`: Microsoft Learn, "Azure Private Endpoint private DNS zone values"

@@ -11,7 +11,7 @@ import type { IndexedRecord } from '../../src/core/pipeline';
 import { SlidingWindowBudget } from '../../src/azure/pacer';
 import { hubReadLimits, readsBySubscription } from '../../src/durable/hubReadBudget';
 import { recordUse, reserveWrites, settleWrites, ZONE_WRITE_LIMITS } from '../../src/durable/zonePacing';
-import { readCovers } from '../../src/flows/sync/syncEndpoint';
+import { readCovers } from '../../src/flows/sync/mailbox';
 import { endpointByNicName } from '../../src/flows/sync/eventGridSync';
 
 const ID =
