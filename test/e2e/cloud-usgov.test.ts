@@ -5,9 +5,9 @@
  * resolve through the local DNS server. Public-cloud zones stay empty.
  */
 import type { PrivateLinkTargetsService } from '../../local/arm/providers/privateLinkTargets';
-import { waitUntil } from '../../local/stack';
 import { HUB, HUB_RG, HUB_VNET_ID, SPOKE, SPOKE_RG, SPOKE_SUBNET_ID } from '../../demo/estate';
-import { nicNames, resolveA } from '../../demo/mission';
+import { nicNames } from '../../demo/mission';
+import { expectResolves } from '../helpers/dnsAnswers';
 import { startDemoStack } from '../../demo/stack';
 import type { DemoStack } from '../../demo/stack';
 
@@ -98,17 +98,7 @@ describe('AZURE_CLOUD=AzureUSGovernment, end to end', () => {
       'evhns-gov.privatelink.servicebus.usgovcloudapi.net':
         hubs.get('evhns-gov.servicebus.usgovcloudapi.net') ?? '',
     };
-    await waitUntil(
-      'the US Government names to resolve',
-      async () => {
-        for (const [name, ip] of Object.entries(expected))
-          if ((await resolveA(stack.resolver, name)) !== ip) return false;
-        return true;
-      },
-      30_000,
-    );
-    for (const [name, ip] of Object.entries(expected))
-      expect([name, await resolveA(stack.resolver, name)]).toEqual([name, ip]);
+    await expectResolves(stack.resolver, expected, 'the US Government names to resolve');
   });
 
   it('the app signed in for the US Government Resource Manager: no call was refused for its token', () => {

@@ -10,7 +10,8 @@
 import type { PrivateLinkTargetsService } from '../../local/arm/providers/privateLinkTargets';
 import { waitUntil } from '../../local/stack';
 import { HUB, HUB_RG, HUB_VNET_ID, SPOKE, SPOKE_RG, SPOKE_SUBNET_ID } from '../../demo/estate';
-import { nicNames, resolveA } from '../../demo/mission';
+import { nicNames } from '../../demo/mission';
+import { expectResolves } from '../helpers/dnsAnswers';
 import { startDemoStack } from '../../demo/stack';
 import type { DemoStack } from '../../demo/stack';
 
@@ -61,19 +62,6 @@ async function endpoint(name: string, targetId: string, groupId: string): Promis
 }
 
 /** Waits until every `name → ip` resolves as expected (the app writes after Event Grid delivers). */
-async function expectResolves(expected: Record<string, string>): Promise<void> {
-  await waitUntil(
-    `${Object.keys(expected).join(', ')} to resolve`,
-    async () => {
-      for (const [name, ip] of Object.entries(expected))
-        if ((await resolveA(stack.resolver, name)) !== ip) return false;
-      return true;
-    },
-    30_000,
-  );
-  for (const [name, ip] of Object.entries(expected))
-    expect([name, await resolveA(stack.resolver, name)]).toEqual([name, ip]);
-}
 
 describe('every service family, from the ARM write to a DNS answer', () => {
   it('storage sub-resources: blob, file and dfs of one account', async () => {
@@ -82,7 +70,7 @@ describe('every service family, from the ARM write to a DNS answer', () => {
     const blob = await endpoint('pe-stpayroll-blob', account, 'blob');
     const file = await endpoint('pe-stpayroll-file', account, 'file');
     const dfs = await endpoint('pe-stpayroll-dfs', account, 'dfs');
-    await expectResolves({
+    await expectResolves(stack.resolver, {
       'stpayroll.privatelink.blob.core.windows.net': blob.get('stpayroll.blob.core.windows.net') ?? '',
       'stpayroll.privatelink.file.core.windows.net': file.get('stpayroll.file.core.windows.net') ?? '',
       'stpayroll.privatelink.dfs.core.windows.net': dfs.get('stpayroll.dfs.core.windows.net') ?? '',
@@ -96,7 +84,7 @@ describe('every service family, from the ARM write to a DNS answer', () => {
       `/subscriptions/${SPOKE}/resourceGroups/${SPOKE_RG}/providers/Microsoft.KeyVault/vaults/kv-payroll`,
       'vault',
     );
-    await expectResolves({
+    await expectResolves(stack.resolver, {
       'kv-payroll.privatelink.vaultcore.azure.net': nic.get('kv-payroll.vault.azure.net') ?? '',
     });
   });
@@ -108,7 +96,7 @@ describe('every service family, from the ARM write to a DNS answer', () => {
       targetResource('Microsoft.Sql/servers', 'sql-payroll'),
       'sqlServer',
     );
-    await expectResolves({
+    await expectResolves(stack.resolver, {
       'sql-payroll.privatelink.database.windows.net': nic.get('sql-payroll.database.windows.net') ?? '',
     });
   });
@@ -120,7 +108,7 @@ describe('every service family, from the ARM write to a DNS answer', () => {
       targetResource('Microsoft.Sql/managedInstances', 'sqlmi-payroll', { dnsZone: '767d5869f605' }),
       'managedInstance',
     );
-    await expectResolves({
+    await expectResolves(stack.resolver, {
       'sqlmi-payroll.privatelink.767d5869f605.database.windows.net':
         nic.get('sqlmi-payroll.767d5869f605.database.windows.net') ?? '',
     });
@@ -136,7 +124,7 @@ describe('every service family, from the ARM write to a DNS answer', () => {
       'Sql',
     );
     expect(nic.size).toBe(3);
-    await expectResolves({
+    await expectResolves(stack.resolver, {
       'cosmos-payroll.privatelink.documents.azure.com': nic.get('cosmos-payroll.documents.azure.com') ?? '',
       'cosmos-payroll-eastus.privatelink.documents.azure.com':
         nic.get('cosmos-payroll-eastus.documents.azure.com') ?? '',
@@ -152,7 +140,7 @@ describe('every service family, from the ARM write to a DNS answer', () => {
       targetResource('Microsoft.ContainerRegistry/registries', 'acrpayroll'),
       'registry',
     );
-    await expectResolves({
+    await expectResolves(stack.resolver, {
       'acrpayroll.privatelink.azurecr.io': nic.get('acrpayroll.azurecr.io') ?? '',
       // A linked, more specific zone answers this name: a record in privatelink.azurecr.io would never be read.
       'acrpayroll.eastus.data.privatelink.azurecr.io': nic.get('acrpayroll.eastus.data.azurecr.io') ?? '',
@@ -172,7 +160,7 @@ describe('every service family, from the ARM write to a DNS answer', () => {
     );
     const [fqdn, ip] = [...nic.entries()][0] as [string, string];
     expect(fqdn).toMatch(/^aks-payroll-dns-[0-9a-f]{8}\.privatelink\.eastus\.azmk8s\.io$/);
-    await expectResolves({ [fqdn]: ip });
+    await expectResolves(stack.resolver, { [fqdn]: ip });
   });
 
   it('Web App with its SCM site: both names in privatelink.azurewebsites.net', async () => {
@@ -183,7 +171,7 @@ describe('every service family, from the ARM write to a DNS answer', () => {
       'sites',
     );
     const ip = nic.get('app-payroll.privatelink.azurewebsites.net') ?? '';
-    await expectResolves({
+    await expectResolves(stack.resolver, {
       'app-payroll.privatelink.azurewebsites.net': ip,
       'app-payroll.scm.privatelink.azurewebsites.net': ip,
     });
@@ -202,7 +190,7 @@ describe('every service family, from the ARM write to a DNS answer', () => {
       targetResource('Microsoft.Insights/privateLinkScopes', 'ampls-payroll', { linkedWorkspaceIds: [ws] }),
       'azuremonitor',
     );
-    await expectResolves({
+    await expectResolves(stack.resolver, {
       'api.privatelink.monitor.azure.com': nic.get('api.monitor.azure.com') ?? '',
       'global.in.ai.privatelink.monitor.azure.com': nic.get('global.in.ai.monitor.azure.com') ?? '',
       [`${ws}.privatelink.oms.opinsights.azure.com`]: nic.get(`${ws}.oms.opinsights.azure.com`) ?? '',
@@ -221,7 +209,7 @@ describe('every service family, from the ARM write to a DNS answer', () => {
       targetResource('Microsoft.EventHub/namespaces', 'evhns-payroll'),
       'namespace',
     );
-    await expectResolves({
+    await expectResolves(stack.resolver, {
       'evhns-payroll.privatelink.servicebus.windows.net':
         nic.get('evhns-payroll.servicebus.windows.net') ?? '',
     });
@@ -232,7 +220,7 @@ describe('every service family, from the ARM write to a DNS answer', () => {
     const account = targetResource('Microsoft.Batch/batchAccounts', 'batchpayroll');
     const nic = await endpoint('pe-batch-payroll', account, 'batchAccount');
     const node = await endpoint('pe-batch-payroll-node', account, 'nodeManagement');
-    await expectResolves({
+    await expectResolves(stack.resolver, {
       'batchpayroll.eastus.privatelink.batch.azure.com': nic.get('batchpayroll.eastus.batch.azure.com') ?? '',
       'batchpayroll.eastus.service.privatelink.batch.azure.com':
         node.get('batchpayroll.eastus.service.batch.azure.com') ?? '',

@@ -24,10 +24,11 @@ export class Mailbox {
 
   /** A change an earlier, lost wait caught since, if any (oldest wait first). */
   private caught(): EndpointChangedEvent | undefined {
-    const index = this.open.findIndex((task) => task.isCompleted || task.isFaulted);
+    // A wait for an external event completes when the event arrives; it never faults.
+    const index = this.open.findIndex((task) => task.isCompleted);
     if (index < 0) return undefined;
     const [task] = this.open.splice(index, 1);
-    return parseChange(task?.isCompleted ? task.result : undefined);
+    return parseChange(task?.result);
   }
 
   /** Keeps a wait for `endpointChanged` that another task won a race against (see the class comment). */
